@@ -1,0 +1,98 @@
+// @ts-check
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/**
+ * The layer rules of docs/architecture.md, enforced:
+ * - src/shared imports nothing from main, renderer, preload, Node or Electron;
+ * - the renderer never imports main (or Node, or Electron);
+ * - only src/main/host/electron* and src/preload import `electron`; elsewhere `import type` at most.
+ */
+const NODE_BUILTINS = { group: ['node:*'], message: 'This layer runs in the renderer too: no Node built-ins.' };
+const ELECTRON_VALUE = {
+  name: 'electron',
+  message: 'Only src/main/host/electron* and src/preload may import electron (use `import type` elsewhere).',
+  allowTypeImports: true,
+};
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always'],
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  {
+    files: ['src/main/**/*.ts'],
+    ignores: ['src/main/host/electron*'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [ELECTRON_VALUE],
+          patterns: [{ group: ['**/renderer/**', '**/preload/**'], message: 'main never imports renderer or preload code.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/main/host/electron*'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/renderer/**', '**/preload/**'], message: 'main never imports renderer or preload code.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'src/shared is host-neutral: no electron.' }],
+          patterns: [
+            { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'src/shared imports nothing from main, renderer or preload.' },
+            NODE_BUILTINS,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/preload/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/main/**', '**/renderer/**'], message: 'The preload exposes the shared contract only.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer reaches main through the contract only.' }],
+          patterns: [
+            { group: ['**/main/**', '**/preload/**'], message: 'The renderer never imports main or preload: use the contract.' },
+            NODE_BUILTINS,
+          ],
+        },
+      ],
+    },
+  },
+);

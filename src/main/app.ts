@@ -1,0 +1,96 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EventName } from '../shared/contract';
+import type { RegistrationState } from '../shared/contract/calls';
+import { hasSipAccount, type SettingsValues } from '../shared/settings';
+import { EventHub } from './core/event-hub';
+import { createDispatch, type Dispatch, type Handlers } from './core/router';
+import type { Ports } from './ports';
+import { SettingsService } from './settings/settings-service';
+
+export const APP_NAME = 'Hotline Desk';
+export const USER_SETTINGS_FILE = 'settings.json';
+
+export interface RendererClient {
+  readonly id: string;
+  send(name: EventName, payload: unknown): void;
+}
+
+export interface App {
+  readonly dispatch: Dispatch;
+  readonly events: EventHub;
+  readonly settings: SettingsService;
+  readonly ports: Ports;
+  /** A renderer (window or tab) connects: it receives every event until it detaches. */
+  attach(client: RendererClient): () => void;
+  close(): Promise<void>;
+}
+
+function registrationFrom(values: SettingsValues): RegistrationState {
+  if (!hasSipAccount(values)) return { state: 'not_configured' };
+  return { state: 'not_registered', server: values['sip.servers'][0] ?? '' };
+}
+
+/**
+ * The composition root: every service of main is built here from the host's ports, the same
+ * way in the Electron app, the browser host and the CLI.
+ */
+export async function createApp(ports: Ports): Promise<App> {
+  await mkdir(ports.paths.dataDir, { recursive: true, mode: 0o700 });
+  const log = ports.log;
+  const events = new EventHub(log.child('events'));
+
+  const settings = await SettingsService.open({
+    userFile: join(ports.paths.dataDir, USER_SETTINGS_FILE),
+    policyFile: ports.paths.policyFile,
+    clock: ports.clock,
+    log: log.child('settings'),
+  });
+
+  let registration = registrationFrom(settings.snapshot().values);
+  const stopSettings = settings.onChange((snapshot) => {
+    events.emit('settings.changed', snapshot);
+    const next = registrationFrom(snapshot.values);
+    if (JSON.stringify(next) !== JSON.stringify(registration)) {
+      registration = next;
+      events.emit('calls.registrationChanged', registration);
+    }
+  });
+
+  const handlers: Handlers = {
+    'app.info': () => ({
+      name: APP_NAME,
+      version: ports.host.version,
+      host: ports.host.kind,
+      platform: ports.host.platform,
+      secretStorage: { ...ports.secrets.protection },
+    }),
+    'settings.get': () => settings.snapshot(),
+    'settings.update': (change) => settings.update(change),
+    'calls.registration': () => registration,
+  };
+
+  const dispatch = createDispatch(handlers, log.child('router'));
+  const detachers = new Set<() => void>();
+
+  return {
+    dispatch,
+    events,
+    settings,
+    ports,
+    attach(client) {
+      const unsubscribe = events.subscribe((name, payload) => client.send(name, payload));
+      const detach = (): void => {
+        unsubscribe();
+        detachers.delete(detach);
+      };
+      detachers.add(detach);
+      log.debug('renderer attached', { client: client.id });
+      return detach;
+    },
+    async close() {
+      for (const detach of [...detachers]) detach();
+      stopSettings();
+    },
+  };
+}

@@ -1,0 +1,199 @@
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { SettingsProblem } from '../../shared/contract/settings';
+import { silentLogger } from '../core/log';
+import type { SecretStore } from '../ports';
+import { systemClock } from '../ports';
+import { SettingsService } from '../settings/settings-service';
+import { validateLayer } from '../settings/validate';
+import { readTextIfExists } from '../core/files';
+import { APP_VERSION } from '../version';
+import { checkNativeModules } from './native-modules';
+import { join } from 'node:path';
+import { defaultSettings } from '../../shared/settings';
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** What the CLI needs from its host (plain Node, or the packaged app's `--cli`). */
+export interface CliEnvironment {
+  readonly io: CliIo;
+  readonly host: 'node' | 'electron';
+  readonly defaultDataDir: string;
+  readonly defaultPolicyFile: string | null;
+  openSecrets(dataDir: string): SecretStore;
+}
+
+interface CommonFlags {
+  readonly json: boolean;
+  readonly dataDir: string;
+  readonly policyFile: string | null;
+}
+
+interface CliCommand {
+  readonly name: string;
+  readonly usage: string;
+  readonly summary: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  run(positionals: string[], flags: CommonFlags, values: Record<string, unknown>, env: CliEnvironment): Promise<number>;
+}
+
+/** Exit codes: 0 done, 1 the command ran and found a problem, 2 the command line was wrong. */
+export const EXIT_OK = 0;
+export const EXIT_PROBLEM = 1;
+export const EXIT_USAGE = 2;
+
+class UsageError extends Error {}
+
+const COMMON_OPTIONS = {
+  json: { type: 'boolean' },
+  'data-dir': { type: 'string' },
+  policy: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+function printJson(env: CliEnvironment, value: unknown): void {
+  env.io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+function formatProblem(problem: SettingsProblem): string {
+  return `${problem.key ?? '(file)'}: ${problem.message}`;
+}
+
+const infoCommand: CliCommand = {
+  name: 'info',
+  usage: 'info [--json] [--data-dir DIR]',
+  summary: 'Version, data directory, secret storage and the native modules, for support and IT.',
+  options: {},
+  async run(_positionals, flags, _values, env) {
+    const secrets = env.openSecrets(flags.dataDir);
+    const report = {
+      name: 'Hotline Desk',
+      version: APP_VERSION,
+      runtime: env.host === 'electron' ? `Electron ${process.versions.electron ?? ''}` : `Node ${process.versions.node}`,
+      platform: `${process.platform} ${process.arch}`,
+      dataDir: flags.dataDir,
+      policyFile: flags.policyFile,
+      secretStorage: secrets.protection,
+      nativeModules: checkNativeModules(),
+    };
+    if (flags.json) printJson(env, report);
+    else {
+      const lines = [
+        `${report.name} ${report.version} (${report.runtime}, ${report.platform})`,
+        `data directory: ${report.dataDir}`,
+        `policy file:    ${report.policyFile ?? '(none)'}`,
+        `secret storage: ${report.secretStorage.backend}${report.secretStorage.protected ? '' : ' (not protected by the operating system)'}`,
+        ...report.nativeModules.map((module) => `${module.name}: ${module.loaded ? module.detail : `NOT LOADED: ${module.detail}`}`),
+      ];
+      env.io.stdout(`${lines.join('\n')}\n`);
+    }
+    return report.nativeModules.every((module) => module.loaded) ? EXIT_OK : EXIT_PROBLEM;
+  },
+};
+
+const settingsCommand: CliCommand = {
+  name: 'settings',
+  usage: 'settings get [--json] [--data-dir DIR] [--policy FILE]',
+  summary: 'The effective settings (defaults, user settings and policy), which keys policy locks, and any problems.',
+  options: {},
+  async run(positionals, flags, _values, env) {
+    if (positionals[0] !== 'get' || positionals.length !== 1) throw new UsageError('expected "settings get"');
+    const settings = await SettingsService.open({
+      userFile: join(flags.dataDir, 'settings.json'),
+      policyFile: flags.policyFile,
+      clock: systemClock,
+      log: silentLogger(),
+    });
+    const snapshot = settings.snapshot();
+    if (flags.json) printJson(env, snapshot);
+    else {
+      for (const [key, value] of Object.entries(snapshot.values)) {
+        const locked = snapshot.locked.includes(key) ? '  [managed by your organisation]' : '';
+        env.io.stdout(`${key} = ${JSON.stringify(value)}${locked}\n`);
+      }
+      for (const problem of snapshot.problems) env.io.stderr(`${problem.source} ${problem.file}: ${formatProblem(problem)}\n`);
+    }
+    return snapshot.problems.length === 0 ? EXIT_OK : EXIT_PROBLEM;
+  },
+};
+
+const policyCommand: CliCommand = {
+  name: 'policy',
+  usage: 'policy check FILE [--json]',
+  summary: 'Validates a policy file. Exit 0: prints the settings it would give. Exit 1: prints each problem with its key.',
+  options: {},
+  async run(positionals, flags, _values, env) {
+    if (positionals[0] !== 'check' || positionals.length !== 2) throw new UsageError('expected "policy check FILE"');
+    const file = resolve(positionals[1] ?? '');
+    const text = await readTextIfExists(file);
+    const layer =
+      text === null
+        ? { values: {}, raw: {}, problems: [{ source: 'policy' as const, file, key: null, message: 'no such file' }] }
+        : validateLayer(text, 'policy', file);
+    if (layer.problems.length > 0) {
+      if (flags.json) printJson(env, { file, problems: layer.problems });
+      else for (const problem of layer.problems) env.io.stderr(`${file}: ${formatProblem(problem)}\n`);
+      return EXIT_PROBLEM;
+    }
+    const effective = { ...defaultSettings(), ...layer.values };
+    printJson(env, { file, locked: Object.keys(layer.values), settings: effective });
+    return EXIT_OK;
+  },
+};
+
+export const COMMANDS: readonly CliCommand[] = [infoCommand, settingsCommand, policyCommand];
+
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.usage.length));
+  return [
+    'Usage: hotline-desk <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`),
+    '',
+    'Common options: --json (machine-readable output), --data-dir DIR, --policy FILE, --help.',
+    'Errors go to stderr. Exit status: 0 ok, 1 a problem was found, 2 the command line was wrong.',
+  ].join('\n');
+}
+
+/** Runs one CLI invocation and returns its exit status; never calls process.exit itself. */
+export async function runCli(argv: readonly string[], env: CliEnvironment): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    env.io.stdout(`${usage()}\n`);
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) {
+    env.io.stderr(`hotline-desk: unknown command "${name}"\n\n${usage()}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...rest],
+      options: { ...COMMON_OPTIONS, ...command.options },
+      strict: true,
+      allowPositionals: true,
+    });
+    if (values.help) {
+      env.io.stdout(`Usage: hotline-desk ${command.usage}\n\n${command.summary}\n`);
+      return EXIT_OK;
+    }
+    const flags: CommonFlags = {
+      json: values.json === true,
+      dataDir: resolve(typeof values['data-dir'] === 'string' ? values['data-dir'] : env.defaultDataDir),
+      policyFile: typeof values.policy === 'string' ? resolve(values.policy) : env.defaultPolicyFile,
+    };
+    return await command.run(positionals, flags, values, env);
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
+      env.io.stderr(`hotline-desk ${name}: ${error.message}\nUsage: hotline-desk ${command.usage}\n`);
+      return EXIT_USAGE;
+    }
+    env.io.stderr(`hotline-desk ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_PROBLEM;
+  }
+}

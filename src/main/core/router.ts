@@ -1,0 +1,57 @@
+import {
+  isRequestName,
+  requests,
+  type ParsedInput,
+  type RequestName,
+  type RequestOutput,
+} from '../../shared/contract';
+import { AppError, describeIssues, fail, ok, type Result } from '../../shared/result';
+import type { Logger } from './log';
+
+export interface RequestContext {
+  /** The renderer connection the request came from (a window or a browser tab). */
+  readonly clientId: string;
+}
+
+export type Handler<N extends RequestName> = (
+  input: ParsedInput<N>,
+  context: RequestContext,
+) => RequestOutput<N> | Promise<RequestOutput<N>>;
+
+export type Handlers = { [N in RequestName]: Handler<N> };
+
+export type Dispatch = (name: unknown, input: unknown, context: RequestContext) => Promise<Result<unknown>>;
+
+/**
+ * The single gate every request passes, whichever host carried it: the name must be in the
+ * contract, the input must match its schema, and whatever happens the caller gets a Result.
+ */
+export function createDispatch(handlers: Handlers, log: Logger): Dispatch {
+  return async (name, rawInput, context) => {
+    if (typeof name !== 'string' || !isRequestName(name)) {
+      const shown = typeof name === 'string' ? JSON.stringify(name.slice(0, 80)) : typeof name;
+      return fail('unknown_request', `Unknown request ${shown}: it is not part of the contract.`);
+    }
+    const definition = requests[name];
+    const parsed = definition.input.safeParse(rawInput ?? {});
+    if (!parsed.success) {
+      return fail('invalid_input', `${name}: ${describeIssues(parsed.error)}`);
+    }
+    let output: unknown;
+    try {
+      const handler = handlers[name] as (input: unknown, context: RequestContext) => unknown;
+      output = await handler(parsed.data, context);
+    } catch (error) {
+      if (error instanceof AppError) return fail(error.code, error.message);
+      log.error('request failed', { request: name, error: error instanceof Error ? error.name : typeof error });
+      log.debug('request failure detail', { request: name, detail: error instanceof Error ? error.message : '' });
+      return fail('internal', `${name} failed unexpectedly; details are in the log.`);
+    }
+    const checked = definition.output.safeParse(output);
+    if (!checked.success) {
+      log.error('handler broke the contract', { request: name, issues: describeIssues(checked.error, 'output') });
+      return fail('internal', `${name} produced an invalid result; details are in the log.`);
+    }
+    return ok(checked.data);
+  };
+}

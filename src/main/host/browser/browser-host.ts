@@ -1,0 +1,186 @@
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { describeIssues } from '../../../shared/result';
+import { clientFrameSchema, WIRE_MAX_FRAME_BYTES, WIRE_PROTOCOL_VERSION, type ServerFrame } from '../../../shared/wire';
+import { createApp, type App } from '../../app';
+import type { Logger } from '../../core/log';
+import { lockDataDir } from '../data-dir-lock';
+import { securityHeaders } from '../content-security-policy';
+import { createNodePorts } from '../node-ports';
+import { contentTypeFor, resolveAsset } from '../static-files';
+
+export const LOOPBACK = '127.0.0.1';
+export const WEBSOCKET_PATH = '/ws';
+
+export interface BrowserHostOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly dataDir: string;
+  readonly policyFile: string | null;
+  /** The built renderer (out/renderer). */
+  readonly rendererDir: string;
+  readonly version: string;
+  readonly log: Logger;
+}
+
+export interface BrowserHost {
+  readonly port: number;
+  readonly origin: string;
+  readonly token: string;
+  /** The address to open, with the token: what `npm run serve` prints. */
+  readonly url: string;
+  readonly app: App;
+  close(): Promise<void>;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function refuseUpgrade(socket: Duplex, status: 400 | 403 | 404, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
+/**
+ * `npm run serve`: the same main-process services as the Electron app, in plain Node, with the
+ * contract carried over a WebSocket on 127.0.0.1. Any web page the user opens could try to reach
+ * a local port, so the socket accepts only this origin with this run's random token, and every
+ * HTTP request must name this host (no DNS rebinding).
+ */
+export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
+  const log = options.log;
+  await fs.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const lock = await lockDataDir(options.dataDir, 'browser host');
+  const ports = createNodePorts(options);
+
+  let app: App;
+  try {
+    app = await createApp(ports);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+  ports.notifier.connect((notice) => app.events.emit('app.notification', notice));
+
+  const token = randomBytes(32).toString('base64url');
+  let origin = '';
+  let hostHeader = '';
+
+  const server = createServer((request, response) => {
+    void serveAsset(request, response);
+  });
+
+  async function serveAsset(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const headers = securityHeaders();
+    if (request.headers.host !== hostHeader) {
+      response.writeHead(421, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('Misdirected request');
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const path = resolveAsset(options.rendererDir, new URL(request.url ?? '/', origin).pathname);
+    const stat = path ? await fs.stat(path).catch(() => null) : null;
+    if (!path || !stat?.isFile()) {
+      response.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
+      return;
+    }
+    response.writeHead(200, {
+      ...headers,
+      'Content-Type': contentTypeFor(path),
+      'Content-Length': String(stat.size),
+      'Cache-Control': path.endsWith('.html') ? 'no-store' : 'no-cache',
+    });
+    if (request.method === 'HEAD') response.end();
+    else createReadStream(path).pipe(response);
+  }
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: WIRE_MAX_FRAME_BYTES });
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(request.url ?? '/', origin);
+    if (url.pathname !== WEBSOCKET_PATH) return refuseUpgrade(socket, 404, 'Not Found');
+    if (request.headers.host !== hostHeader || request.headers.origin !== origin) {
+      log.warn('websocket refused: foreign origin');
+      return refuseUpgrade(socket, 403, 'Forbidden');
+    }
+    if (!sameSecret(url.searchParams.get('token') ?? '', token)) {
+      log.warn('websocket refused: missing or wrong token');
+      return refuseUpgrade(socket, 403, 'Forbidden');
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => connectRenderer(ws));
+  });
+
+  function connectRenderer(ws: WebSocket): void {
+    const clientId = `tab-${randomUUID()}`;
+    const send = (frame: ServerFrame): void => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    };
+    send({ type: 'hello', protocol: WIRE_PROTOCOL_VERSION, clientId });
+    const detach = app.attach({ id: clientId, send: (name, payload) => send({ type: 'event', name, payload }) });
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return send({ type: 'protocol_error', message: 'expected a JSON text frame' });
+      let parsedJson: unknown;
+      try {
+        parsedJson = JSON.parse(data.toString());
+      } catch {
+        return send({ type: 'protocol_error', message: 'frame is not valid JSON' });
+      }
+      const frame = clientFrameSchema.safeParse(parsedJson);
+      if (!frame.success) return send({ type: 'protocol_error', message: describeIssues(frame.error, 'frame') });
+      void app.dispatch(frame.data.name, frame.data.input, { clientId }).then((result) =>
+        send({ type: 'response', id: frame.data.id, result }),
+      );
+    });
+    ws.on('close', detach);
+    ws.on('error', () => ws.terminate());
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, LOOPBACK, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch(async (error: unknown) => {
+    await app.close();
+    await lock.release();
+    throw error;
+  });
+
+  const port = (server.address() as AddressInfo).port;
+  hostHeader = `${LOOPBACK}:${port}`;
+  origin = `http://${hostHeader}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    port,
+    origin,
+    token,
+    url: `${origin}/?token=${token}`,
+    app,
+    close() {
+      closing ??= (async () => {
+        for (const client of sockets.clients) {
+          client.close(1001, 'host shutting down');
+          client.terminate();
+        }
+        sockets.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        ports.power.stop();
+        await app.close();
+        await lock.release();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import { promises as fs } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import { IPC_EVENT_CHANNEL, IPC_REQUEST_CHANNEL } from '../../shared/bridge';
+import { fail } from '../../shared/result';
+import { createApp, type App } from '../app';
+import { runCli } from '../cli/cli';
+import { stderrLogger } from '../core/log';
+import { systemClock } from '../ports';
+import { APP_VERSION } from '../version';
+import { lockDataDir, type DataDirLock } from './data-dir-lock';
+import { securityHeaders } from './content-security-policy';
+import { electronNotifier, electronPowerEvents, SafeStorageSecretStore, windowAttention } from './electron-ports';
+import {
+  APP_ENTRY_URL,
+  APP_HOST,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  createMainWindowOptions,
+  createPermissionCheckHandler,
+  createPermissionRequestHandler,
+  denyWindowOpen,
+  deviceRequestHandler,
+  isTrustedSender,
+  shouldBlockNavigation,
+  SPELLCHECKER_DICTIONARY_URL,
+} from './electron-security';
+import { machinePolicyFile } from './node-ports';
+import { contentTypeFor, resolveAsset } from './static-files';
+
+/**
+ * The Electron host: thin on purpose. Everything it does beyond wiring lives in modules that
+ * the browser host shares or that tests check without Electron (electron-security.ts).
+ */
+
+const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
+const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+// Only `electron-vite dev` sets this; a packaged app never loads from a dev server.
+const devServerUrl = app.isPackaged ? null : (process.env.ELECTRON_RENDERER_URL ?? null);
+const devServerOrigin = devServerUrl ? new URL(devServerUrl).origin : null;
+const log = stderrLogger(app.isPackaged ? 'info' : 'debug');
+
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+const cliIndex = process.argv.indexOf('--cli');
+if (cliIndex >= 0) {
+  void runCliInApp(process.argv.slice(cliIndex + 1));
+} else if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void runConsole();
+}
+
+/** `HotlineDesk --cli <command>`: the CLI inside the app, with the OS keystore, and no window. */
+async function runCliInApp(argv: string[]): Promise<void> {
+  app.dock?.hide();
+  await app.whenReady();
+  const status = await runCli(argv, {
+    io: { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) },
+    host: 'electron',
+    defaultDataDir: app.getPath('userData'),
+    defaultPolicyFile: machinePolicyFile(),
+    openSecrets: (dataDir) => new SafeStorageSecretStore(dataDir),
+  });
+  app.exit(status);
+}
+
+function hardenSessions(): void {
+  const defaultSession = session.defaultSession;
+  defaultSession.setPermissionRequestHandler(createPermissionRequestHandler(devServerOrigin));
+  defaultSession.setPermissionCheckHandler(createPermissionCheckHandler(devServerOrigin));
+  defaultSession.setDevicePermissionHandler(deviceRequestHandler);
+  defaultSession.setSpellCheckerDictionaryDownloadURL(SPELLCHECKER_DICTIONARY_URL);
+  defaultSession.setSpellCheckerEnabled(false);
+
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event) => {
+      if (shouldBlockNavigation(event.url, devServerOrigin)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event) => {
+      if (shouldBlockNavigation(event.url, devServerOrigin)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(denyWindowOpen);
+  });
+
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    const path = url.host === APP_HOST ? resolveAsset(rendererDir, url.pathname) : null;
+    const body = path ? await fs.readFile(path).catch(() => null) : null;
+    if (!path || !body) return new Response('Not found', { status: 404, headers: securityHeaders() });
+    return new Response(body, { status: 200, headers: { ...securityHeaders(), 'Content-Type': contentTypeFor(path) } });
+  });
+}
+
+async function runConsole(): Promise<void> {
+  let mainWindow: BrowserWindow | null = null;
+  let lock: DataDirLock | null = null;
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  });
+
+  await app.whenReady();
+  hardenSessions();
+
+  const dataDir = app.getPath('userData');
+  let started: App;
+  try {
+    lock = await lockDataDir(dataDir, 'Electron app');
+    started = await createApp({
+      host: { kind: 'electron', version: APP_VERSION, platform: process.platform },
+      paths: { dataDir, policyFile: machinePolicyFile() },
+      secrets: new SafeStorageSecretStore(dataDir),
+      power: electronPowerEvents,
+      notifier: electronNotifier,
+      attention: windowAttention(() => mainWindow),
+      clock: systemClock,
+      log,
+    });
+  } catch (error) {
+    log.error('start failed', { error: error instanceof Error ? error.message : 'unknown' });
+    await lock?.release();
+    app.exit(1);
+    return;
+  }
+
+  ipcMain.handle(IPC_REQUEST_CHANNEL, (event, name: unknown, input: unknown) => {
+    if (!isTrustedSender(event.senderFrame, devServerOrigin)) {
+      log.warn('ipc refused: untrusted sender');
+      return fail('forbidden', 'Requests are accepted only from the app’s own window.');
+    }
+    return started.dispatch(name, input, { clientId: `window-${event.sender.id}` });
+  });
+
+  const openWindow = (): void => {
+    const window = new BrowserWindow(createMainWindowOptions(preloadPath));
+    mainWindow = window;
+    const detach = started.attach({
+      id: `window-${window.webContents.id}`,
+      send: (name, payload) => {
+        if (!window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, name, payload);
+      },
+    });
+    window.once('ready-to-show', () => window.show());
+    window.on('closed', () => {
+      detach();
+      if (mainWindow === window) mainWindow = null;
+    });
+    void window.loadURL(devServerUrl ?? APP_ENTRY_URL);
+  };
+  openWindow();
+
+  app.on('activate', () => {
+    if (!mainWindow) openWindow();
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.once('will-quit', (event) => {
+    event.preventDefault();
+    void (async () => {
+      await started.close();
+      await lock?.release();
+      app.exit(0);
+    })();
+  });
+}

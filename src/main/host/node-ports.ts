@@ -1,0 +1,181 @@
+import { promises as fs } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { readTextIfExists, writeFileAtomic } from '../core/files';
+import { z } from 'zod';
+import type { Logger } from '../core/log';
+import {
+  systemClock,
+  type Attention,
+  type Notice,
+  type Notifier,
+  type Ports,
+  type PowerEvents,
+  type SecretProtection,
+  type SecretStore,
+  type Unsubscribe,
+} from '../ports';
+
+/** Node implementations of the ports, for the browser host and the CLI outside Electron. */
+
+export const APP_DIR_NAME = 'Hotline Desk';
+
+/** The same folder Electron's `app.getPath('userData')` gives, so every host finds one installation's data. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_DIR_NAME);
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_DIR_NAME);
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_DIR_NAME);
+}
+
+/** Where IT puts the machine policy file. */
+export function machinePolicyFile(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return join(env.ProgramData ?? 'C:\\ProgramData', 'HotlineDesk', 'policy.json');
+  if (platform === 'darwin') return '/Library/Application Support/HotlineDesk/policy.json';
+  return '/etc/hotline-desk/policy.json';
+}
+
+const secretsFileSchema = z.record(z.string(), z.string());
+
+/**
+ * Secrets in a file only its owner can read (mode 0600). Not protected by the OS: Settings says
+ * so. Used by the browser host and the CLI; the Electron app uses safeStorage instead.
+ */
+export class FileSecretStore implements SecretStore {
+  readonly protection: SecretProtection = { protected: false, backend: 'file' };
+  private readonly file: string;
+
+  constructor(dataDir: string) {
+    this.file = join(dataDir, 'secrets.json');
+  }
+
+  async get(name: string): Promise<string | null> {
+    const all = await this.readAll();
+    return Object.hasOwn(all, name) ? (all[name] ?? null) : null;
+  }
+
+  async set(name: string, value: string): Promise<void> {
+    const all = await this.readAll();
+    all[name] = value;
+    await this.writeAll(all);
+  }
+
+  async delete(name: string): Promise<void> {
+    const all = await this.readAll();
+    if (!Object.hasOwn(all, name)) return;
+    delete all[name];
+    await this.writeAll(all);
+  }
+
+  private async readAll(): Promise<Record<string, string>> {
+    const text = await readTextIfExists(this.file);
+    if (text === null) return {};
+    const parsed = secretsFileSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new Error(`${this.file} is not a secrets file written by Hotline Desk`);
+    return { ...parsed.data };
+  }
+
+  private async writeAll(all: Record<string, string>): Promise<void> {
+    await writeFileAtomic(this.file, JSON.stringify(all), 0o600);
+    await fs.chmod(this.file, 0o600);
+  }
+}
+
+/**
+ * Node has no sleep/wake events. A timer that fires much later than it should means the machine
+ * slept (or the process was stopped): report a suspend and a resume at that moment.
+ */
+export class TimerDriftPowerEvents implements PowerEvents {
+  private readonly suspendListeners = new Set<() => void>();
+  private readonly resumeListeners = new Set<() => void>();
+  private timer: NodeJS.Timeout | null = null;
+  private last = 0;
+  private readonly intervalMs: number;
+  private readonly toleranceMs: number;
+  private readonly now: () => number;
+
+  constructor(options: { intervalMs?: number; toleranceMs?: number; now?: () => number } = {}) {
+    this.intervalMs = options.intervalMs ?? 2_000;
+    this.toleranceMs = options.toleranceMs ?? 8_000;
+    this.now = options.now ?? (() => performance.timeOrigin + performance.now());
+  }
+
+  onSuspend(listener: () => void): Unsubscribe {
+    return this.add(this.suspendListeners, listener);
+  }
+
+  onResume(listener: () => void): Unsubscribe {
+    return this.add(this.resumeListeners, listener);
+  }
+
+  /** Checks once; called by the timer, and directly by tests. */
+  check(): void {
+    const now = this.now();
+    const late = now - this.last - this.intervalMs;
+    this.last = now;
+    if (late > this.toleranceMs) {
+      for (const listener of [...this.suspendListeners]) listener();
+      for (const listener of [...this.resumeListeners]) listener();
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private add(set: Set<() => void>, listener: () => void): Unsubscribe {
+    set.add(listener);
+    if (!this.timer) {
+      this.last = this.now();
+      this.timer = setInterval(() => this.check(), this.intervalMs);
+      this.timer.unref();
+    }
+    return () => {
+      set.delete(listener);
+      if (this.suspendListeners.size === 0 && this.resumeListeners.size === 0) this.stop();
+    };
+  }
+}
+
+/**
+ * In the browser host the renderer shows notifications (Web Notifications or in-page). The host
+ * connects this port to the app's events once the app exists.
+ */
+export class ForwardingNotifier implements Notifier {
+  private sink: ((notice: Notice) => void) | null = null;
+
+  connect(sink: (notice: Notice) => void): void {
+    this.sink = sink;
+  }
+
+  show(notice: Notice): void {
+    this.sink?.(notice);
+  }
+}
+
+/** The browser host has no window to flash; the page title is the renderer's business. */
+export const noAttention: Attention = { request: () => undefined, cancel: () => undefined };
+
+export interface NodePortsOptions {
+  readonly dataDir: string;
+  readonly policyFile: string | null;
+  readonly version: string;
+  readonly log: Logger;
+}
+
+/** The ports for running main's services in plain Node: the browser host, tests and benchmarks. */
+export function createNodePorts(options: NodePortsOptions): Ports & {
+  readonly power: TimerDriftPowerEvents;
+  readonly notifier: ForwardingNotifier;
+} {
+  return {
+    host: { kind: 'browser', version: options.version, platform: process.platform },
+    paths: { dataDir: options.dataDir, policyFile: options.policyFile },
+    secrets: new FileSecretStore(options.dataDir),
+    power: new TimerDriftPowerEvents(),
+    notifier: new ForwardingNotifier(),
+    attention: noAttention,
+    clock: systemClock,
+    log: options.log,
+  };
+}

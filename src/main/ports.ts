@@ -1,0 +1,75 @@
+import type { Logger } from './core/log';
+
+/**
+ * The small seams between the core and the host it runs in. Each port has an Electron
+ * implementation (src/main/host/electron-ports.ts) and a Node one (src/main/host/node-ports.ts),
+ * so every service above them runs unchanged in the Electron app, the browser host and the CLI.
+ */
+
+export interface SecretProtection {
+  /** True when the operating system protects the secrets (DPAPI, Keychain, libsecret, kwallet). */
+  readonly protected: boolean;
+  /** Which backend holds them, for Settings and diagnostics: `dpapi`, `keychain`, `gnome_libsecret`, `file`, … */
+  readonly backend: string;
+}
+
+export interface SecretStore {
+  readonly protection: SecretProtection;
+  get(name: string): Promise<string | null>;
+  set(name: string, value: string): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
+export type Unsubscribe = () => void;
+
+/** Sleep and wake. Telephony re-registers at once on resume. */
+export interface PowerEvents {
+  onSuspend(listener: () => void): Unsubscribe;
+  onResume(listener: () => void): Unsubscribe;
+}
+
+export interface Notice {
+  readonly title: string;
+  readonly body: string;
+}
+
+/** OS notifications (Electron) or notifications shown by the renderer (browser host). */
+export interface Notifier {
+  show(notice: Notice): void;
+}
+
+/** Drawing the agent's eye to the window while a call rings (flashFrame, dock bounce). */
+export interface Attention {
+  request(): void;
+  cancel(): void;
+}
+
+export interface AppPaths {
+  /** Where this installation keeps its data: settings, call log, secrets file, lock. */
+  readonly dataDir: string;
+  /** The machine policy file to read, or null for none. */
+  readonly policyFile: string | null;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export interface HostDescription {
+  readonly kind: 'electron' | 'browser';
+  readonly version: string;
+  readonly platform: NodeJS.Platform;
+}
+
+export interface Ports {
+  readonly host: HostDescription;
+  readonly paths: AppPaths;
+  readonly secrets: SecretStore;
+  readonly power: PowerEvents;
+  readonly notifier: Notifier;
+  readonly attention: Attention;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

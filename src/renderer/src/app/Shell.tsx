@@ -1,0 +1,88 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CallLogView } from '../features/calllog/CallLogView';
+import { CallsView } from '../features/calls/CallsView';
+import { ReportsView } from '../features/reports/ReportsView';
+import { SettingsView } from '../features/settings/SettingsView';
+import { StatusBar } from './StatusBar';
+import { VIEWS, viewFromHash, type View } from './routes';
+
+const VIEW_COMPONENTS: Record<View, () => React.JSX.Element> = {
+  calls: CallsView,
+  calllog: CallLogView,
+  reports: ReportsView,
+  settings: SettingsView,
+};
+
+/** The console shell: navigation, the current view, and the status bar. */
+export function Shell() {
+  const { t } = useTranslation();
+  const [view, setView] = useState<View>(() => viewFromHash(window.location.hash));
+  const mainRef = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
+
+  const go = useCallback((next: View) => {
+    window.location.hash = `/${next}`;
+  }, []);
+
+  useEffect(() => {
+    const onHash = (): void => setView(viewFromHash(window.location.hash));
+    const onKey = (event: KeyboardEvent): void => {
+      if (!event.altKey || event.ctrlKey || event.metaKey) return;
+      const index = Number(event.key) - 1;
+      const target = VIEWS[index];
+      if (target) {
+        event.preventDefault();
+        go(target);
+      }
+    };
+    window.addEventListener('hashchange', onHash);
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('hashchange', onHash);
+      window.removeEventListener('keydown', onKey);
+    };
+  }, [go]);
+
+  useEffect(() => {
+    document.title = `${t(`nav.${view}`)} – ${t('app.title')}`;
+    // Move focus to the new view's heading so keyboard and screen-reader users land in it.
+    if (firstRender.current) firstRender.current = false;
+    else mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
+  }, [view, t]);
+
+  const Current = VIEW_COMPONENTS[view];
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main-content" onClick={(event) => {
+        event.preventDefault();
+        mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
+      }}>
+        {t('app.skipToContent')}
+      </a>
+      <header className="shell-header">
+        <span className="brand">{t('app.title')}</span>
+        <nav aria-label={t('nav.label')}>
+          <ul className="nav-list">
+            {VIEWS.map((name, index) => (
+              <li key={name}>
+                <a
+                  href={`#/${name}`}
+                  aria-current={view === name ? 'page' : undefined}
+                  aria-keyshortcuts={`Alt+${index + 1}`}
+                  data-testid={`nav-${name}`}
+                >
+                  {t(`nav.${name}`)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main id="main-content" ref={mainRef} className="shell-main">
+        <Current />
+      </main>
+      <StatusBar />
+    </div>
+  );
+}

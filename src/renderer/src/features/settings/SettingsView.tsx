@@ -1,0 +1,134 @@
+import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AppInfo } from '../../../../shared/contract/app';
+import type { ErrorData } from '../../../../shared/result';
+import { LANGUAGES, type Language } from '../../../../shared/settings';
+import { useApi, useLive } from '../../api/client';
+import { ErrorNotice } from '../../app/ErrorNotice';
+import { ViewHeading } from '../../app/ViewHeading';
+
+function ManagedBadge() {
+  const { t } = useTranslation();
+  return <span className="badge">{t('settings.managed')}</span>;
+}
+
+export function SettingsView() {
+  const { t } = useTranslation();
+  const api = useApi();
+  const languageId = useId();
+  const managedId = useId();
+  const { value: snapshot, error: loadError } = useLive('settings.get', 'settings.changed', (payload) => payload);
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [error, setError] = useState<ErrorData | null>(null);
+  const [saved, setSaved] = useState(false);
+
+  useEffect(() => {
+    void api.request('app.info').then((result) => {
+      if (result.ok) setInfo(result.value);
+      else setError(result.error);
+    });
+  }, [api]);
+
+  const changeLanguage = async (language: Language): Promise<void> => {
+    setSaved(false);
+    const result = await api.request('settings.update', { key: 'ui.language', value: language });
+    if (result.ok) {
+      setError(null);
+      setSaved(true);
+    } else setError(result.error);
+  };
+
+  const languageLocked = snapshot?.locked.includes('ui.language') ?? false;
+  const servers = snapshot?.values['sip.servers'] ?? [];
+
+  return (
+    <section aria-labelledby="settings-heading">
+      <ViewHeading>
+        <span id="settings-heading">{t('settings.title')}</span>
+      </ViewHeading>
+      {(error ?? loadError) && <ErrorNotice error={(error ?? loadError)!} onDismiss={() => setError(null)} />}
+      {!snapshot ? (
+        <p>{t('app.loading')}</p>
+      ) : (
+        <>
+          <h2>{t('settings.general')}</h2>
+          <div className="field">
+            <label htmlFor={languageId}>{t('settings.language')}</label>
+            <select
+              id={languageId}
+              data-testid="setting-language"
+              value={snapshot.values['ui.language']}
+              disabled={languageLocked}
+              aria-describedby={languageLocked ? managedId : undefined}
+              onChange={(event) => void changeLanguage(event.target.value as Language)}
+            >
+              {LANGUAGES.map((language) => (
+                <option key={language} value={language} lang={language}>
+                  {t(`settings.languages.${language}`)}
+                </option>
+              ))}
+            </select>
+            {languageLocked && (
+              <span id={managedId}>
+                <ManagedBadge />
+              </span>
+            )}
+            {saved && (
+              <span role="status" className="saved">
+                {t('settings.saved')}
+              </span>
+            )}
+          </div>
+
+          <h2>{t('settings.account')}</h2>
+          {servers.length === 0 ? (
+            <p>{t('settings.accountNone')}</p>
+          ) : (
+            <ul>
+              <li>{t('settings.accountServers', { servers: servers.join(', ') })}</li>
+              <li>{t('settings.accountUri', { uri: snapshot.values['sip.uri'] })}</li>
+            </ul>
+          )}
+
+          {info && (
+            <>
+              <h2>{t('settings.security')}</h2>
+              <p className={info.secretStorage.protected ? undefined : 'notice notice-warning'} data-testid="secret-storage">
+                {t(info.secretStorage.protected ? 'settings.secretsProtected' : 'settings.secretsUnprotected', {
+                  backend: info.secretStorage.backend,
+                })}
+              </p>
+            </>
+          )}
+
+          {snapshot.problems.length > 0 && (
+            <>
+              <h2>{t('settings.problems')}</h2>
+              <ul data-testid="settings-problems">
+                {snapshot.problems.map((problem, index) => (
+                  <li key={`${problem.file}-${problem.key ?? ''}-${index}`}>
+                    {t('settings.problemLine', {
+                      source: t(`settings.problemSources.${problem.source}`),
+                      file: problem.file,
+                      key: problem.key ?? t('settings.wholeFile'),
+                      message: problem.message,
+                    })}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+
+          {info && (
+            <>
+              <h2>{t('settings.about')}</h2>
+              <p data-testid="app-version">
+                {t('settings.version', { version: info.version, host: t(`settings.hosts.${info.host}`), platform: info.platform })}
+              </p>
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

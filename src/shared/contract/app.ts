@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { defineEvent, defineRequest } from './define';
+
+export const noInput = z.strictObject({});
+
+export const hostKindSchema = z.enum(['electron', 'browser']);
+
+export const appInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  host: hostKindSchema,
+  platform: z.string(),
+  /** Whether secrets (SIP password, database key) are protected by the operating system. */
+  secretStorage: z.object({ protected: z.boolean(), backend: z.string() }),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+export const notificationSchema = z.object({
+  title: z.string().max(200),
+  body: z.string().max(1000),
+});
+
+export const appRequests = {
+  'app.info': defineRequest({
+    input: noInput,
+    output: appInfoSchema,
+    summary: 'Name, version, host kind and how secrets are protected.',
+  }),
+};
+
+export const appEvents = {
+  'app.notification': defineEvent({
+    payload: notificationSchema,
+    summary: 'Main asks the renderer to show a notification (browser host; Electron shows OS notifications itself).',
+  }),
+};

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the console has, with its schema and default. Each key is also a policy key:
+ * a machine policy that sets it fixes it, and Settings shows it as managed by the organisation.
+ * Features add their keys here, so that settings, policy validation and (later) the generated
+ * admin documentation all come from one place.
+ */
+
+export const LANGUAGES = ['de', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const sipServerUrl = z
+  .string()
+  .trim()
+  .max(512)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'ws:' || url.protocol === 'wss:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'expected a ws:// or wss:// URL');
+
+const sipUri = z
+  .string()
+  .trim()
+  .max(256)
+  .refine((value) => value === '' || /^sips?:[^@\s]+@[^@\s]+$/.test(value), 'expected a SIP URI such as sip:1001@pbx.example');
+
+export interface SettingDefinition<S extends z.ZodType = z.ZodType> {
+  readonly schema: S;
+  readonly default: z.output<S>;
+  readonly summary: string;
+}
+
+function setting<S extends z.ZodType>(schema: S, defaultValue: z.output<S>, summary: string): SettingDefinition<S> {
+  return { schema, default: defaultValue, summary };
+}
+
+export const SETTINGS = {
+  'ui.language': setting(z.enum(LANGUAGES), 'de', 'Language of the user interface.'),
+  'sip.servers': setting(
+    z.array(sipServerUrl).max(8),
+    [],
+    'SIP servers (WebSocket URLs), in failover order. Empty means no account is set up.',
+  ),
+  'sip.uri': setting(sipUri, '', 'The agent line’s SIP address of record.'),
+  'sip.authUser': setting(z.string().trim().max(128), '', 'User name for digest authentication, if different from the URI user.'),
+  'sip.displayName': setting(z.string().trim().max(128), '', 'Display name sent with outgoing calls.'),
+  'sip.registrationExpiry': setting(z.number().int().min(60).max(86_400), 600, 'Registration expiry in seconds.'),
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type SettingValue<K extends SettingKey> = z.output<(typeof SETTINGS)[K]['schema']>;
+export type SettingsValues = { [K in SettingKey]: SettingValue<K> };
+
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(SETTINGS, key);
+}
+
+export function defaultSettings(): SettingsValues {
+  const entries = SETTING_KEYS.map((key) => [key, structuredClone(SETTINGS[key].default)] as const);
+  return Object.fromEntries(entries) as SettingsValues;
+}
+
+const settingsShape = Object.fromEntries(SETTING_KEYS.map((key) => [key, SETTINGS[key].schema])) as {
+  [K in SettingKey]: (typeof SETTINGS)[K]['schema'];
+};
+
+export const settingsValuesSchema = z.object(settingsShape);
+
+export type SettingChange = { [K in SettingKey]: { key: K; value: SettingValue<K> } }[SettingKey];
+
+const [firstKey, ...otherKeys] = SETTING_KEYS.map((key) =>
+  z.strictObject({ key: z.literal(key), value: SETTINGS[key].schema }),
+);
+
+/**
+ * `{key, value}` for one setting, validated against that key's own schema. The runtime schema is
+ * built from the registry, so its static type is stated here rather than inferred.
+ */
+export const settingChangeSchema = z.discriminatedUnion('key', [
+  firstKey!,
+  ...otherKeys,
+]) as unknown as z.ZodType<SettingChange>;
+
+/** True when enough is set to try a registration: a server and an address of record. */
+export function hasSipAccount(values: Pick<SettingsValues, 'sip.servers' | 'sip.uri'>): boolean {
+  return values['sip.servers'].length > 0 && values['sip.uri'] !== '';
+}

@@ -1,0 +1,17 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+
+const created: string[] = [];
+
+/** A fresh directory under the system temp folder, removed after the test. */
+export async function tempDir(prefix = 'hotline-desk-test-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+afterEach(async () => {
+  for (const dir of created.splice(0)) await rm(dir, { recursive: true, force: true });
+});

@@ -1,0 +1,93 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, type CliEnvironment } from '../../src/main/cli/cli';
+import { FileSecretStore } from '../../src/main/host/node-ports';
+import { tempDir } from '../support/temp';
+
+async function run(argv: string[], dataDir?: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const env: CliEnvironment = {
+    io: { stdout: (text) => out.push(text), stderr: (text) => err.push(text) },
+    host: 'node',
+    defaultDataDir: dataDir ?? (await tempDir()),
+    defaultPolicyFile: null,
+    openSecrets: (dir) => new FileSecretStore(dir),
+  };
+  const status = await runCli(argv, env);
+  return { status, stdout: out.join(''), stderr: err.join('') };
+}
+
+describe('cli', () => {
+  it('prints usage for help and exits 2 with usage when no command is given', async () => {
+    const help = await run(['help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/policy check FILE/);
+    expect((await run([])).status).toBe(2);
+  });
+
+  it('refuses an unknown command on stderr with status 2', async () => {
+    const result = await run(['frobnicate']);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+
+  it('refuses an unknown option with status 2', async () => {
+    const result = await run(['info', '--colour']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/--colour/);
+  });
+
+  it('info --json loads both native modules and reports the secret store truthfully', async () => {
+    const result = await run(['info', '--json']);
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.secretStorage).toEqual({ protected: false, backend: 'file' });
+    expect(report.nativeModules).toEqual([
+      { name: 'better-sqlite3-multiple-ciphers', loaded: true, detail: expect.stringMatching(/^SQLite 3\.\d+\.\d+, SQLite3 Multiple Ciphers/) },
+      { name: 'node-hid', loaded: true, detail: expect.stringMatching(/^hidapi \d+\.\d+/) },
+    ]);
+  });
+
+  it('settings get --json shows the effective settings with policy locks', async () => {
+    const dir = await tempDir();
+    const policy = join(dir, 'policy.json');
+    await writeFile(policy, JSON.stringify({ 'ui.language': 'en' }));
+    const result = await run(['settings', 'get', '--json', '--policy', policy], dir);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ values: { 'ui.language': 'en' }, locked: ['ui.language'], problems: [] });
+  });
+
+  it('policy check: exit 0 prints the effective settings as JSON', async () => {
+    const dir = await tempDir();
+    const policy = join(dir, 'policy.json');
+    await writeFile(policy, JSON.stringify({ 'sip.servers': ['wss://pbx.example:8089/ws'], 'sip.uri': 'sip:1001@pbx.example' }));
+    const result = await run(['policy', 'check', policy]);
+    expect(result.status).toBe(0);
+    const output = JSON.parse(result.stdout);
+    expect(output.locked).toEqual(['sip.servers', 'sip.uri']);
+    expect(output.settings).toMatchObject({ 'ui.language': 'de', 'sip.servers': ['wss://pbx.example:8089/ws'] });
+  });
+
+  it('policy check: exit 1 prints each problem with its key', async () => {
+    const dir = await tempDir();
+    const policy = join(dir, 'policy.json');
+    await writeFile(policy, JSON.stringify({ 'sip.servers': ['ftp://pbx'], 'ui.language': 'fr', 'ui.theme': 'dark' }));
+    const result = await run(['policy', 'check', policy]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/sip\.servers: value\[0\]: expected a ws:\/\/ or wss:\/\/ URL/);
+    expect(lines[1]).toMatch(/ui\.language: value: /);
+    expect(lines[2]).toMatch(/ui\.theme: unknown setting/);
+  });
+
+  it('policy check: a missing file is a problem, not a crash', async () => {
+    const result = await run(['policy', 'check', '/nonexistent/policy.json']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/no such file/);
+  });
+});

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { EVENT_NAMES, events, REQUEST_NAMES, requests } from '../../src/shared/contract';
+import { AppError, ERROR_CODES } from '../../src/shared/result';
+import { createDispatch, type Handlers } from '../../src/main/core/router';
+import { recordingLogger } from '../support/logs';
+import { defaultSettings } from '../../src/shared/settings';
+
+const context = { clientId: 'test' };
+const snapshot = { values: defaultSettings(), locked: [], problems: [] };
+
+function handlers(overrides: Partial<Handlers> = {}): Handlers {
+  return {
+    'app.info': () => ({
+      name: 'Hotline Desk',
+      version: '0.0.0',
+      host: 'browser',
+      platform: 'linux',
+      secretStorage: { protected: false, backend: 'file' },
+    }),
+    'settings.get': () => snapshot,
+    'settings.update': () => snapshot,
+    'calls.registration': () => ({ state: 'not_configured' }),
+    ...overrides,
+  };
+}
+
+describe('the contract', () => {
+  it('names every request and event <feature>.<action>, each with its schemas', () => {
+    for (const name of REQUEST_NAMES) {
+      expect(name).toMatch(/^[a-z]+\.[a-zA-Z]+$/);
+      expect(requests[name].input.safeParse).toBeTypeOf('function');
+      expect(requests[name].output.safeParse).toBeTypeOf('function');
+    }
+    for (const name of EVENT_NAMES) {
+      expect(name).toMatch(/^[a-z]+\.[a-zA-Z]+$/);
+      expect(events[name].payload.safeParse).toBeTypeOf('function');
+    }
+  });
+
+  it('documents at least the error codes every feature relies on', () => {
+    expect(ERROR_CODES).toEqual(expect.arrayContaining(['invalid_input', 'not_found', 'locked_by_policy', 'unavailable']));
+  });
+});
+
+describe('dispatch: main validates every input', () => {
+  const dispatch = createDispatch(handlers(), recordingLogger());
+
+  it('answers a valid request with {ok:true,value}', async () => {
+    const result = await dispatch('calls.registration', {}, context);
+    expect(result).toEqual({ ok: true, value: { state: 'not_configured' } });
+  });
+
+  it('treats a missing input as {} for requests that take none', async () => {
+    expect(await dispatch('app.info', undefined, context)).toMatchObject({ ok: true });
+  });
+
+  it('refuses a request name outside the contract', async () => {
+    expect(await dispatch('calls.launchMissiles', {}, context)).toEqual({
+      ok: false,
+      error: { code: 'unknown_request', message: expect.stringContaining('"calls.launchMissiles"') },
+    });
+  });
+
+  it('refuses a name that is not a string, or an inherited property name', async () => {
+    for (const name of [42, null, { name: 'app.info' }, 'toString', '__proto__', 'constructor']) {
+      const result = await dispatch(name, {}, context);
+      expect(result).toMatchObject({ ok: false, error: { code: 'unknown_request' } });
+    }
+  });
+
+  it('names the unexpected field when input carries extra properties', async () => {
+    const result = await dispatch('app.info', { debug: true }, context);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(!result.ok && result.error.message).toMatch(/app\.info: .*debug/);
+  });
+
+  it('names the field whose value has the wrong type', async () => {
+    const result = await dispatch('settings.update', { key: 'ui.language', value: 'fr' }, context);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(!result.ok && result.error.message).toMatch(/^settings\.update: value: /);
+  });
+
+  it('names the key when it is not a setting', async () => {
+    const result = await dispatch('settings.update', { key: 'sip.password', value: 'secret' }, context);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(!result.ok && result.error.message).toMatch(/key/);
+    // The rejected value never shows up in the message.
+    expect(!result.ok && result.error.message).not.toContain('secret');
+  });
+
+  it('refuses input that is not an object at all', async () => {
+    for (const input of ['ui.language', 7, [], true]) {
+      const result = await dispatch('settings.update', input, context);
+      expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    }
+  });
+
+  it('checks nested values against the key’s own schema', async () => {
+    const result = await dispatch('settings.update', { key: 'sip.servers', value: ['http://pbx.example'] }, context);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(!result.ok && result.error.message).toMatch(/value\[0\]: expected a ws:\/\/ or wss:\/\/ URL/);
+  });
+});
+
+describe('dispatch: every outcome crosses the boundary as a Result', () => {
+  it('keeps the code and message of an AppError', async () => {
+    const dispatch = createDispatch(
+      handlers({
+        'settings.update': () => {
+          throw new AppError('locked_by_policy', 'ui.language is managed by your organisation');
+        },
+      }),
+      recordingLogger(),
+    );
+    expect(await dispatch('settings.update', { key: 'ui.language', value: 'en' }, context)).toEqual({
+      ok: false,
+      error: { code: 'locked_by_policy', message: 'ui.language is managed by your organisation' },
+    });
+  });
+
+  it('turns an unexpected exception into internal without leaking its message', async () => {
+    const log = recordingLogger();
+    const dispatch = createDispatch(
+      handlers({
+        'app.info': () => {
+          throw new Error('ENOENT /home/agent/secret-path');
+        },
+      }),
+      log,
+    );
+    const result = await dispatch('app.info', {}, context);
+    expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(!result.ok && result.error.message).not.toContain('secret-path');
+    expect(log.records.some((record) => record.level === 'error' && record.fields?.request === 'app.info')).toBe(true);
+  });
+
+  it('refuses to pass on a handler result that breaks the contract', async () => {
+    const log = recordingLogger();
+    const broken = handlers({ 'calls.registration': () => ({ state: 'registered' }) as never });
+    const result = await createDispatch(broken, log)('calls.registration', {}, context);
+    expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(log.records.find((record) => record.message === 'handler broke the contract')).toBeDefined();
+  });
+
+  it('survives a flood of bad inputs without throwing', async () => {
+    const dispatch = createDispatch(handlers(), recordingLogger());
+    const inputs: unknown[] = [undefined, null, 0, '', [], {}, { key: null }, { key: 'ui.language' }, { value: 'de' }];
+    for (const name of [...REQUEST_NAMES, 'nope']) {
+      for (const input of inputs) {
+        const result = await dispatch(name, input, context);
+        expect(typeof result.ok).toBe('boolean');
+      }
+    }
+  });
+});
+
+describe('field paths in messages', () => {
+  it('reads like the field', async () => {
+    const { formatPath } = await import('../../src/shared/result');
+    expect(formatPath([], 'input')).toBe('input');
+    expect(formatPath(['value'], 'input')).toBe('value');
+    expect(formatPath(['value', 0], 'input')).toBe('value[0]');
+    expect(formatPath([0, 'url'], 'value')).toBe('value[0].url');
+    expect(formatPath(['a', 'b', 2, 'c'], 'input')).toBe('a.b[2].c');
+  });
+});

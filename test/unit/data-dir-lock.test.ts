@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lockDataDir, LOCK_FILE } from '../../src/main/host/data-dir-lock';
+import { tempDir } from '../support/temp';
+
+describe('data directory lock', () => {
+  it('lets one host in and tells the second who holds it', async () => {
+    const dir = await tempDir();
+    const first = await lockDataDir(dir, 'browser host');
+    await expect(lockDataDir(dir, 'Electron app')).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining(`browser host, process ${process.pid}`),
+    });
+    await first.release();
+    const second = await lockDataDir(dir, 'Electron app');
+    expect(JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid, host: 'Electron app' });
+    await second.release();
+  });
+
+  it('takes over a lock whose process no longer runs', async () => {
+    const dir = await tempDir();
+    const finished = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const deadPid = Number(finished.stdout);
+    await writeFile(join(dir, LOCK_FILE), JSON.stringify({ pid: deadPid, host: 'browser host', since: '2020-03-16T08:00:00Z' }));
+    const lock = await lockDataDir(dir, 'browser host');
+    expect(JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
+    await lock.release();
+  });
+
+  it('takes over a damaged lock file', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, LOCK_FILE), 'garbage');
+    const lock = await lockDataDir(dir, 'browser host');
+    await lock.release();
+  });
+
+  it('does not remove a lock that another host took after ours was released', async () => {
+    const dir = await tempDir();
+    const first = await lockDataDir(dir, 'browser host');
+    await first.release();
+    const second = await lockDataDir(dir, 'Electron app');
+    await first.release();
+    await expect(lockDataDir(dir, 'browser host')).rejects.toMatchObject({ code: 'conflict' });
+    await second.release();
+  });
+});
