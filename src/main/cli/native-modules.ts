@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import type * as NodeHid from 'node-hid';
 
-const require = createRequire(import.meta.url);
+const requireNative = createRequire(import.meta.url);
 
 export interface NativeModuleReport {
   readonly name: string;
@@ -21,7 +21,7 @@ export function checkNativeModules(): NativeModuleReport[] {
 function checkSqlite(): NativeModuleReport {
   const name = 'better-sqlite3-multiple-ciphers';
   try {
-    const Database = require(name) as typeof BetterSqlite3;
+    const Database = requireNative(name) as typeof BetterSqlite3;
     const db = new Database(':memory:');
     try {
       const row = db.prepare('select sqlite_version() as sqlite, sqlite3mc_version() as cipher').get() as {
@@ -40,7 +40,7 @@ function checkSqlite(): NativeModuleReport {
 function checkHid(): NativeModuleReport {
   const name = 'node-hid';
   try {
-    const hid = require(name) as typeof NodeHid;
+    const hid = requireNative(name) as typeof NodeHid;
     return { name, loaded: true, detail: `hidapi ${hid.getHidapiVersion()}` };
   } catch (error) {
     return { name, loaded: false, detail: error instanceof Error ? error.message : String(error) };

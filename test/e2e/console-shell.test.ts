@@ -1,0 +1,123 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserHost } from '../../src/main/host/browser/browser-host';
+import { startHost } from '../support/browser-host';
+import { axeViolations, launchChromium, watchPageProblems, type Browser } from '../support/chromium';
+import { chromium } from '../support/requirements';
+import { tempDir } from '../support/temp';
+
+const VIEWS = ['calls', 'calllog', 'reports', 'settings'] as const;
+
+describe.skipIf(chromium.skip)('console shell in Chromium against the browser host', () => {
+  let browser: Browser;
+  const hosts: BrowserHost[] = [];
+
+  beforeAll(async () => {
+    chromium.assert();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  afterEach(async () => {
+    for (const host of hosts.splice(0)) await host.close();
+  });
+
+  async function open(policy: object | null = null): Promise<{ page: Page; host: BrowserHost; dataDir: string; problems: string[] }> {
+    const dataDir = await tempDir();
+    let policyFile: string | null = null;
+    if (policy) {
+      policyFile = join(dataDir, 'policy.json');
+      await writeFile(policyFile, JSON.stringify(policy));
+    }
+    const host = await startHost(dataDir, policyFile);
+    hosts.push(host);
+    const page = await browser.newPage();
+    const problems = watchPageProblems(page);
+    await page.goto(host.url);
+    await page.getByTestId('status-connection').and(page.locator('[data-state="open"]')).waitFor();
+    return { page, host, dataDir, problems };
+  }
+
+  async function expectAccessible(page: Page): Promise<void> {
+    for (const view of VIEWS) {
+      await page.getByTestId(`nav-${view}`).click();
+      await page.locator(`main h1`).waitFor();
+      await page.waitForFunction((name) => window.location.hash === `#/${name}`, view);
+      expect(await axeViolations(page), `axe on ${view}`).toEqual([]);
+    }
+  }
+
+  it('renders in German by default, tells the truth in the status bar, and passes axe on every view', async () => {
+    const { page, problems } = await open();
+    expect(await page.locator('html').getAttribute('lang')).toBe('de');
+    const nav = page.getByRole('navigation', { name: 'Hauptnavigation' });
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Anrufe', 'Anrufprotokoll', 'Berichte', 'Einstellungen']);
+    await expect.poll(() => page.getByTestId('status-registration').innerText()).toBe('Telefonie: nicht eingerichtet');
+    expect(await page.getByTestId('status-connection').innerText()).toBe('Mit dem Dienst verbunden');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Anrufe');
+    // The token has left the address bar and history.
+    expect(page.url()).not.toContain('token=');
+    await expectAccessible(page);
+    expect(problems).toEqual([]);
+  });
+
+  it('switches to English by keyboard alone; main saves it and the page follows', async () => {
+    const { page, dataDir, problems } = await open();
+    await page.keyboard.press('Alt+4');
+    await page.waitForFunction(() => window.location.hash === '#/settings');
+    // The view's heading takes focus, so the keyboard starts inside the view.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('setting-language');
+    await page.keyboard.press('ArrowDown');
+
+    await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Settings');
+    await expect.poll(() => page.getByTestId('status-registration').innerText()).toBe('Phone: not configured');
+    expect(JSON.parse(await readFile(join(dataDir, 'settings.json'), 'utf8'))).toEqual({ 'ui.language': 'en' });
+
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
+    expect(await page.getByTestId('setting-language').inputValue()).toBe('en');
+    await expectAccessible(page);
+    expect(problems).toEqual([]);
+  });
+
+  it('follows a change made in another tab', async () => {
+    const { page, host } = await open();
+    const other = await browser.newPage();
+    await other.goto(host.url);
+    await other.getByTestId('nav-settings').click();
+    await other.getByTestId('setting-language').selectOption('en');
+    await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
+    await other.close();
+  });
+
+  it('shows a setting the policy fixes as managed, and cannot change it', async () => {
+    const { page, problems } = await open({ 'ui.language': 'de', 'sip.servers': ['wss://pbx.example/ws'], 'sip.uri': 'sip:1001@pbx.example' });
+    await page.getByTestId('nav-settings').click();
+    const select = page.getByTestId('setting-language');
+    expect(await select.isDisabled()).toBe(true);
+    expect(await page.getByText('Von Ihrer Organisation verwaltet').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('status-registration').innerText()).toBe('Telefonie: nicht angemeldet (wss://pbx.example/ws)');
+    expect(await page.getByTestId('secret-storage').innerText()).toMatch(/nicht durch das Betriebssystem geschützt/);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('explains, in both languages, an address without the token', async () => {
+    const { host } = await open();
+    const page = await browser.newPage();
+    await page.goto(`${host.origin}/`);
+    const alert = page.getByRole('alert');
+    expect(await alert.innerText()).toMatch(/Zugangsschlüssel.*access token/s);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  });
+});
