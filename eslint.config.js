@@ -32,6 +32,11 @@ export default tseslint.config(
     },
   },
   {
+    // Benchmarks print their figures; scripts talk to the developer.
+    files: ['bench/**/*.ts', 'scripts/**/*.mjs', 'build/**/*.mjs'],
+    rules: { 'no-console': 'off' },
+  },
+  {
     files: ['src/main/**/*.ts'],
     ignores: ['src/main/host/electron*'],
     rules: {
@@ -39,7 +44,9 @@ export default tseslint.config(
         'error',
         {
           paths: [ELECTRON_VALUE],
-          patterns: [{ group: ['**/renderer/**', '**/preload/**'], message: 'main never imports renderer or preload code.' }],
+          patterns: [
+            { group: ['**/renderer/**', '**/preload/**'], message: 'main never imports renderer or preload code.' },
+          ],
         },
       ],
     },
@@ -49,7 +56,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/renderer/**', '**/preload/**'], message: 'main never imports renderer or preload code.' }] },
+        {
+          patterns: [
+            { group: ['**/renderer/**', '**/preload/**'], message: 'main never imports renderer or preload code.' },
+          ],
+        },
       ],
     },
   },
@@ -61,7 +72,10 @@ export default tseslint.config(
         {
           paths: [{ name: 'electron', message: 'src/shared is host-neutral: no electron.' }],
           patterns: [
-            { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'src/shared imports nothing from main, renderer or preload.' },
+            {
+              group: ['**/main/**', '**/renderer/**', '**/preload/**'],
+              message: 'src/shared imports nothing from main, renderer or preload.',
+            },
             NODE_BUILTINS,
           ],
         },
@@ -73,7 +87,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/main/**', '**/renderer/**'], message: 'The preload exposes the shared contract only.' }] },
+        {
+          patterns: [
+            { group: ['**/main/**', '**/renderer/**'], message: 'The preload exposes the shared contract only.' },
+          ],
+        },
       ],
     },
   },
@@ -88,7 +106,10 @@ export default tseslint.config(
         {
           paths: [{ name: 'electron', message: 'The renderer reaches main through the contract only.' }],
           patterns: [
-            { group: ['**/main/**', '**/preload/**'], message: 'The renderer never imports main or preload: use the contract.' },
+            {
+              group: ['**/main/**', '**/preload/**'],
+              message: 'The renderer never imports main or preload: use the contract.',
+            },
             NODE_BUILTINS,
           ],
         },

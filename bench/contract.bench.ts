@@ -24,8 +24,10 @@ it('contract round trips', async () => {
       ),
       await measure('WebSocket round trip app.info', () => client.request('app.info')),
       await measure('WebSocket round trip settings.get', () => client.request('settings.get')),
-      await measure('settings.update persisted (atomic write + fsync)', () =>
-        host.app.dispatch('settings.update', { key: 'sip.displayName', value: `Platz ${Math.random()}` }, context),
+      await measure(
+        'settings.update persisted (atomic write + fsync)',
+        () =>
+          host.app.dispatch('settings.update', { key: 'sip.displayName', value: `Platz ${Math.random()}` }, context),
         { iterations: 200, warmup: 10 },
       ),
     ]);

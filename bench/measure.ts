@@ -4,7 +4,9 @@ import { cpus, totalmem } from 'node:os';
 export function printMachine(title: string): void {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const memory = `${Math.round(totalmem() / 2 ** 30)} GiB`;
-  console.log(`\n${title}\nmachine: ${cpu}, ${cpus().length} cores, ${memory}, Node ${process.versions.node}, ${process.platform} ${process.arch}`);
+  console.log(
+    `\n${title}\nmachine: ${cpu}, ${cpus().length} cores, ${memory}, Node ${process.versions.node}, ${process.platform} ${process.arch}`,
+  );
 }
 
 export interface Figures {

@@ -9,7 +9,13 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRIES = { serve: 'out/main/browser-host.js', cli: 'out/main/cli.js' };
 const INPUTS = ['src', 'electron.vite.config.ts', 'package.json', 'package-lock.json'];
-const OUTPUTS = ['out/main/browser-host.js', 'out/main/cli.js', 'out/main/electron-main.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
+const OUTPUTS = [
+  'out/main/browser-host.js',
+  'out/main/cli.js',
+  'out/main/electron-main.js',
+  'out/preload/index.cjs',
+  'out/renderer/index.html',
+];
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
@@ -31,7 +37,10 @@ export function ensureBuilt({ quiet = false } = {}) {
   if (buildIsCurrent()) return;
   if (!quiet) process.stderr.write('Building Hotline Desk (sources changed since the last build) …\n');
   const cli = join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
-  const result = spawnSync(process.execPath, [cli, 'build', '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const result = spawnSync(process.execPath, [cli, 'build', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (result.status !== 0) {
     process.stderr.write('The build failed; see above.\n');
     process.exit(result.status ?? 1);

@@ -27,7 +27,10 @@ const sipUri = z
   .string()
   .trim()
   .max(256)
-  .refine((value) => value === '' || /^sips?:[^@\s]+@[^@\s]+$/.test(value), 'expected a SIP URI such as sip:1001@pbx.example');
+  .refine(
+    (value) => value === '' || /^sips?:[^@\s]+@[^@\s]+$/.test(value),
+    'expected a SIP URI such as sip:1001@pbx.example',
+  );
 
 export interface SettingDefinition<S extends z.ZodType = z.ZodType> {
   readonly schema: S;
@@ -47,7 +50,11 @@ export const SETTINGS = {
     'SIP servers (WebSocket URLs), in failover order. Empty means no account is set up.',
   ),
   'sip.uri': setting(sipUri, '', 'The agent line’s SIP address of record.'),
-  'sip.authUser': setting(z.string().trim().max(128), '', 'User name for digest authentication, if different from the URI user.'),
+  'sip.authUser': setting(
+    z.string().trim().max(128),
+    '',
+    'User name for digest authentication, if different from the URI user.',
+  ),
   'sip.displayName': setting(z.string().trim().max(128), '', 'Display name sent with outgoing calls.'),
   'sip.registrationExpiry': setting(z.number().int().min(60).max(86_400), 600, 'Registration expiry in seconds.'),
 } as const;

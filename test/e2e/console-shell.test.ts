@@ -27,7 +27,9 @@ describe.skipIf(chromium.skip)('console shell in Chromium against the browser ho
     for (const host of hosts.splice(0)) await host.close();
   });
 
-  async function open(policy: object | null = null): Promise<{ page: Page; host: BrowserHost; dataDir: string; problems: string[] }> {
+  async function open(
+    policy: object | null = null,
+  ): Promise<{ page: Page; host: BrowserHost; dataDir: string; problems: string[] }> {
     const dataDir = await tempDir();
     let policyFile: string | null = null;
     if (policy) {
@@ -56,7 +58,12 @@ describe.skipIf(chromium.skip)('console shell in Chromium against the browser ho
     const { page, problems } = await open();
     expect(await page.locator('html').getAttribute('lang')).toBe('de');
     const nav = page.getByRole('navigation', { name: 'Hauptnavigation' });
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Anrufe', 'Anrufprotokoll', 'Berichte', 'Einstellungen']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual([
+      'Anrufe',
+      'Anrufprotokoll',
+      'Berichte',
+      'Einstellungen',
+    ]);
     await expect.poll(() => page.getByTestId('status-registration').innerText()).toBe('Telefonie: nicht eingerichtet');
     expect(await page.getByTestId('status-connection').innerText()).toBe('Mit dem Dienst verbunden');
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Anrufe');
@@ -100,12 +107,18 @@ describe.skipIf(chromium.skip)('console shell in Chromium against the browser ho
   });
 
   it('shows a setting the policy fixes as managed, and cannot change it', async () => {
-    const { page, problems } = await open({ 'ui.language': 'de', 'sip.servers': ['wss://pbx.example/ws'], 'sip.uri': 'sip:1001@pbx.example' });
+    const { page, problems } = await open({
+      'ui.language': 'de',
+      'sip.servers': ['wss://pbx.example/ws'],
+      'sip.uri': 'sip:1001@pbx.example',
+    });
     await page.getByTestId('nav-settings').click();
     const select = page.getByTestId('setting-language');
     expect(await select.isDisabled()).toBe(true);
     expect(await page.getByText('Von Ihrer Organisation verwaltet').count()).toBe(1);
-    await expect.poll(() => page.getByTestId('status-registration').innerText()).toBe('Telefonie: nicht angemeldet (wss://pbx.example/ws)');
+    await expect
+      .poll(() => page.getByTestId('status-registration').innerText())
+      .toBe('Telefonie: nicht angemeldet (wss://pbx.example/ws)');
     expect(await page.getByTestId('secret-storage').innerText()).toMatch(/nicht durch das Betriebssystem geschützt/);
     expect(await axeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);

@@ -54,7 +54,10 @@ describe('browser host: the contract over a loopback WebSocket', () => {
   it('returns invalid_input naming the field, and keeps the connection', async () => {
     const connected = await client(await host());
     const result = await connected.request('settings.update', { key: 'ui.language', value: 'fr' });
-    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/^settings\.update: value: /) } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/^settings\.update: value: /) },
+    });
     expect(await connected.request('nope.nothing')).toMatchObject({ ok: false, error: { code: 'unknown_request' } });
     expect(await connected.request('app.info')).toMatchObject({ ok: true });
   });
@@ -62,9 +65,13 @@ describe('browser host: the contract over a loopback WebSocket', () => {
   it('answers unreadable frames with a protocol error and stays up', async () => {
     const connected = await client(await host());
     connected.sendRaw('this is not json');
-    expect(await connected.next((frame) => frame.type === 'protocol_error')).toMatchObject({ message: 'frame is not valid JSON' });
+    expect(await connected.next((frame) => frame.type === 'protocol_error')).toMatchObject({
+      message: 'frame is not valid JSON',
+    });
     connected.sendRaw(JSON.stringify({ type: 'request', id: -1, name: 'app.info' }));
-    expect(await connected.next((frame) => frame.type === 'protocol_error' && frame.message.includes('id'))).toBeDefined();
+    expect(
+      await connected.next((frame) => frame.type === 'protocol_error' && frame.message.includes('id')),
+    ).toBeDefined();
     expect(await connected.request('app.info')).toMatchObject({ ok: true });
   });
 
@@ -113,9 +120,13 @@ describe('browser host: who may connect', () => {
     expect(await upgradeStatus(`${base}?token=${started.token.slice(0, -1)}x`, { Origin: origin })).toBe(403);
     expect(await upgradeStatus(`${base}?token=`, { Origin: origin })).toBe(403);
     expect(await upgradeStatus(`${base}?token=${started.token}`, { Origin: 'https://evil.example' })).toBe(403);
-    expect(await upgradeStatus(`${base}?token=${started.token}`, { Origin: `http://localhost:${started.port}` })).toBe(403);
+    expect(await upgradeStatus(`${base}?token=${started.token}`, { Origin: `http://localhost:${started.port}` })).toBe(
+      403,
+    );
     expect(await upgradeStatus(`${base}?token=${started.token}`, {})).toBe(403);
-    expect(await upgradeStatus(`ws://127.0.0.1:${started.port}/other?token=${started.token}`, { Origin: origin })).toBe(404);
+    expect(await upgradeStatus(`ws://127.0.0.1:${started.port}/other?token=${started.token}`, { Origin: origin })).toBe(
+      404,
+    );
   });
 
   it('refuses a WebSocket whose Host header names another host (DNS rebinding)', async () => {

@@ -35,7 +35,9 @@ describe('npm run serve', () => {
     const result = spawnSync(process.execPath, [RUN, 'serve', '--port', 'eighty'], { encoding: 'utf8' });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/--port must be a whole number/);
-    const missing = spawnSync(process.execPath, [RUN, 'serve', '--policy', '/nonexistent/policy.json'], { encoding: 'utf8' });
+    const missing = spawnSync(process.execPath, [RUN, 'serve', '--policy', '/nonexistent/policy.json'], {
+      encoding: 'utf8',
+    });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/--policy: no such file: \/nonexistent\/policy\.json/);
   });
@@ -44,7 +46,9 @@ describe('npm run serve', () => {
 describe('npm run cli', () => {
   it('runs a subcommand from the built CLI with machine-readable output', async () => {
     const dataDir = await tempDir();
-    const result = spawnSync(process.execPath, [RUN, 'cli', 'info', '--json', '--data-dir', dataDir], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [RUN, 'cli', 'info', '--json', '--data-dir', dataDir], {
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ name: 'Hotline Desk', dataDir });

@@ -7,7 +7,14 @@ import { recordingLogger } from './logs';
 export const RENDERER_DIR = join(process.cwd(), 'out', 'renderer');
 
 export async function startHost(dataDir: string, policyFile: string | null = null): Promise<BrowserHost> {
-  return startBrowserHost({ port: 0, dataDir, policyFile, rendererDir: RENDERER_DIR, version: '0.0.0-test', log: recordingLogger() });
+  return startBrowserHost({
+    port: 0,
+    dataDir,
+    policyFile,
+    rendererDir: RENDERER_DIR,
+    version: '0.0.0-test',
+    log: recordingLogger(),
+  });
 }
 
 /** A WebSocket client of the wire protocol, as a test sees it. */

@@ -46,7 +46,11 @@ describe('cli', () => {
     const report = JSON.parse(result.stdout);
     expect(report.secretStorage).toEqual({ protected: false, backend: 'file' });
     expect(report.nativeModules).toEqual([
-      { name: 'better-sqlite3-multiple-ciphers', loaded: true, detail: expect.stringMatching(/^SQLite 3\.\d+\.\d+, SQLite3 Multiple Ciphers/) },
+      {
+        name: 'better-sqlite3-multiple-ciphers',
+        loaded: true,
+        detail: expect.stringMatching(/^SQLite 3\.\d+\.\d+, SQLite3 Multiple Ciphers/),
+      },
       { name: 'node-hid', loaded: true, detail: expect.stringMatching(/^hidapi \d+\.\d+/) },
     ]);
   });
@@ -57,13 +61,20 @@ describe('cli', () => {
     await writeFile(policy, JSON.stringify({ 'ui.language': 'en' }));
     const result = await run(['settings', 'get', '--json', '--policy', policy], dir);
     expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ values: { 'ui.language': 'en' }, locked: ['ui.language'], problems: [] });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      values: { 'ui.language': 'en' },
+      locked: ['ui.language'],
+      problems: [],
+    });
   });
 
   it('policy check: exit 0 prints the effective settings as JSON', async () => {
     const dir = await tempDir();
     const policy = join(dir, 'policy.json');
-    await writeFile(policy, JSON.stringify({ 'sip.servers': ['wss://pbx.example:8089/ws'], 'sip.uri': 'sip:1001@pbx.example' }));
+    await writeFile(
+      policy,
+      JSON.stringify({ 'sip.servers': ['wss://pbx.example:8089/ws'], 'sip.uri': 'sip:1001@pbx.example' }),
+    );
     const result = await run(['policy', 'check', policy]);
     expect(result.status).toBe(0);
     const output = JSON.parse(result.stdout);

@@ -38,7 +38,9 @@ describe('the contract', () => {
   });
 
   it('documents at least the error codes every feature relies on', () => {
-    expect(ERROR_CODES).toEqual(expect.arrayContaining(['invalid_input', 'not_found', 'locked_by_policy', 'unavailable']));
+    expect(ERROR_CODES).toEqual(
+      expect.arrayContaining(['invalid_input', 'not_found', 'locked_by_policy', 'unavailable']),
+    );
   });
 });
 

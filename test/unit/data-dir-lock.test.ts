@@ -15,15 +15,23 @@ describe('data directory lock', () => {
     });
     await first.release();
     const second = await lockDataDir(dir, 'Electron app');
-    expect(JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid, host: 'Electron app' });
+    expect(JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({
+      pid: process.pid,
+      host: 'Electron app',
+    });
     await second.release();
   });
 
   it('takes over a lock whose process no longer runs', async () => {
     const dir = await tempDir();
-    const finished = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const finished = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
     const deadPid = Number(finished.stdout);
-    await writeFile(join(dir, LOCK_FILE), JSON.stringify({ pid: deadPid, host: 'browser host', since: '2020-03-16T08:00:00Z' }));
+    await writeFile(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: deadPid, host: 'browser host', since: '2020-03-16T08:00:00Z' }),
+    );
     const lock = await lockDataDir(dir, 'browser host');
     expect(JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
     await lock.release();

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { FuseV1Options } from '@electron/fuses';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY_DIRECTIVES, contentSecurityPolicy, securityHeaders } from '../../src/main/host/content-security-policy';
+import {
+  CONTENT_SECURITY_POLICY_DIRECTIVES,
+  contentSecurityPolicy,
+  securityHeaders,
+} from '../../src/main/host/content-security-policy';
 import { HARDENED_FUSES } from '../../src/main/host/electron-fuses';
 import {
   APP_ENTRY_URL,
@@ -21,15 +25,15 @@ import {
 type RequestHandler = ReturnType<typeof createPermissionRequestHandler>;
 type RequestDetails = Parameters<RequestHandler>[3];
 type CheckDetails = Parameters<ReturnType<typeof createPermissionCheckHandler>>[3];
+type CheckPermission = Parameters<ReturnType<typeof createPermissionCheckHandler>>[1];
 
 function ask(handler: RequestHandler, permission: string, requestingUrl: string, extra: object = {}): boolean {
   let granted: boolean | undefined;
-  handler(
-    null as never,
-    permission as Parameters<RequestHandler>[1],
-    (answer) => (granted = answer),
-    { requestingUrl, isMainFrame: true, ...extra } as RequestDetails,
-  );
+  handler(null as never, permission as Parameters<RequestHandler>[1], (answer) => (granted = answer), {
+    requestingUrl,
+    isMainFrame: true,
+    ...extra,
+  } as RequestDetails);
   if (granted === undefined) throw new Error('the handler did not answer');
   return granted;
 }
@@ -62,7 +66,12 @@ describe('Electron window', () => {
   it('serves the UI from a privileged custom scheme, not file://', () => {
     expect(APP_ENTRY_URL.startsWith(`${APP_ORIGIN}/`)).toBe(true);
     expect(APP_ORIGIN.startsWith('file:')).toBe(false);
-    expect(APP_SCHEME_PRIVILEGES.privileges).toMatchObject({ standard: true, secure: true, bypassCSP: false, allowServiceWorkers: false });
+    expect(APP_SCHEME_PRIVILEGES.privileges).toMatchObject({
+      standard: true,
+      secure: true,
+      bypassCSP: false,
+      allowServiceWorkers: false,
+    });
   });
 });
 
@@ -136,15 +145,30 @@ describe('permissions', () => {
   });
 
   it('refuses everything else the app might be asked for', () => {
-    for (const permission of ['geolocation', 'notifications', 'hid', 'usb', 'serial', 'clipboard-read', 'openExternal', 'display-capture', 'fullscreen']) {
+    for (const permission of [
+      'geolocation',
+      'notifications',
+      'hid',
+      'usb',
+      'serial',
+      'clipboard-read',
+      'openExternal',
+      'display-capture',
+      'fullscreen',
+    ]) {
       expect(ask(request, permission, page)).toBe(false);
-      expect(check(null, permission, APP_ORIGIN, {} as CheckDetails)).toBe(false);
+      expect(check(null, permission as CheckPermission, APP_ORIGIN, {} as CheckDetails)).toBe(false);
     }
     expect(deviceRequestHandler()).toBe(false);
   });
 
   it('refuses every other origin, even what the app itself may have', () => {
-    for (const url of ['https://evil.example/', 'file:///etc/passwd', 'app://other-host/index.html', 'http://127.0.0.1:5173/']) {
+    for (const url of [
+      'https://evil.example/',
+      'file:///etc/passwd',
+      'app://other-host/index.html',
+      'http://127.0.0.1:5173/',
+    ]) {
       expect(ask(request, 'media', url, { mediaTypes: ['audio'] })).toBe(false);
       expect(check(null, 'speaker-selection', url, {} as CheckDetails)).toBe(false);
     }
@@ -160,14 +184,24 @@ describe('permissions', () => {
 describe('navigation and windows', () => {
   it('stays on the app', () => {
     expect(shouldBlockNavigation(`${APP_ORIGIN}/index.html#/settings`)).toBe(false);
-    for (const url of ['https://example.org/', 'file:///tmp/x.html', 'javascript:alert(1)', 'app://hotline-desk.evil/', 'not a url']) {
+    for (const url of [
+      'https://example.org/',
+      'file:///tmp/x.html',
+      'javascript:alert(1)',
+      'app://hotline-desk.evil/',
+      'not a url',
+    ]) {
       expect(shouldBlockNavigation(url)).toBe(true);
     }
   });
 
   it('never opens a new window', () => {
-    expect(denyWindowOpen({ url: `${APP_ORIGIN}/index.html` } as Parameters<typeof denyWindowOpen>[0])).toEqual({ action: 'deny' });
-    expect(denyWindowOpen({ url: 'https://example.org/' } as Parameters<typeof denyWindowOpen>[0])).toEqual({ action: 'deny' });
+    expect(denyWindowOpen({ url: `${APP_ORIGIN}/index.html` } as Parameters<typeof denyWindowOpen>[0])).toEqual({
+      action: 'deny',
+    });
+    expect(denyWindowOpen({ url: 'https://example.org/' } as Parameters<typeof denyWindowOpen>[0])).toEqual({
+      action: 'deny',
+    });
   });
 });
 

@@ -5,7 +5,14 @@ describe('logger', () => {
   it('redacts fields that look like secrets', () => {
     const records: LogRecord[] = [];
     const log = createLogger({ level: 'debug', write: (record) => records.push(record) });
-    log.info('registered', { password: 'hunter2', authUser: '1001', dbKey: 'x', token: 'abc', server: 'wss://pbx', count: 2 });
+    log.info('registered', {
+      password: 'hunter2',
+      authUser: '1001',
+      dbKey: 'x',
+      token: 'abc',
+      server: 'wss://pbx',
+      count: 2,
+    });
     expect(records[0]?.fields).toEqual({
       password: '[redacted]',
       authUser: '[redacted]',

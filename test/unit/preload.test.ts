@@ -21,11 +21,15 @@ vi.mock('electron', () => ({
       if (!listeners.has(channel)) listeners.set(channel, new Set());
       listeners.get(channel)!.add(listener);
     },
-    removeListener: (channel: string, listener: (...args: unknown[]) => void) => listeners.get(channel)?.delete(listener),
+    removeListener: (channel: string, listener: (...args: unknown[]) => void) =>
+      listeners.get(channel)?.delete(listener),
   },
 }));
 
-type Bridge = { api: Record<string, Record<string, (input?: unknown) => Promise<unknown>>>; on: (name: string, listener: (payload: unknown) => void) => () => void };
+type Bridge = {
+  api: Record<string, Record<string, (input?: unknown) => Promise<unknown>>>;
+  on: (name: string, listener: (payload: unknown) => void) => () => void;
+};
 let bridge: Bridge;
 
 beforeAll(async () => {

@@ -14,7 +14,12 @@ async function open(dir: string, policy: object | string | null = null) {
     policyFile = join(dir, 'policy.json');
     await writeFile(policyFile, typeof policy === 'string' ? policy : JSON.stringify(policy));
   }
-  return SettingsService.open({ userFile: join(dir, 'settings.json'), policyFile, clock: systemClock, log: recordingLogger() });
+  return SettingsService.open({
+    userFile: join(dir, 'settings.json'),
+    policyFile,
+    clock: systemClock,
+    log: recordingLogger(),
+  });
 }
 
 describe('settings: defaults ⊕ user ⊕ policy', () => {
@@ -58,7 +63,12 @@ describe('settings: defaults ⊕ user ⊕ policy', () => {
     expect(values['sip.registrationExpiry']).toBe(120);
     expect(locked).toEqual(['sip.registrationExpiry']);
     expect(problems).toEqual([
-      { source: 'policy', file: join(dir, 'policy.json'), key: 'ui.language', message: expect.stringMatching(/^value: .*; ignored$/) },
+      {
+        source: 'policy',
+        file: join(dir, 'policy.json'),
+        key: 'ui.language',
+        message: expect.stringMatching(/^value: .*; ignored$/),
+      },
       { source: 'policy', file: join(dir, 'policy.json'), key: 'sip.colour', message: 'unknown setting; ignored' },
     ]);
   });
@@ -79,20 +89,34 @@ describe('settings: defaults ⊕ user ⊕ policy', () => {
     const kept = (await readdir(dir)).filter((name) => name.startsWith('settings.json.unreadable-'));
     expect(kept).toHaveLength(1);
     expect(await readFile(join(dir, kept[0]!), 'utf8')).toBe('{ this is not json');
-    expect(settings.snapshot().problems[0]).toMatchObject({ source: 'user', key: null, message: expect.stringContaining(kept[0]!) });
+    expect(settings.snapshot().problems[0]).toMatchObject({
+      source: 'user',
+      key: null,
+      message: expect.stringContaining(kept[0]!),
+    });
     await settings.update({ key: 'ui.language', value: 'en' });
     expect(await readFile(join(dir, kept[0]!), 'utf8')).toBe('{ this is not json');
   });
 
   it('loses nothing it does not understand when it writes the user file back', async () => {
     const dir = await tempDir();
-    const original = { 'ui.language': 'de', 'sip.registrationExpiry': 5, 'future.setting': { from: 'a newer version' } };
+    const original = {
+      'ui.language': 'de',
+      'sip.registrationExpiry': 5,
+      'future.setting': { from: 'a newer version' },
+    };
     await writeFile(join(dir, 'settings.json'), JSON.stringify(original));
     const settings = await open(dir);
     expect(settings.get('sip.registrationExpiry')).toBe(600);
-    expect(settings.snapshot().problems.map((problem) => problem.key)).toEqual(['sip.registrationExpiry', 'future.setting']);
+    expect(settings.snapshot().problems.map((problem) => problem.key)).toEqual([
+      'sip.registrationExpiry',
+      'future.setting',
+    ]);
     await settings.update({ key: 'ui.language', value: 'en' });
-    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toEqual({ ...original, 'ui.language': 'en' });
+    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toEqual({
+      ...original,
+      'ui.language': 'en',
+    });
   });
 
   it('keeps quick successive changes in order on disk', async () => {

@@ -13,7 +13,14 @@ describe('resolving renderer assets', () => {
   });
 
   it('never leaves the folder', () => {
-    for (const path of ['/../package.json', '/assets/../../etc/passwd', '/%2e%2e/secret', '/..%2f..%2fetc/passwd', '/a/%00', '/%E0%A4%A']) {
+    for (const path of [
+      '/../package.json',
+      '/assets/../../etc/passwd',
+      '/%2e%2e/secret',
+      '/..%2f..%2fetc/passwd',
+      '/a/%00',
+      '/%E0%A4%A',
+    ]) {
       const resolved = resolveAsset(root, path);
       if (resolved !== null) expect(resolved.startsWith(`${root}/`)).toBe(true);
     }

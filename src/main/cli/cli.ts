@@ -72,7 +72,8 @@ const infoCommand: CliCommand = {
     const report = {
       name: 'Hotline Desk',
       version: APP_VERSION,
-      runtime: env.host === 'electron' ? `Electron ${process.versions.electron ?? ''}` : `Node ${process.versions.node}`,
+      runtime:
+        env.host === 'electron' ? `Electron ${process.versions.electron ?? ''}` : `Node ${process.versions.node}`,
       platform: `${process.platform} ${process.arch}`,
       dataDir: flags.dataDir,
       policyFile: flags.policyFile,
@@ -86,7 +87,9 @@ const infoCommand: CliCommand = {
         `data directory: ${report.dataDir}`,
         `policy file:    ${report.policyFile ?? '(none)'}`,
         `secret storage: ${report.secretStorage.backend}${report.secretStorage.protected ? '' : ' (not protected by the operating system)'}`,
-        ...report.nativeModules.map((module) => `${module.name}: ${module.loaded ? module.detail : `NOT LOADED: ${module.detail}`}`),
+        ...report.nativeModules.map(
+          (module) => `${module.name}: ${module.loaded ? module.detail : `NOT LOADED: ${module.detail}`}`,
+        ),
       ];
       env.io.stdout(`${lines.join('\n')}\n`);
     }
@@ -114,7 +117,8 @@ const settingsCommand: CliCommand = {
         const locked = snapshot.locked.includes(key) ? '  [managed by your organisation]' : '';
         env.io.stdout(`${key} = ${JSON.stringify(value)}${locked}\n`);
       }
-      for (const problem of snapshot.problems) env.io.stderr(`${problem.source} ${problem.file}: ${formatProblem(problem)}\n`);
+      for (const problem of snapshot.problems)
+        env.io.stderr(`${problem.source} ${problem.file}: ${formatProblem(problem)}\n`);
     }
     return snapshot.problems.length === 0 ? EXIT_OK : EXIT_PROBLEM;
   },
@@ -123,7 +127,8 @@ const settingsCommand: CliCommand = {
 const policyCommand: CliCommand = {
   name: 'policy',
   usage: 'policy check FILE [--json]',
-  summary: 'Validates a policy file. Exit 0: prints the settings it would give. Exit 1: prints each problem with its key.',
+  summary:
+    'Validates a policy file. Exit 0: prints the settings it would give. Exit 1: prints each problem with its key.',
   options: {},
   async run(positionals, flags, _values, env) {
     if (positionals[0] !== 'check' || positionals.length !== 2) throw new UsageError('expected "policy check FILE"');

@@ -1,10 +1,4 @@
-import {
-  isRequestName,
-  requests,
-  type ParsedInput,
-  type RequestName,
-  type RequestOutput,
-} from '../../shared/contract';
+import { isRequestName, requests, type ParsedInput, type RequestName, type RequestOutput } from '../../shared/contract';
 import { AppError, describeIssues, fail, ok, type Result } from '../../shared/result';
 import type { Logger } from './log';
 

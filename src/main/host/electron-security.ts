@@ -102,7 +102,8 @@ export function isPermissionAllowed(
   if (!isAppUrl(requestingUrl, devServerOrigin)) return false;
   if (!GRANTED_PERMISSIONS.has(permission)) return false;
   // Microphone only: no camera, no screen.
-  if (permission === 'media') return mediaTypes !== undefined && mediaTypes.length > 0 && mediaTypes.every((type) => type === 'audio');
+  if (permission === 'media')
+    return mediaTypes !== undefined && mediaTypes.length > 0 && mediaTypes.every((type) => type === 'audio');
   return true;
 }
 

@@ -21,14 +21,20 @@ import {
 export const APP_DIR_NAME = 'Hotline Desk';
 
 /** The same folder Electron's `app.getPath('userData')` gives, so every host finds one installation's data. */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_DIR_NAME);
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_DIR_NAME);
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_DIR_NAME);
 }
 
 /** Where IT puts the machine policy file. */
-export function machinePolicyFile(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function machinePolicyFile(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (platform === 'win32') return join(env.ProgramData ?? 'C:\\ProgramData', 'HotlineDesk', 'policy.json');
   if (platform === 'darwin') return '/Library/Application Support/HotlineDesk/policy.json';
   return '/etc/hotline-desk/policy.json';

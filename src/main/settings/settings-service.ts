@@ -79,7 +79,10 @@ export class SettingsService {
 
   private async applyUpdate(change: SettingChange): Promise<SettingsSnapshot> {
     if (this.isLocked(change.key)) {
-      throw new AppError('locked_by_policy', `${change.key} is managed by your organisation and cannot be changed here.`);
+      throw new AppError(
+        'locked_by_policy',
+        `${change.key} is managed by your organisation and cannot be changed here.`,
+      );
     }
     const raw = { ...this.user.raw, [change.key]: change.value };
     await writeFileAtomic(this.options.userFile, `${JSON.stringify(raw, null, 2)}\n`);

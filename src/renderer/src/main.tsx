@@ -35,7 +35,9 @@ async function start(): Promise<void> {
   } catch (error) {
     if (error instanceof MissingTokenError) {
       // Shown before the language is known: say it in both.
-      showFatal(`${de.app.title}: Bitte die Adresse mit Zugangsschlüssel öffnen, die "npm run serve" ausgibt. / ${en.app.title}: Please open the address with the access token that "npm run serve" prints.`);
+      showFatal(
+        `${de.app.title}: Bitte die Adresse mit Zugangsschlüssel öffnen, die "npm run serve" ausgibt. / ${en.app.title}: Please open the address with the access token that "npm run serve" prints.`,
+      );
       return;
     }
     throw error;

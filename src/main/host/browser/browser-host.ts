@@ -136,9 +136,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       }
       const frame = clientFrameSchema.safeParse(parsedJson);
       if (!frame.success) return send({ type: 'protocol_error', message: describeIssues(frame.error, 'frame') });
-      void app.dispatch(frame.data.name, frame.data.input, { clientId }).then((result) =>
-        send({ type: 'response', id: frame.data.id, result }),
-      );
+      void app
+        .dispatch(frame.data.name, frame.data.input, { clientId })
+        .then((result) => send({ type: 'response', id: frame.data.id, result }));
     });
     ws.on('close', detach);
     ws.on('error', () => ws.terminate());

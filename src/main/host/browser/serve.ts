@@ -44,7 +44,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port must be a whole number from 0 to 65535, not "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    fail(`--port must be a whole number from 0 to 65535, not "${values.port}"`);
   const level = values['log-level'] as LogLevel;
   if (!LOG_LEVELS.includes(level)) fail(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const policyFile = values.policy ? resolve(values.policy) : null;
@@ -68,7 +69,8 @@ async function main(argv: string[]): Promise<void> {
       log,
     });
   } catch (error) {
-    const message = error instanceof AppError || (error instanceof Error && 'code' in error) ? error.message : String(error);
+    const message =
+      error instanceof AppError || (error instanceof Error && 'code' in error) ? error.message : String(error);
     process.stderr.write(`serve: ${message}\n`);
     process.exit(1);
   }

@@ -9,7 +9,13 @@ import {
 } from '../../../shared/contract';
 import type { ErrorData, Result } from '../../../shared/result';
 import type { HotlineDeskBridge } from '../../../shared/bridge';
-import { ipcTransport, takeTokenFromLocation, WebSocketTransport, type ConnectionState, type Transport } from './transport';
+import {
+  ipcTransport,
+  takeTokenFromLocation,
+  WebSocketTransport,
+  type ConnectionState,
+  type Transport,
+} from './transport';
 
 /** The renderer's typed view of the contract, the same whichever host serves it. */
 export class ApiClient {
@@ -19,7 +25,10 @@ export class ApiClient {
     this.transport = transport;
   }
 
-  request<N extends RequestName>(name: N, ...input: RequestInput<N> extends Record<string, never> ? [RequestInput<N>?] : [RequestInput<N>]): Promise<Result<RequestOutput<N>>> {
+  request<N extends RequestName>(
+    name: N,
+    ...input: RequestInput<N> extends Record<string, never> ? [RequestInput<N>?] : [RequestInput<N>]
+  ): Promise<Result<RequestOutput<N>>> {
     return this.transport.request(name, input[0] ?? {}) as Promise<Result<RequestOutput<N>>>;
   }
 
@@ -44,7 +53,9 @@ export function connect(): ApiClient {
   const token = takeTokenFromLocation(window.location, window.sessionStorage, window.history);
   if (!token) throw new MissingTokenError('No access token in the address.');
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-  return new ApiClient(new WebSocketTransport(`${scheme}://${window.location.host}/ws?token=${encodeURIComponent(token)}`));
+  return new ApiClient(
+    new WebSocketTransport(`${scheme}://${window.location.host}/ws?token=${encodeURIComponent(token)}`),
+  );
 }
 
 export const ApiContext = createContext<ApiClient | null>(null);

@@ -20,9 +20,9 @@ export function ipcTransport(bridge: HotlineDeskBridge, eventNames: readonly str
     connection: 'open',
     request(name, input) {
       const { namespace, action } = splitRequestName(name);
-      const functions = (bridge.api as unknown as Record<string, Record<string, (input: unknown) => Promise<Result<unknown>>>>)[
-        namespace
-      ];
+      const functions = (
+        bridge.api as unknown as Record<string, Record<string, (input: unknown) => Promise<Result<unknown>>>>
+      )[namespace];
       const call = functions?.[action];
       if (!call) return Promise.resolve({ ok: false, error: { code: 'unknown_request', message: name } });
       return call(input);

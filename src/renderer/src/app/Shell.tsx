@@ -54,10 +54,14 @@ export function Shell() {
   const Current = VIEW_COMPONENTS[view];
   return (
     <div className="shell">
-      <a className="skip-link" href="#main-content" onClick={(event) => {
-        event.preventDefault();
-        mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
-      }}>
+      <a
+        className="skip-link"
+        href="#main-content"
+        onClick={(event) => {
+          event.preventDefault();
+          mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
+        }}
+      >
         {t('app.skipToContent')}
       </a>
       <header className="shell-header">

@@ -10,7 +10,8 @@ export function StatusBar() {
 
   let phone = t('status.registration.loading');
   if (registration?.state === 'not_configured') phone = t('status.registration.not_configured');
-  if (registration?.state === 'not_registered') phone = t('status.registration.not_registered', { server: registration.server });
+  if (registration?.state === 'not_registered')
+    phone = t('status.registration.not_registered', { server: registration.server });
 
   return (
     <footer className="status-bar" aria-label={t('status.label')}>

@@ -30,7 +30,8 @@ export const de = {
     title: 'Anrufe',
     notConfigured:
       'Es ist noch kein SIP-Konto eingerichtet. Ihre IT richtet es per Richtlinie ein, oder es wird in den Einstellungen hinterlegt.',
-    notRegistered: 'Das SIP-Konto ist eingerichtet, die Leitung ist aber nicht angemeldet. Anrufe sind noch nicht möglich.',
+    notRegistered:
+      'Das SIP-Konto ist eingerichtet, die Leitung ist aber nicht angemeldet. Anrufe sind noch nicht möglich.',
   },
   calllog: {
     title: 'Anrufprotokoll',

@@ -93,7 +93,10 @@ export function SettingsView() {
           {info && (
             <>
               <h2>{t('settings.security')}</h2>
-              <p className={info.secretStorage.protected ? undefined : 'notice notice-warning'} data-testid="secret-storage">
+              <p
+                className={info.secretStorage.protected ? undefined : 'notice notice-warning'}
+                data-testid="secret-storage"
+              >
                 {t(info.secretStorage.protected ? 'settings.secretsProtected' : 'settings.secretsUnprotected', {
                   backend: info.secretStorage.backend,
                 })}
@@ -123,7 +126,11 @@ export function SettingsView() {
             <>
               <h2>{t('settings.about')}</h2>
               <p data-testid="app-version">
-                {t('settings.version', { version: info.version, host: t(`settings.hosts.${info.host}`), platform: info.platform })}
+                {t('settings.version', {
+                  version: info.version,
+                  host: t(`settings.hosts.${info.host}`),
+                  platform: info.platform,
+                })}
               </p>
             </>
           )}
