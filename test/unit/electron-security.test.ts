@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { FuseV1Options } from '@electron/fuses';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import {
   CONTENT_SECURITY_POLICY_DIRECTIVES,
@@ -113,15 +111,6 @@ describe('Electron fuses', () => {
     expect(HARDENED_FUSES[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(true);
     expect(HARDENED_FUSES[FuseV1Options.OnlyLoadAppFromAsar]).toBe(true);
     expect(HARDENED_FUSES[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(false);
-  });
-
-  it('is applied by the packaging hook, with no native rebuild', () => {
-    const config = parse(readFileSync('electron-builder.yml', 'utf8')) as Record<string, unknown>;
-    expect(config.afterPack).toBe('build/after-pack.mjs');
-    expect(config.npmRebuild).toBe(false);
-    expect(config.asar).toBe(true);
-    expect(config.electronFuses).toBeUndefined();
-    expect(readFileSync('build/after-pack.mjs', 'utf8')).toContain('HARDENED_FUSES');
   });
 });
 

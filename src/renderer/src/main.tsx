@@ -15,16 +15,24 @@ function followLanguage(api: ApiClient): void {
   });
 }
 
-function showFatal(message: string): void {
-  const root = document.getElementById('root')!;
+/** Shown before the language is known, so it says it in both. */
+function showFatal(german: string, english: string): void {
   const main = document.createElement('main');
   const heading = document.createElement('h1');
-  heading.textContent = 'Hotline Desk';
-  const paragraph = document.createElement('p');
-  paragraph.setAttribute('role', 'alert');
-  paragraph.textContent = message;
-  main.append(heading, paragraph);
-  root.replaceChildren(main);
+  heading.textContent = de.app.title;
+  const alert = document.createElement('div');
+  alert.setAttribute('role', 'alert');
+  for (const [language, text] of [
+    ['de', german],
+    ['en', english],
+  ] as const) {
+    const paragraph = document.createElement('p');
+    paragraph.lang = language;
+    paragraph.textContent = text;
+    alert.append(paragraph);
+  }
+  main.append(heading, alert);
+  document.getElementById('root')!.replaceChildren(main);
 }
 
 async function start(): Promise<void> {
@@ -34,10 +42,7 @@ async function start(): Promise<void> {
     api = connect();
   } catch (error) {
     if (error instanceof MissingTokenError) {
-      // Shown before the language is known: say it in both.
-      showFatal(
-        `${de.app.title}: Bitte die Adresse mit Zugangsschlüssel öffnen, die "npm run serve" ausgibt. / ${en.app.title}: Please open the address with the access token that "npm run serve" prints.`,
-      );
+      showFatal(de.app.missingToken, en.app.missingToken);
       return;
     }
     throw error;

@@ -4,6 +4,7 @@ export const de = {
     title: 'Hotline Desk',
     skipToContent: 'Zum Inhalt springen',
     loading: 'Wird geladen …',
+    missingToken: 'Bitte öffnen Sie die Adresse mit Zugangsschlüssel, die „npm run serve“ ausgibt.',
   },
   nav: {
     label: 'Hauptnavigation',

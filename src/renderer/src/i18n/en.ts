@@ -5,6 +5,7 @@ export const en: Translation = {
     title: 'Hotline Desk',
     skipToContent: 'Skip to content',
     loading: 'Loading …',
+    missingToken: 'Please open the address with the access token that “npm run serve” prints.',
   },
   nav: {
     label: 'Main navigation',
