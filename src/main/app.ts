@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventName } from '../shared/contract';
-import type { RegistrationState } from '../shared/contract/calls';
-import { hasSipAccount, type SettingsValues } from '../shared/settings';
 import { EventHub } from './core/event-hub';
 import { createDispatch, type Dispatch, type Handlers } from './core/router';
 import type { Ports } from './ports';
 import { SettingsService } from './settings/settings-service';
+import type { BackoffOptions } from './telephony/backoff';
+import { TelephonyService } from './telephony/telephony-service';
 
 export const APP_NAME = 'Hotline Desk';
 export const USER_SETTINGS_FILE = 'settings.json';
@@ -20,22 +20,24 @@ export interface App {
   readonly dispatch: Dispatch;
   readonly events: EventHub;
   readonly settings: SettingsService;
+  readonly telephony: TelephonyService;
   readonly ports: Ports;
   /** A renderer (window or tab) connects: it receives every event until it detaches. */
   attach(client: RendererClient): () => void;
   close(): Promise<void>;
 }
 
-function registrationFrom(values: SettingsValues): RegistrationState {
-  if (!hasSipAccount(values)) return { state: 'not_configured' };
-  return { state: 'not_registered', server: values['sip.servers'][0] ?? '' };
+/** Knobs for tests and benchmarks; production leaves them unset. */
+export interface AppTuning {
+  readonly backoff?: BackoffOptions;
+  readonly failbackIntervalMs?: number;
 }
 
 /**
  * The composition root: every service of main is built here from the host's ports, the same
  * way in the Electron app, the browser host and the CLI.
  */
-export async function createApp(ports: Ports): Promise<App> {
+export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<App> {
   await mkdir(ports.paths.dataDir, { recursive: true, mode: 0o700 });
   const log = ports.log;
   const events = new EventHub(log.child('events'));
@@ -47,15 +49,18 @@ export async function createApp(ports: Ports): Promise<App> {
     log: log.child('settings'),
   });
 
-  let registration = registrationFrom(settings.snapshot().values);
-  const stopSettings = settings.onChange((snapshot) => {
-    events.emit('settings.changed', snapshot);
-    const next = registrationFrom(snapshot.values);
-    if (JSON.stringify(next) !== JSON.stringify(registration)) {
-      registration = next;
-      events.emit('calls.registrationChanged', registration);
-    }
+  const stopSettings = settings.onChange((snapshot) => events.emit('settings.changed', snapshot));
+
+  const telephony = await TelephonyService.start({
+    settings,
+    secrets: ports.secrets,
+    power: ports.power,
+    clock: ports.clock,
+    log: log.child('telephony'),
+    version: ports.host.version,
+    ...tuning,
   });
+  const stopRegistration = telephony.registration.onChange((state) => events.emit('calls.registrationChanged', state));
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -67,7 +72,10 @@ export async function createApp(ports: Ports): Promise<App> {
     }),
     'settings.get': () => settings.snapshot(),
     'settings.update': (change) => settings.update(change),
-    'calls.registration': () => registration,
+    'calls.registration': () => telephony.state,
+    'calls.account': () => telephony.account(),
+    'calls.setPassword': ({ password }) => telephony.setPassword(password),
+    'calls.reconnect': () => telephony.reconnect(),
   };
 
   const dispatch = createDispatch(handlers, log.child('router'));
@@ -77,6 +85,7 @@ export async function createApp(ports: Ports): Promise<App> {
     dispatch,
     events,
     settings,
+    telephony,
     ports,
     attach(client) {
       const unsubscribe = events.subscribe((name, payload) => client.send(name, payload));
@@ -90,7 +99,9 @@ export async function createApp(ports: Ports): Promise<App> {
     },
     async close() {
       for (const detach of [...detachers]) detach();
+      stopRegistration();
       stopSettings();
+      await telephony.close();
     },
   };
 }

@@ -32,6 +32,11 @@ const sipUri = z
     'expected a SIP URI such as sip:1001@pbx.example',
   );
 
+const pemCertificate = z
+  .string()
+  .max(16_384)
+  .regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/, 'expected a PEM certificate');
+
 export interface SettingDefinition<S extends z.ZodType = z.ZodType> {
   readonly schema: S;
   readonly default: z.output<S>;
@@ -57,6 +62,16 @@ export const SETTINGS = {
   ),
   'sip.displayName': setting(z.string().trim().max(128), '', 'Display name sent with outgoing calls.'),
   'sip.registrationExpiry': setting(z.number().int().min(60).max(86_400), 600, 'Registration expiry in seconds.'),
+  'sip.pingIntervalSeconds': setting(
+    z.number().int().min(1).max(300),
+    10,
+    'How often a SIP OPTIONS ping checks that the server still answers; a silent connection is dropped after a missed ping.',
+  ),
+  'sip.extraCaCertificates': setting(
+    z.array(pemCertificate).max(16),
+    [],
+    'Extra CA certificates (PEM) trusted for wss:// servers, in addition to the operating system’s store.',
+  ),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

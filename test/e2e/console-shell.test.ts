@@ -7,6 +7,7 @@ import { startHost } from '../support/browser-host';
 import { axeViolations, launchChromium, watchPageProblems, type Browser } from '../support/chromium';
 import { chromium } from '../support/requirements';
 import { tempDir } from '../support/temp';
+import { freePort } from '../lab/ports';
 
 const VIEWS = ['calls', 'calllog', 'reports', 'settings'] as const;
 
@@ -107,18 +108,24 @@ describe.skipIf(chromium.skip)('console shell in Chromium against the browser ho
   });
 
   it('shows a setting the policy fixes as managed, and cannot change it', async () => {
+    // A closed loopback port: the line cannot register, and the console must say so.
+    const closed = `ws://127.0.0.1:${await freePort()}`;
     const { page, problems } = await open({
       'ui.language': 'de',
-      'sip.servers': ['wss://pbx.example/ws'],
-      'sip.uri': 'sip:1001@pbx.example',
+      'sip.servers': [closed],
+      'sip.uri': 'sip:1001@127.0.0.1',
     });
     await page.getByTestId('nav-settings').click();
     const select = page.getByTestId('setting-language');
     expect(await select.isDisabled()).toBe(true);
-    expect(await page.getByText('Von Ihrer Organisation verwaltet').count()).toBe(1);
+    // Language, servers and SIP address are managed; the other account fields are not.
+    expect(await page.getByText('Von Ihrer Organisation verwaltet').count()).toBe(3);
+    expect(await page.getByTestId('setting-sip.servers').isDisabled()).toBe(true);
+    expect(await page.getByTestId('setting-sip.uri').isDisabled()).toBe(true);
+    expect(await page.getByTestId('setting-sip.displayName').isDisabled()).toBe(false);
     await expect
       .poll(() => page.getByTestId('status-registration').innerText())
-      .toBe('Telefonie: nicht angemeldet (wss://pbx.example/ws)');
+      .toMatch(/^Telefonie: Server nicht erreichbar – neuer Versuch in \d+ s \(ws:\/\/127\.0\.0\.1:\d+\)$/);
     expect(await page.getByTestId('secret-storage').innerText()).toMatch(/nicht durch das Betriebssystem geschützt/);
     expect(await axeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);

@@ -5,6 +5,7 @@ import type { BrowserHost } from '../../src/main/host/browser/browser-host';
 import { LOCK_FILE } from '../../src/main/host/data-dir-lock';
 import { startHost, upgradeStatus, WireClient } from '../support/browser-host';
 import { tempDir } from '../support/temp';
+import { freePort } from '../lab/ports';
 
 const hosts: BrowserHost[] = [];
 const clients: WireClient[] = [];
@@ -87,14 +88,22 @@ describe('browser host: the contract over a loopback WebSocket', () => {
     expect(JSON.parse(await readFile(join(dataDir, 'settings.json'), 'utf8'))).toEqual({ 'ui.language': 'en' });
   });
 
-  it('pushes calls.registrationChanged when an account appears', async () => {
+  it('pushes calls.registrationChanged when an account appears, and says truthfully that nothing answers', async () => {
     const started = await host();
     const connected = await client(started);
-    await connected.request('settings.update', { key: 'sip.servers', value: ['wss://pbx.example/ws'] });
+    const closed = `ws://127.0.0.1:${await freePort()}`;
+    await connected.request('settings.update', { key: 'sip.servers', value: [closed] });
     expect(await connected.request('calls.registration')).toEqual({ ok: true, value: { state: 'not_configured' } });
-    await connected.request('settings.update', { key: 'sip.uri', value: 'sip:1001@pbx.example' });
-    const event = await connected.next((frame) => frame.type === 'event' && frame.name === 'calls.registrationChanged');
-    expect(event).toMatchObject({ payload: { state: 'not_registered', server: 'wss://pbx.example/ws' } });
+    await connected.request('settings.update', { key: 'sip.uri', value: 'sip:1001@127.0.0.1' });
+    const event = await connected.next(
+      (frame) =>
+        frame.type === 'event' &&
+        frame.name === 'calls.registrationChanged' &&
+        (frame.payload as { state: string }).state === 'reconnecting',
+    );
+    expect(event).toMatchObject({
+      payload: { state: 'reconnecting', server: closed, problem: 'unreachable', status: null },
+    });
   });
 
   it('refuses to change a setting the policy file fixes', async () => {

@@ -20,6 +20,9 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'settings.get': () => snapshot,
     'settings.update': () => snapshot,
     'calls.registration': () => ({ state: 'not_configured' }),
+    'calls.account': () => ({ configured: false, hasPassword: false }),
+    'calls.setPassword': () => ({ configured: false, hasPassword: true }),
+    'calls.reconnect': () => ({ state: 'not_configured' }),
     ...overrides,
   };
 }

@@ -2,21 +2,72 @@ import { z } from 'zod';
 import { defineEvent, defineRequest } from './define';
 import { noInput } from './app';
 
-/**
- * What the status bar says about the phone line. The calls feature extends this with
- * registered, reconnecting and failed states once a user agent runs.
- */
+/** Why the line is not registered right now. */
+export const registrationProblemSchema = z.enum([
+  /** The server could not be reached or the connection dropped. */
+  'unreachable',
+  /** The server stopped answering (OPTIONS ping timed out). */
+  'silent',
+  /** The server answered REGISTER with an error that may pass (5xx, 408, …). */
+  'server_error',
+  /** The server refused the credentials: no retry until they change. */
+  'auth_failed',
+  /** The server refuses this account (403, 404): no retry until the settings change. */
+  'rejected',
+  /** No password is stored for the account. */
+  'no_password',
+]);
+export type RegistrationProblem = z.infer<typeof registrationProblemSchema>;
+
+/** What the status bar says about the phone line, truthfully. */
 export const registrationStateSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('not_configured') }),
-  z.object({ state: z.literal('not_registered'), server: z.string() }),
+  z.object({ state: z.literal('connecting'), server: z.string() }),
+  z.object({ state: z.literal('registered'), server: z.string(), since: z.number() }),
+  z.object({
+    state: z.literal('reconnecting'),
+    /** The server the next attempt goes to. */
+    server: z.string(),
+    /** When it will be tried (ms since the epoch): the UI counts down to it. */
+    retryAt: z.number(),
+    problem: registrationProblemSchema,
+    /** The SIP status that caused it, when there was one. */
+    status: z.number().int().nullable(),
+  }),
+  z.object({
+    state: z.literal('failed'),
+    server: z.string(),
+    problem: registrationProblemSchema,
+    status: z.number().int().nullable(),
+  }),
 ]);
 export type RegistrationState = z.infer<typeof registrationStateSchema>;
+
+export const accountSchema = z.object({
+  configured: z.boolean(),
+  hasPassword: z.boolean(),
+});
 
 export const callsRequests = {
   'calls.registration': defineRequest({
     input: noInput,
     output: registrationStateSchema,
     summary: 'The phone line’s registration state, as the status bar shows it.',
+  }),
+  'calls.account': defineRequest({
+    input: noInput,
+    output: accountSchema,
+    summary: 'Whether a SIP account is set up and a password stored (the password itself never leaves main).',
+  }),
+  'calls.setPassword': defineRequest({
+    input: z.strictObject({ password: z.string().min(1).max(256) }),
+    output: accountSchema,
+    summary: 'Stores the SIP password in the secret store and registers again with it.',
+  }),
+  'calls.reconnect': defineRequest({
+    input: noInput,
+    output: registrationStateSchema,
+    summary: 'Tries to register now, without waiting for the back-off (also after a failure).',
   }),
 };
 

@@ -1,17 +1,13 @@
 import { useTranslation } from 'react-i18next';
-import { useApi, useConnection, useLive } from '../api/client';
+import { useApi, useConnection } from '../api/client';
+import { useRegistration } from '../features/calls/useRegistration';
 
 /** Tells the truth about the service connection and the phone line, nothing more. */
 export function StatusBar() {
   const { t } = useTranslation();
   const api = useApi();
   const connection = useConnection();
-  const { value: registration } = useLive('calls.registration', 'calls.registrationChanged', (payload) => payload);
-
-  let phone = t('status.registration.loading');
-  if (registration?.state === 'not_configured') phone = t('status.registration.not_configured');
-  if (registration?.state === 'not_registered')
-    phone = t('status.registration.not_registered', { server: registration.server });
+  const { state: registration, text: phone } = useRegistration();
 
   return (
     <footer className="status-bar" aria-label={t('status.label')}>

@@ -1,17 +1,41 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLive } from '../../api/client';
+import type { ErrorData } from '../../../../shared/result';
+import { useApi } from '../../api/client';
+import { ErrorNotice } from '../../app/ErrorNotice';
 import { ViewHeading } from '../../app/ViewHeading';
+import { useRegistration } from './useRegistration';
 
 export function CallsView() {
   const { t } = useTranslation();
-  const { value: registration } = useLive('calls.registration', 'calls.registrationChanged', (payload) => payload);
+  const api = useApi();
+  const { state: registration, text } = useRegistration();
+  const [error, setError] = useState<ErrorData | null>(null);
+
+  const reconnect = async (): Promise<void> => {
+    const result = await api.request('calls.reconnect');
+    setError(result.ok ? null : result.error);
+  };
+
   return (
     <section aria-labelledby="calls-heading">
       <ViewHeading>
         <span id="calls-heading">{t('calls.title')}</span>
       </ViewHeading>
+      {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
       {registration?.state === 'not_configured' && <p className="notice">{t('calls.notConfigured')}</p>}
-      {registration?.state === 'not_registered' && <p className="notice">{t('calls.notRegistered')}</p>}
+      {registration?.state === 'registered' && <p className="notice">{t('calls.registered')}</p>}
+      {(registration?.state === 'reconnecting' ||
+        registration?.state === 'failed' ||
+        registration?.state === 'connecting') && (
+        <div className="notice notice-warning">
+          <p>{t('calls.notRegistered')}</p>
+          <p data-testid="calls-registration">{text}</p>
+          <button type="button" onClick={() => void reconnect()} data-testid="calls-reconnect">
+            {t('calls.reconnectNow')}
+          </button>
+        </div>
+      )}
     </section>
   );
 }

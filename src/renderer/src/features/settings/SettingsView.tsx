@@ -6,6 +6,7 @@ import { LANGUAGES, type Language } from '../../../../shared/settings';
 import { useApi, useLive } from '../../api/client';
 import { ErrorNotice } from '../../app/ErrorNotice';
 import { ViewHeading } from '../../app/ViewHeading';
+import { AccountSettings } from './AccountSettings';
 
 function ManagedBadge() {
   const { t } = useTranslation();
@@ -39,7 +40,6 @@ export function SettingsView() {
   };
 
   const languageLocked = snapshot?.locked.includes('ui.language') ?? false;
-  const servers = snapshot?.values['sip.servers'] ?? [];
 
   return (
     <section aria-labelledby="settings-heading">
@@ -80,15 +80,7 @@ export function SettingsView() {
             )}
           </div>
 
-          <h2>{t('settings.account')}</h2>
-          {servers.length === 0 ? (
-            <p>{t('settings.accountNone')}</p>
-          ) : (
-            <ul>
-              <li>{t('settings.accountServers', { servers: servers.join(', ') })}</li>
-              <li>{t('settings.accountUri', { uri: snapshot.values['sip.uri'] })}</li>
-            </ul>
-          )}
+          <AccountSettings snapshot={snapshot} />
 
           {info && (
             <>

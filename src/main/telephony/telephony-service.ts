@@ -1,0 +1,126 @@
+import type { RegistrationState } from '../../shared/contract/calls';
+import { hasSipAccount, type SettingsValues } from '../../shared/settings';
+import type { Logger } from '../core/log';
+import type { Clock, PowerEvents, SecretStore, Unsubscribe } from '../ports';
+import type { SettingsService } from '../settings/settings-service';
+import type { BackoffOptions } from './backoff';
+import { trustedCertificates } from './certificates';
+import { RegistrationManager, type SipAccount } from './registration-manager';
+
+export const SIP_PASSWORD_SECRET = 'sip.password';
+
+const ACCOUNT_KEYS = [
+  'sip.servers',
+  'sip.uri',
+  'sip.authUser',
+  'sip.displayName',
+  'sip.registrationExpiry',
+  'sip.pingIntervalSeconds',
+  'sip.extraCaCertificates',
+] as const satisfies readonly (keyof SettingsValues)[];
+
+export interface TelephonyOptions {
+  readonly settings: SettingsService;
+  readonly secrets: SecretStore;
+  readonly power: PowerEvents;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly version: string;
+  /** Test seams: faster back-off and failback in the lab. */
+  readonly backoff?: BackoffOptions;
+  readonly failbackIntervalMs?: number;
+}
+
+function accountFrom(values: SettingsValues): SipAccount | null {
+  if (!hasSipAccount(values)) return null;
+  return {
+    servers: values['sip.servers'],
+    uri: values['sip.uri'],
+    authUser: values['sip.authUser'],
+    displayName: values['sip.displayName'],
+    expiresSeconds: values['sip.registrationExpiry'],
+    pingIntervalSeconds: values['sip.pingIntervalSeconds'],
+    ca: trustedCertificates(values['sip.extraCaCertificates']),
+  };
+}
+
+function accountKey(values: SettingsValues): string {
+  return JSON.stringify(ACCOUNT_KEYS.map((key) => values[key]));
+}
+
+/** The calls feature in main: account, password, registration (calls follow). */
+export class TelephonyService {
+  readonly registration: RegistrationManager;
+  private readonly options: TelephonyOptions;
+  private readonly stopSettings: Unsubscribe;
+  private appliedKey = '';
+  private applying: Promise<void> = Promise.resolve();
+
+  private constructor(options: TelephonyOptions) {
+    this.options = options;
+    this.registration = new RegistrationManager({
+      log: options.log.child('registration'),
+      clock: options.clock,
+      power: options.power,
+      userAgentString: `Hotline Desk/${options.version}`,
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.failbackIntervalMs ? { failbackIntervalMs: options.failbackIntervalMs } : {}),
+    });
+    this.stopSettings = options.settings.onChange((snapshot) => {
+      if (accountKey(snapshot.values) !== this.appliedKey) void this.apply();
+    });
+  }
+
+  static async start(options: TelephonyOptions): Promise<TelephonyService> {
+    const service = new TelephonyService(options);
+    await service.apply();
+    return service;
+  }
+
+  get state(): RegistrationState {
+    return this.registration.state;
+  }
+
+  async account(): Promise<{ configured: boolean; hasPassword: boolean }> {
+    return {
+      configured: hasSipAccount(this.options.settings.snapshot().values),
+      hasPassword: (await this.options.secrets.get(SIP_PASSWORD_SECRET)) !== null,
+    };
+  }
+
+  async setPassword(password: string): Promise<{ configured: boolean; hasPassword: boolean }> {
+    await this.options.secrets.set(SIP_PASSWORD_SECRET, password);
+    this.options.log.info('SIP password changed');
+    await this.apply(true);
+    return this.account();
+  }
+
+  reconnect(): RegistrationState {
+    this.registration.reconnectNow();
+    return this.registration.state;
+  }
+
+  async close(): Promise<void> {
+    this.stopSettings();
+    await this.applying;
+    await this.registration.stop();
+  }
+
+  /** Applies the account from settings; serialised so that quick edits do not race. */
+  private apply(force = false): Promise<void> {
+    const run = this.applying.then(async () => {
+      const values = this.options.settings.snapshot().values;
+      const key = accountKey(values);
+      if (!force && key === this.appliedKey) return;
+      this.appliedKey = key;
+      const password = await this.options.secrets.get(SIP_PASSWORD_SECRET);
+      await this.registration.configure(accountFrom(values), password);
+    });
+    this.applying = run.catch((error: unknown) => {
+      this.options.log.error('applying the SIP account failed', {
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+    });
+    return this.applying;
+  }
+}

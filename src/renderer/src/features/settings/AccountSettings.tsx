@@ -1,0 +1,182 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SettingsSnapshot } from '../../../../shared/contract/settings';
+import type { ErrorData } from '../../../../shared/result';
+import type { SettingChange } from '../../../../shared/settings';
+import { useApi } from '../../api/client';
+import { ErrorNotice } from '../../app/ErrorNotice';
+
+const TEXT_FIELDS = [
+  { key: 'sip.uri', label: 'settings.accountUri', autoComplete: 'off' },
+  { key: 'sip.authUser', label: 'settings.accountAuthUser', autoComplete: 'username' },
+  { key: 'sip.displayName', label: 'settings.accountDisplayName', autoComplete: 'off' },
+] as const;
+
+type Draft = { servers: string; 'sip.uri': string; 'sip.authUser': string; 'sip.displayName': string };
+
+function draftFrom(snapshot: SettingsSnapshot): Draft {
+  return {
+    servers: snapshot.values['sip.servers'].join('\n'),
+    'sip.uri': snapshot.values['sip.uri'],
+    'sip.authUser': snapshot.values['sip.authUser'],
+    'sip.displayName': snapshot.values['sip.displayName'],
+  };
+}
+
+function ManagedBadge({ id }: { id: string }) {
+  const { t } = useTranslation();
+  return (
+    <span id={id} className="badge">
+      {t('settings.managed')}
+    </span>
+  );
+}
+
+/** The SIP account: servers, address, user, display name, and the password (which never comes back). */
+export function AccountSettings({ snapshot }: { snapshot: SettingsSnapshot }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const ids = { servers: useId(), password: useId(), managed: useId(), base: useId() };
+  const [draft, setDraft] = useState<Draft>(() => draftFrom(snapshot));
+  const [errors, setErrors] = useState<{ label: string; error: ErrorData }[]>([]);
+  const [saved, setSaved] = useState(false);
+  const [password, setPassword] = useState('');
+  const [hasPassword, setHasPassword] = useState<boolean | null>(null);
+  const [passwordSaved, setPasswordSaved] = useState(false);
+  const [passwordError, setPasswordError] = useState<ErrorData | null>(null);
+  const locked = new Set(snapshot.locked);
+
+  useEffect(() => {
+    void api.request('calls.account').then((result) => {
+      if (result.ok) setHasPassword(result.value.hasPassword);
+    });
+  }, [api]);
+
+  const save = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    setSaved(false);
+    const servers = draft.servers
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
+    const changes: { change: SettingChange; label: string }[] = [];
+    if (!locked.has('sip.servers') && JSON.stringify(servers) !== JSON.stringify(snapshot.values['sip.servers'])) {
+      changes.push({ change: { key: 'sip.servers', value: servers }, label: t('settings.accountServers') });
+    }
+    for (const field of TEXT_FIELDS) {
+      if (!locked.has(field.key) && draft[field.key] !== snapshot.values[field.key]) {
+        changes.push({ change: { key: field.key, value: draft[field.key] }, label: t(field.label) });
+      }
+    }
+    const failures: { label: string; error: ErrorData }[] = [];
+    for (const { change, label } of changes) {
+      const result = await api.request('settings.update', change);
+      if (!result.ok) failures.push({ label, error: result.error });
+    }
+    setErrors(failures);
+    setSaved(failures.length === 0);
+  };
+
+  const savePassword = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    setPasswordSaved(false);
+    const result = await api.request('calls.setPassword', { password });
+    if (result.ok) {
+      setPassword('');
+      setHasPassword(result.value.hasPassword);
+      setPasswordSaved(true);
+      setPasswordError(null);
+    } else setPasswordError(result.error);
+  };
+
+  return (
+    <>
+      <form className="form" onSubmit={(event) => void save(event)} aria-labelledby={`${ids.base}-heading`}>
+        <h2 id={`${ids.base}-heading`}>{t('settings.account')}</h2>
+        {errors.length > 0 && (
+          <div role="alert" className="notice notice-error">
+            <ul>
+              {errors.map(({ label, error }) => (
+                <li key={label}>{t('settings.fieldError', { field: label, message: error.message })}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+        <div className="field field-stacked">
+          <label htmlFor={ids.servers}>{t('settings.accountServers')}</label>
+          <textarea
+            id={ids.servers}
+            rows={3}
+            spellCheck={false}
+            value={draft.servers}
+            disabled={locked.has('sip.servers')}
+            aria-describedby={locked.has('sip.servers') ? ids.managed : undefined}
+            data-testid="setting-sip.servers"
+            onChange={(event) => setDraft({ ...draft, servers: event.target.value })}
+          />
+          {locked.has('sip.servers') && <ManagedBadge id={ids.managed} />}
+        </div>
+        {TEXT_FIELDS.map((field) => {
+          const id = `${ids.base}-${field.key}`;
+          const isLocked = locked.has(field.key);
+          return (
+            <div className="field field-stacked" key={field.key}>
+              <label htmlFor={id}>{t(field.label)}</label>
+              <input
+                id={id}
+                type="text"
+                spellCheck={false}
+                autoComplete={field.autoComplete}
+                value={draft[field.key]}
+                disabled={isLocked}
+                aria-describedby={isLocked ? `${id}-managed` : undefined}
+                data-testid={`setting-${field.key}`}
+                onChange={(event) => setDraft({ ...draft, [field.key]: event.target.value })}
+              />
+              {isLocked && <ManagedBadge id={`${id}-managed`} />}
+            </div>
+          );
+        })}
+        <div className="field">
+          <button type="submit" data-testid="account-save">
+            {t('settings.accountSave')}
+          </button>
+          {saved && (
+            <span role="status" className="saved">
+              {t('settings.accountSaved')}
+            </span>
+          )}
+        </div>
+      </form>
+
+      <form className="form" onSubmit={(event) => void savePassword(event)}>
+        {passwordError && <ErrorNotice error={passwordError} onDismiss={() => setPasswordError(null)} />}
+        <div className="field field-stacked">
+          <label htmlFor={ids.password}>{t('settings.password')}</label>
+          <input
+            id={ids.password}
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            data-testid="setting-sip.password"
+            aria-describedby={`${ids.password}-state`}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+          <span id={`${ids.password}-state`}>
+            {hasPassword === null ? '' : t(hasPassword ? 'settings.passwordStored' : 'settings.passwordMissing')}
+          </span>
+        </div>
+        <div className="field">
+          <button type="submit" disabled={password === ''} data-testid="password-save">
+            {t('settings.passwordSave')}
+          </button>
+          {passwordSaved && (
+            <span role="status" className="saved">
+              {t('settings.passwordSaved')}
+            </span>
+          )}
+        </div>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,136 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { executable, requirement } from '../support/requirements';
+import { freePort } from './ports';
+
+export const KAMAILIO = '/usr/sbin/kamailio';
+export const KAMCMD = '/usr/sbin/kamcmd';
+const CONFIG = join(import.meta.dirname, 'kamailio.cfg');
+const MODULES = `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/kamailio/modules/`;
+
+export const kamailioRequirement = requirement(
+  'Kamailio with its WebSocket module',
+  executable(KAMAILIO) && executable(join(MODULES, 'websocket.so')),
+  'Install the Debian packages: apt-get install kamailio kamailio-websocket-modules (.ci/run does this).',
+);
+
+/** The lab's static users: 1001..1004, password "secret" + user. */
+export const LAB_DOMAIN = '127.0.0.1';
+export function labUser(user: '1001' | '1002' | '1003' | '1004'): { uri: string; authUser: string; password: string } {
+  return { uri: `sip:${user}@${LAB_DOMAIN}`, authUser: user, password: `secret${user}` };
+}
+
+export interface Kamailio {
+  readonly sipPort: number;
+  readonly wsPort: number;
+  readonly wsUrl: string;
+  /** True while the process runs. */
+  readonly running: boolean;
+  /** Stops it: SIGTERM (orderly, ~1.6 s) or SIGKILL (a crash). */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** Starts it again on the same ports (its registrations are gone, as after a real restart). */
+  start(): Promise<void>;
+  /** The AORs registered right now, from kamcmd ul.dump. */
+  registeredUsers(): string[];
+  /** Everything it logged, for a failing test to show. */
+  log(): string;
+}
+
+async function waitForWebSocket(url: string, deadline: number): Promise<void> {
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = new WebSocket(url, 'sip');
+      socket.once('open', () => {
+        socket.close();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`Kamailio did not accept WebSocket connections at ${url}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Starts Kamailio as a child process on free loopback ports, in its own run directory. */
+export async function startKamailio(): Promise<Kamailio> {
+  const runDir = await mkdtemp(join(tmpdir(), 'hotline-desk-kamailio-'));
+  const sipPort = await freePort();
+  const wsPort = await freePort();
+  const control = `unix:${join(runDir, 'ctl')}`;
+  const wsUrl = `ws://127.0.0.1:${wsPort}`;
+  let child: ChildProcess | null = null;
+  let output = '';
+
+  const start = async (): Promise<void> => {
+    await rm(join(runDir, 'kamailio.pid'), { force: true });
+    const args = [
+      '-DD',
+      '-E',
+      '-f',
+      CONFIG,
+      '-Y',
+      runDir,
+      '-P',
+      join(runDir, 'kamailio.pid'),
+      '-m',
+      '64',
+      '-M',
+      '8',
+      '-A',
+      `SIP_PORT=${sipPort}`,
+      '-A',
+      `WS_PORT=${wsPort}`,
+      '-A',
+      `CTL_SOCK="${control}"`,
+      '-A',
+      `MODULES="${MODULES}"`,
+    ];
+    const started = spawn(KAMAILIO, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = started;
+    started.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.length > 200_000) output = output.slice(-100_000);
+    });
+    const exited = new Promise<never>((_resolve, reject) =>
+      started.once('exit', (code) =>
+        reject(new Error(`Kamailio exited with ${code} while starting:\n${output.slice(-3000)}`)),
+      ),
+    );
+    await Promise.race([waitForWebSocket(wsUrl, Date.now() + 10_000), exited]);
+  };
+
+  const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> => {
+    const running = child;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+    running.kill(signal);
+    await exited;
+    child = null;
+  };
+
+  await start();
+  return {
+    sipPort,
+    wsPort,
+    wsUrl,
+    get running() {
+      return child !== null && child.exitCode === null && child.signalCode === null;
+    },
+    stop,
+    start,
+    registeredUsers() {
+      const result = spawnSync(KAMCMD, ['-s', control, 'ul.dump'], { encoding: 'utf8' });
+      return [...result.stdout.matchAll(/AoR: (\S+)/g)].map((match) => match[1]!);
+    },
+    log: () => output,
+  };
+}
+
+/** Stops every lab started through `track` (for afterEach). */
+export async function stopAll(labs: Kamailio[]): Promise<void> {
+  for (const lab of labs.splice(0)) await lab.stop('SIGKILL');
+}
