@@ -1,8 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { existsSync } from 'node:fs';
 import { executable, requirement } from '../support/requirements';
 import { freePort } from './ports';
 
@@ -13,7 +15,7 @@ const MODULES = `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-lin
 
 export const kamailioRequirement = requirement(
   'Kamailio with its WebSocket module',
-  executable(KAMAILIO) && executable(join(MODULES, 'websocket.so')),
+  executable(KAMAILIO) && existsSync(join(MODULES, 'websocket.so')),
   'Install the Debian packages: apt-get install kamailio kamailio-websocket-modules (.ci/run does this).',
 );
 
@@ -89,7 +91,8 @@ export async function startKamailio(): Promise<Kamailio> {
       '-A',
       `MODULES="${MODULES}"`,
     ];
-    const started = spawn(KAMAILIO, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Its own process group: Kamailio forks workers, and a crash must take them all.
+    const started = spawn(KAMAILIO, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     child = started;
     started.stderr!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -107,8 +110,12 @@ export async function startKamailio(): Promise<Kamailio> {
     const running = child;
     if (!running || running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-    running.kill(signal);
+    if (signal === 'SIGKILL') process.kill(-running.pid!, 'SIGKILL');
+    else running.kill('SIGTERM');
     await exited;
+    // Workers may outlive the main process by a moment; wait until nothing accepts on its port.
+    for (let i = 0; i < 200 && (await accepting(wsPort)); i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     child = null;
   };
 
@@ -130,7 +137,18 @@ export async function startKamailio(): Promise<Kamailio> {
   };
 }
 
-/** Stops every lab started through `track` (for afterEach). */
+function accepting(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Stops every lab in the list (for afterEach). */
 export async function stopAll(labs: Kamailio[]): Promise<void> {
   for (const lab of labs.splice(0)) await lab.stop('SIGKILL');
 }

@@ -65,6 +65,10 @@ export class RegistrationManager {
   private retryTimer: NodeJS.Timeout | null = null;
   private failbackTimer: NodeJS.Timeout | null = null;
   private silent = false;
+  /** Set while we drop the connection ourselves, so that the drop is not taken for an outage. */
+  private droppingOnPurpose = false;
+  /** Set while we unregister on purpose (moving back to the primary server). */
+  private leaving = false;
   private generation = 0;
   private started = false;
   private readonly stopPower: Unsubscribe;
@@ -115,7 +119,11 @@ export class RegistrationManager {
     this.attempt = 0;
     this.rotation.backToPrimary();
     const generation = ++this.generation;
-    if (this.transport?.isConnected()) this.transport.drop(new Error('reconnect requested'));
+    if (this.transport?.isConnected()) {
+      this.droppingOnPurpose = true;
+      this.transport.drop(new Error('reconnect requested'));
+      this.droppingOnPurpose = false;
+    }
     void this.connect(generation);
   }
 
@@ -185,9 +193,12 @@ export class RegistrationManager {
         this.started = true;
         await userAgent.start();
       }
-    } catch {
+    } catch (error) {
       if (generation !== this.generation) return;
-      this.options.log.info('server unreachable', { server });
+      this.options.log.info('server unreachable', {
+        server,
+        error: error instanceof Error ? error.message : 'unknown',
+      });
       this.scheduleRetry('unreachable', null);
       return;
     }
@@ -234,7 +245,7 @@ export class RegistrationManager {
   }
 
   private connectionLost(error: Error): void {
-    if (!this.account || this.current.state === 'failed') return;
+    if (this.droppingOnPurpose || !this.account || this.current.state === 'failed') return;
     const problem: RegistrationProblem = error instanceof SilentServerError || this.silent ? 'silent' : 'unreachable';
     this.options.log.warn('connection lost', { server: this.transport?.server ?? '', problem });
     this.clearFailback();
@@ -299,11 +310,30 @@ export class RegistrationManager {
         const canChange = this.options.canChangeServer?.() ?? true;
         if (alive && canChange) {
           this.options.log.info('primary server is back: returning to it', { server: rotation.primary });
-          await this.registerer?.unregister().catch(() => undefined);
-          this.reconnectNow();
+          await this.leave();
+          if (generation === this.generation) this.reconnectNow();
         } else this.scheduleFailback();
       })();
     }, interval);
+  }
+
+  /** Unregisters from the current server and waits for its answer (or 2 s), before moving on. */
+  private async leave(): Promise<void> {
+    const registerer = this.registerer;
+    if (!registerer || registerer.state !== RegistererState.Registered) return;
+    this.leaving = true;
+    try {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2_000);
+        const done = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        registerer.unregister({ requestDelegate: { onAccept: done, onReject: done } }).catch(done);
+      });
+    } finally {
+      this.leaving = false;
+    }
   }
 
   private clearRetry(): void {
@@ -330,7 +360,9 @@ export class RegistrationManager {
     // Say goodbye to the registrar when we can, but never hang on a dead connection.
     const goodbye = (async () => {
       if (registerer?.state === RegistererState.Registered && userAgent.isConnected()) {
-        await registerer.unregister().catch(() => undefined);
+        this.registerer = registerer;
+        await this.leave();
+        this.registerer = null;
       }
       await userAgent.stop().catch(() => undefined);
     })();

@@ -1,0 +1,128 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { App } from '../../src/main/app';
+import { SipWebSocketTransport } from '../../src/main/telephony/ws-transport';
+import type { RegistrationState } from '../../src/shared/contract/calls';
+import { kamailioRequirement, labUser, startKamailio, stopAll, type Kamailio } from '../lab/kamailio';
+import { freePort } from '../lab/ports';
+import { configureAccount, FAST, startApp, waitForRegistration } from '../support/app';
+import { tempDir } from '../support/temp';
+
+const labs: Kamailio[] = [];
+const apps: App[] = [];
+
+async function lab(): Promise<Kamailio> {
+  const started = await startKamailio();
+  labs.push(started);
+  return started;
+}
+
+async function app(): Promise<{ app: App; dataDir: string }> {
+  const dataDir = await tempDir();
+  const started = await startApp(dataDir, FAST);
+  apps.push(started);
+  return { app: started, dataDir };
+}
+
+function registeredOn(server: string) {
+  return (state: RegistrationState) => state.state === 'registered' && state.server === server;
+}
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  for (const started of apps.splice(0)) await started.close();
+  await stopAll(labs);
+});
+
+describe.skipIf(kamailioRequirement.skip)('registration against Kamailio (digest auth)', () => {
+  beforeAll(() => kamailioRequirement.assert());
+
+  it('registers with the right password, and the registrar knows the agent', async () => {
+    const kamailio = await lab();
+    const { app: core, dataDir } = await app();
+    await configureAccount(core, { servers: [kamailio.wsUrl], ...labUser('1001') });
+    const state = await waitForRegistration(core, registeredOn(kamailio.wsUrl));
+    expect(state).toMatchObject({ state: 'registered', server: kamailio.wsUrl, since: expect.any(Number) });
+    expect(kamailio.registeredUsers()).toEqual(['1001']);
+    // The password went to the secret store, never into the settings file.
+    expect(await readFile(join(dataDir, 'settings.json'), 'utf8')).not.toContain('secret1001');
+  });
+
+  it('says plainly that the password is wrong, and does not retry', async () => {
+    const kamailio = await lab();
+    const { app: core } = await app();
+    const sent = vi.spyOn(SipWebSocketTransport.prototype, 'send');
+    await configureAccount(core, { servers: [kamailio.wsUrl], ...labUser('1002'), password: 'wrong' });
+    const state = await waitForRegistration(core, (candidate) => candidate.state === 'failed');
+    expect(state).toEqual({ state: 'failed', server: kamailio.wsUrl, problem: 'auth_failed', status: 401 });
+    const registers = () => sent.mock.calls.filter(([message]) => message.startsWith('REGISTER ')).length;
+    // One REGISTER, one with credentials; then silence, however long we wait.
+    expect(registers()).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(registers()).toBe(2);
+    expect(core.telephony.state).toEqual(state);
+    expect(kamailio.registeredUsers()).toEqual([]);
+
+    // The right password ends the failure at once.
+    const result = await core.dispatch('calls.setPassword', { password: 'secret1002' }, { clientId: 'test' });
+    expect(result).toEqual({ ok: true, value: { configured: true, hasPassword: true } });
+    await waitForRegistration(core, registeredOn(kamailio.wsUrl));
+  });
+
+  it('registers again after Kamailio is killed and restarted', async () => {
+    const kamailio = await lab();
+    const { app: core } = await app();
+    await configureAccount(core, { servers: [kamailio.wsUrl], ...labUser('1001') });
+    await waitForRegistration(core, registeredOn(kamailio.wsUrl));
+
+    await kamailio.stop('SIGKILL');
+    const lost = await waitForRegistration(core, (state) => state.state === 'reconnecting');
+    expect(lost).toMatchObject({ state: 'reconnecting', server: kamailio.wsUrl, problem: 'unreachable' });
+
+    await kamailio.start();
+    expect(kamailio.registeredUsers()).toEqual([]);
+    await waitForRegistration(core, registeredOn(kamailio.wsUrl));
+    // sip.js alone would still believe it is registered; the registrar proves a new REGISTER went out.
+    expect(kamailio.registeredUsers()).toEqual(['1001']);
+  });
+
+  it('fails over to the second server while the first is down, and returns when it is back', async () => {
+    const primary = await lab();
+    const backup = await lab();
+    await primary.stop('SIGKILL');
+    const { app: core } = await app();
+    await configureAccount(core, { servers: [primary.wsUrl, backup.wsUrl], ...labUser('1003') });
+    await waitForRegistration(core, registeredOn(backup.wsUrl));
+    expect(backup.registeredUsers()).toEqual(['1003']);
+
+    await primary.start();
+    await waitForRegistration(core, registeredOn(primary.wsUrl));
+    expect(primary.registeredUsers()).toEqual(['1003']);
+    // It said goodbye to the backup on the way.
+    expect(backup.registeredUsers()).toEqual([]);
+  });
+
+  it('keeps trying with back-off while no server answers, and registers once one does', async () => {
+    const { app: core } = await app();
+    const port = await freePort();
+    const url = `ws://127.0.0.1:${port}`;
+    await configureAccount(core, { servers: [url], ...labUser('1004') });
+    const waiting = await waitForRegistration(core, (state) => state.state === 'reconnecting');
+    expect(waiting).toMatchObject({ server: url, problem: 'unreachable', retryAt: expect.any(Number) });
+    expect(waiting.state === 'reconnecting' && waiting.retryAt).toBeGreaterThan(Date.now() - 1_000);
+    const kamailio = await lab();
+    await configureAccount(core, { servers: [kamailio.wsUrl], ...labUser('1004') });
+    await waitForRegistration(core, registeredOn(kamailio.wsUrl));
+  });
+
+  it('answers a request to reconnect now with the state, and registers again', async () => {
+    const kamailio = await lab();
+    const { app: core } = await app();
+    await configureAccount(core, { servers: [kamailio.wsUrl], ...labUser('1001') });
+    await waitForRegistration(core, registeredOn(kamailio.wsUrl));
+    const result = await core.dispatch('calls.reconnect', {}, { clientId: 'test' });
+    expect(result).toMatchObject({ ok: true, value: { state: 'connecting', server: kamailio.wsUrl } });
+    await waitForRegistration(core, registeredOn(kamailio.wsUrl));
+  });
+});
