@@ -11,11 +11,10 @@ import tseslint from 'typescript-eslint';
  * - only src/main/host/electron* and src/preload import `electron`; elsewhere `import type` at most.
  */
 const NODE_BUILTINS = { group: ['node:*'], message: 'This layer runs in the renderer too: no Node built-ins.' };
-const ELECTRON_VALUE = {
-  name: 'electron',
-  message: 'Only src/main/host/electron* and src/preload may import electron (use `import type` elsewhere).',
-  allowTypeImports: true,
-};
+const ELECTRON_MESSAGE =
+  'Only src/main/host/electron* and src/preload may import electron (use `import type` elsewhere).';
+const ELECTRON_VALUE = { name: 'electron', message: ELECTRON_MESSAGE, allowTypeImports: true };
+const ELECTRON_SUBPATHS = { group: ['electron/*'], message: ELECTRON_MESSAGE, allowTypeImports: true };
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**'] },
@@ -45,6 +44,7 @@ export default tseslint.config(
         {
           paths: [ELECTRON_VALUE],
           patterns: [
+            ELECTRON_SUBPATHS,
             { group: ['**/renderer/**', '**/preload/**'], message: 'main never imports renderer or preload code.' },
           ],
         },
@@ -72,6 +72,7 @@ export default tseslint.config(
         {
           paths: [{ name: 'electron', message: 'src/shared is host-neutral: no electron.' }],
           patterns: [
+            { group: ['electron/*'], message: 'src/shared is host-neutral: no electron.' },
             {
               group: ['**/main/**', '**/renderer/**', '**/preload/**'],
               message: 'src/shared imports nothing from main, renderer or preload.',
@@ -90,6 +91,7 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/main/**', '**/renderer/**'], message: 'The preload exposes the shared contract only.' },
+            { group: ['node:*'], message: 'A sandboxed preload cannot load Node built-ins.' },
           ],
         },
       ],
@@ -106,6 +108,7 @@ export default tseslint.config(
         {
           paths: [{ name: 'electron', message: 'The renderer reaches main through the contract only.' }],
           patterns: [
+            { group: ['electron/*'], message: 'The renderer reaches main through the contract only.' },
             {
               group: ['**/main/**', '**/preload/**'],
               message: 'The renderer never imports main or preload: use the contract.',

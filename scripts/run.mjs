@@ -57,6 +57,9 @@ if (isMain) {
   }
   ensureBuilt({ quiet: name === 'cli' });
   const child = spawn(process.execPath, [join(root, entry), ...args], { stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  // Ctrl-C reaches the child from the terminal itself (same process group): do not send it twice.
+  process.on('SIGINT', () => undefined);
+  // A SIGTERM (from a supervisor or a test) is meant for the whole: pass it on.
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

@@ -86,6 +86,8 @@ describe.skipIf(chromium.skip)('console shell in Chromium against the browser ho
 
     await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    // Focus stays on the control the agent used; the language change does not move it.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('setting-language');
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Settings');
     await expect.poll(() => page.getByTestId('status-registration').innerText()).toBe('Phone: not configured');
     expect(JSON.parse(await readFile(join(dataDir, 'settings.json'), 'utf8'))).toEqual({ 'ui.language': 'en' });
@@ -98,13 +100,31 @@ describe.skipIf(chromium.skip)('console shell in Chromium against the browser ho
   });
 
   it('follows a change made in another tab', async () => {
-    const { page, host } = await open();
+    const { page, host, problems } = await open();
     const other = await browser.newPage();
     await other.goto(host.url);
     await other.getByTestId('nav-settings').click();
     await other.getByTestId('setting-language').selectOption('en');
     await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.getByTestId('nav-calls').innerText()).toBe('Calls');
     await other.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('moves between views with Alt+digit, by the physical key', async () => {
+    const { page } = await open();
+    for (const [digit, view] of [
+      ['2', 'calllog'],
+      ['3', 'reports'],
+      ['4', 'settings'],
+      ['1', 'calls'],
+    ] as const) {
+      await page.keyboard.press(`Alt+Digit${digit}`);
+      await page.waitForFunction((name) => window.location.hash === `#/${name}`, view);
+      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    }
+    expect(await page.getByRole('navigation').getAttribute('aria-describedby')).toBe('nav-shortcuts');
   });
 
   it('shows a setting the policy fixes as managed, and cannot change it', async () => {

@@ -158,6 +158,38 @@ describe('browser host: who may connect', () => {
     expect((await fetch(`${started.origin}/`, { method: 'POST' })).status).toBe(405);
   });
 
+  it('survives request targets that are not paths, answering 400', async () => {
+    const started = await host();
+    const { request } = await import('node:http');
+    const { connect } = await import('node:net');
+    const status = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        request({ host: '127.0.0.1', port: started.port, path }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        })
+          .on('error', reject)
+          .end();
+      });
+    expect(await status('//')).toBe(400);
+    expect(await status('//evil.example/x')).toBe(400);
+    // A raw absolute-form target with an impossible port, sent by hand.
+    const raw = await new Promise<string>((resolve) => {
+      const socket = connect(started.port, '127.0.0.1', () =>
+        socket.write(`GET http://x:99999/ HTTP/1.1\r\nHost: 127.0.0.1:${started.port}\r\nConnection: close\r\n\r\n`),
+      );
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('close', () => resolve(text));
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400/);
+    expect(
+      await upgradeStatus(`ws://127.0.0.1:${started.port}//ws?token=${started.token}`, { Origin: started.origin }),
+    ).toBe(400);
+    // Still serving.
+    expect((await fetch(`${started.origin}/`)).status).toBe(200);
+  });
+
   it('answers requests for another Host name with 421', async () => {
     const started = await host();
     const { request } = await import('node:http');

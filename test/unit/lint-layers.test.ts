@@ -45,8 +45,14 @@ describe('layer rules, enforced by lint', () => {
     const typeOnly = "import type { App } from 'electron';\nexport type A = App;\n";
     expect(await violations('src/main/app2.ts', value)).toHaveLength(1);
     expect(await violations('src/main/host/browser/x.ts', value)).toHaveLength(1);
+    expect(
+      await violations('src/main/app2.ts', "import { app } from 'electron/main';\nexport const a = app;\n"),
+    ).toHaveLength(1);
     expect(await violations('src/main/app2.ts', typeOnly)).toEqual([]);
     expect(await violations('src/main/host/electron-x.ts', value)).toEqual([]);
     expect(await violations('src/preload/x.ts', value)).toEqual([]);
+    expect(
+      await violations('src/preload/x.ts', "import { readFile } from 'node:fs';\nexport const a = readFile;\n"),
+    ).toHaveLength(1);
   });
 });

@@ -16,7 +16,19 @@ describe('sleep detection in plain Node', () => {
     now += 60_000; // the lid was closed for a minute
     power.check();
     expect(seen).toEqual(['suspend', 'resume']);
+    now -= 3_600_000; // the clock was set back an hour
+    power.check();
+    now += 2_000;
+    power.check();
+    expect(seen).toEqual(['suspend', 'resume']);
     stopSuspend();
     stopResume();
+  });
+
+  it('uses the wall clock, which keeps counting while the machine sleeps', () => {
+    const power = new TimerDriftPowerEvents();
+    const before = Date.now();
+    const reading = (power as unknown as { now: () => number }).now();
+    expect(Math.abs(reading - before)).toBeLessThan(1_000);
   });
 });

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
 import { IPC_EVENT_CHANNEL, IPC_REQUEST_CHANNEL } from '../../shared/bridge';
 import { fail } from '../../shared/result';
 import { createApp, type App } from '../app';
@@ -106,6 +106,8 @@ async function runConsole(): Promise<void> {
 
   await app.whenReady();
   hardenSessions();
+  // No default menu: it would offer reload and developer tools to every agent.
+  if (app.isPackaged) Menu.setApplicationMenu(null);
 
   const dataDir = app.getPath('userData');
   let started: App;
@@ -122,7 +124,13 @@ async function runConsole(): Promise<void> {
       log,
     });
   } catch (error) {
-    log.error('start failed', { error: error instanceof Error ? error.message : 'unknown' });
+    const message = error instanceof Error ? error.message : String(error);
+    log.error('start failed', { error: message });
+    // Started by a double-click there is no terminal: say it where the agent looks.
+    dialog.showErrorBox(
+      'Hotline Desk',
+      `Hotline Desk konnte nicht starten. / Hotline Desk could not start.\n\n${message}`,
+    );
     await lock?.release();
     app.exit(1);
     return;
@@ -137,7 +145,11 @@ async function runConsole(): Promise<void> {
   });
 
   const openWindow = (): void => {
-    const window = new BrowserWindow(createMainWindowOptions(preloadPath));
+    const options = createMainWindowOptions(preloadPath);
+    const window = new BrowserWindow({
+      ...options,
+      webPreferences: { ...options.webPreferences, devTools: !app.isPackaged },
+    });
     mainWindow = window;
     const detach = started.attach({
       id: `window-${window.webContents.id}`,
@@ -150,7 +162,9 @@ async function runConsole(): Promise<void> {
       detach();
       if (mainWindow === window) mainWindow = null;
     });
-    void window.loadURL(devServerUrl ?? APP_ENTRY_URL);
+    window.loadURL(devServerUrl ?? APP_ENTRY_URL).catch((error: unknown) => {
+      log.error('the console page did not load', { error: error instanceof Error ? error.message : 'unknown' });
+    });
   };
   openWindow();
 

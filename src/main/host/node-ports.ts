@@ -102,7 +102,8 @@ export class TimerDriftPowerEvents implements PowerEvents {
   constructor(options: { intervalMs?: number; toleranceMs?: number; now?: () => number } = {}) {
     this.intervalMs = options.intervalMs ?? 2_000;
     this.toleranceMs = options.toleranceMs ?? 8_000;
-    this.now = options.now ?? (() => performance.timeOrigin + performance.now());
+    // The wall clock, on purpose: monotonic clocks stop while the machine is suspended.
+    this.now = options.now ?? (() => Date.now());
   }
 
   onSuspend(listener: () => void): Unsubscribe {
@@ -118,6 +119,7 @@ export class TimerDriftPowerEvents implements PowerEvents {
     const now = this.now();
     const late = now - this.last - this.intervalMs;
     this.last = now;
+    // A clock set back (NTP, a time zone fix) is not a wake-up.
     if (late > this.toleranceMs) {
       for (const listener of [...this.suspendListeners]) listener();
       for (const listener of [...this.resumeListeners]) listener();

@@ -43,6 +43,16 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The request target as a URL, or null when it is not one (`//`, `http://x:99999/`, …). */
+function requestUrl(target: string | undefined, origin: string): URL | null {
+  if (!target?.startsWith('/') || target.startsWith('//')) return null;
+  try {
+    return new URL(target, origin);
+  } catch {
+    return null;
+  }
+}
+
 function refuseUpgrade(socket: Duplex, status: 400 | 403 | 404, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   socket.destroy();
@@ -74,7 +84,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   let hostHeader = '';
 
   const server = createServer((request, response) => {
-    void serveAsset(request, response);
+    serveAsset(request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500, securityHeaders());
+      response.end();
+    });
   });
 
   async function serveAsset(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -87,7 +100,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       response.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end();
       return;
     }
-    const path = resolveAsset(options.rendererDir, new URL(request.url ?? '/', origin).pathname);
+    const url = requestUrl(request.url, origin);
+    if (!url) {
+      response.writeHead(400, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('Bad request');
+      return;
+    }
+    const path = resolveAsset(options.rendererDir, url.pathname);
     const stat = path ? await fs.stat(path).catch(() => null) : null;
     if (!path || !stat?.isFile()) {
       response.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
@@ -100,13 +118,19 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       'Cache-Control': path.endsWith('.html') ? 'no-store' : 'no-cache',
     });
     if (request.method === 'HEAD') response.end();
-    else createReadStream(path).pipe(response);
+    else {
+      const stream = createReadStream(path);
+      stream.on('error', () => response.destroy());
+      stream.pipe(response);
+    }
   }
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: WIRE_MAX_FRAME_BYTES });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(request.url ?? '/', origin);
+    socket.on('error', () => socket.destroy());
+    const url = requestUrl(request.url, origin);
+    if (!url) return refuseUpgrade(socket, 400, 'Bad Request');
     if (url.pathname !== WEBSOCKET_PATH) return refuseUpgrade(socket, 404, 'Not Found');
     if (request.headers.host !== hostHeader || request.headers.origin !== origin) {
       log.warn('websocket refused: foreign origin');

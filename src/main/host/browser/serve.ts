@@ -76,11 +76,15 @@ async function main(argv: string[]): Promise<void> {
   }
   process.stdout.write(`Hotline Desk is running at ${host.url}\n`);
 
+  let stopping = false;
   const stop = (): void => {
+    // A second signal while shutting down must not kill the process before the lock is released.
+    if (stopping) return;
+    stopping = true;
     void host.close().then(() => process.exit(0));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 void main(process.argv.slice(2));

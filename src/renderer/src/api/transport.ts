@@ -15,6 +15,9 @@ export interface Transport {
 }
 
 export function ipcTransport(bridge: HotlineDeskBridge, eventNames: readonly string[]): Transport {
+  // One IPC listener per event for the whole page, fanned out here to every subscriber.
+  const listeners = new Set<(name: string, payload: unknown) => void>();
+  let listening = false;
   return {
     kind: 'ipc',
     connection: 'open',
@@ -28,8 +31,16 @@ export function ipcTransport(bridge: HotlineDeskBridge, eventNames: readonly str
       return call(input);
     },
     subscribe(listener) {
-      const stops = eventNames.map((name) => bridge.on(name as never, (payload: unknown) => listener(name, payload)));
-      return () => stops.forEach((stop) => stop());
+      if (!listening) {
+        listening = true;
+        for (const name of eventNames) {
+          bridge.on(name as never, (payload: unknown) => {
+            for (const each of [...listeners]) each(name, payload);
+          });
+        }
+      }
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     onConnection: () => () => undefined,
   };

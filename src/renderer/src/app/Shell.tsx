@@ -29,7 +29,9 @@ export function Shell() {
     const onHash = (): void => setView(viewFromHash(window.location.hash));
     const onKey = (event: KeyboardEvent): void => {
       if (!event.altKey || event.ctrlKey || event.metaKey) return;
-      const index = Number(event.key) - 1;
+      // The physical key, so that Alt+1 works on macOS (Option+1 types "¡") and on AZERTY keyboards.
+      const digit = /^Digit([1-9])$/.exec(event.code)?.[1];
+      const index = digit ? Number(digit) - 1 : -1;
       const target = VIEWS[index];
       if (target) {
         event.preventDefault();
@@ -46,10 +48,14 @@ export function Shell() {
 
   useEffect(() => {
     document.title = `${t(`nav.${view}`)} – ${t('app.title')}`;
-    // Move focus to the new view's heading so keyboard and screen-reader users land in it.
+  }, [view, t]);
+
+  useEffect(() => {
+    // Move focus to the new view's heading so keyboard and screen-reader users land in it; only
+    // when the view changes, never when the language does (focus stays where the user is).
     if (firstRender.current) firstRender.current = false;
     else mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
-  }, [view, t]);
+  }, [view]);
 
   const Current = VIEW_COMPONENTS[view];
   return (
@@ -66,7 +72,7 @@ export function Shell() {
       </a>
       <header className="shell-header">
         <span className="brand">{t('app.title')}</span>
-        <nav aria-label={t('nav.label')}>
+        <nav aria-label={t('nav.label')} aria-describedby="nav-shortcuts">
           <ul className="nav-list">
             {VIEWS.map((name, index) => (
               <li key={name}>
@@ -82,6 +88,9 @@ export function Shell() {
             ))}
           </ul>
         </nav>
+        <span id="nav-shortcuts" className="shortcut-hint">
+          {t('nav.shortcutHint')}
+        </span>
       </header>
       <main id="main-content" ref={mainRef} className="shell-main">
         <Current />

@@ -23,6 +23,7 @@ export const de = {
     },
     registration: {
       loading: 'Telefonie: Status wird abgefragt …',
+      unavailable: 'Telefonie: Status nicht abrufbar',
       not_configured: 'Telefonie: nicht eingerichtet',
       connecting: 'Telefonie: Verbindung zu {{server}} …',
       registered: 'Telefonie: angemeldet bei {{server}}',

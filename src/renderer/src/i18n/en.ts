@@ -24,6 +24,7 @@ export const en: Translation = {
     },
     registration: {
       loading: 'Phone: checking status …',
+      unavailable: 'Phone: status not available',
       not_configured: 'Phone: not configured',
       connecting: 'Phone: connecting to {{server}} …',
       registered: 'Phone: registered with {{server}}',

@@ -6,7 +6,7 @@ import { useLive } from '../../api/client';
 /** The registration state, kept current, with a one-line description that counts down retries. */
 export function useRegistration(): { state: RegistrationState | null; text: string } {
   const { t } = useTranslation();
-  const { value: state } = useLive('calls.registration', 'calls.registrationChanged', (payload) => payload);
+  const { value: state, error } = useLive('calls.registration', 'calls.registrationChanged', (payload) => payload);
   const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {
@@ -15,7 +15,7 @@ export function useRegistration(): { state: RegistrationState | null; text: stri
     return () => clearInterval(timer);
   }, [state]);
 
-  if (!state) return { state, text: t('status.registration.loading') };
+  if (!state) return { state, text: t(error ? 'status.registration.unavailable' : 'status.registration.loading') };
   switch (state.state) {
     case 'not_configured':
       return { state, text: t('status.registration.not_configured') };

@@ -46,7 +46,8 @@ export function SettingsView() {
       <ViewHeading>
         <span id="settings-heading">{t('settings.title')}</span>
       </ViewHeading>
-      {(error ?? loadError) && <ErrorNotice error={(error ?? loadError)!} onDismiss={() => setError(null)} />}
+      {loadError && <ErrorNotice error={loadError} />}
+      {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
       {!snapshot ? (
         <p>{t('app.loading')}</p>
       ) : (
