@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliEnvironment } from '../../src/main/cli/cli';
@@ -66,6 +66,15 @@ describe('cli', () => {
       locked: ['ui.language'],
       problems: [],
     });
+  });
+
+  it('settings get only reads: an unreadable settings file stays where it is', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'settings.json'), '{ broken');
+    const result = await run(['settings', 'get', '--json'], dir);
+    expect(result.status).toBe(1);
+    expect(JSON.parse(result.stdout).problems[0]).toMatchObject({ source: 'user', key: null });
+    expect(await readFile(join(dir, 'settings.json'), 'utf8')).toBe('{ broken');
   });
 
   it('policy check: exit 0 prints the effective settings as JSON', async () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lockDataDir, LOCK_FILE } from '../../src/main/host/data-dir-lock';
@@ -52,5 +52,36 @@ describe('data directory lock', () => {
     await first.release();
     await expect(lockDataDir(dir, 'browser host')).rejects.toMatchObject({ code: 'conflict' });
     await second.release();
+  });
+});
+
+describe('data directory lock after a reboot', () => {
+  it('takes over a lock written before the machine rebooted, even if its pid runs again', async () => {
+    const dir = await tempDir();
+    // A lock held by a process that is running now (this one), but from an earlier boot.
+    await writeFile(
+      join(dir, LOCK_FILE),
+      JSON.stringify({
+        pid: process.pid,
+        host: 'Electron app',
+        since: '2020-03-16T08:00:00Z',
+        bootedAt: Date.now() - 86_400_000,
+      }),
+    );
+    const lock = await lockDataDir(dir, 'browser host');
+    expect(JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8')).host).toBe('browser host');
+    await lock.release();
+  });
+
+  it('lets exactly one of several hosts take over the same stale lock', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, LOCK_FILE), 'garbage');
+    const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => lockDataDir(dir, `host ${i}`)));
+    const winners = results.filter((result) => result.status === 'fulfilled');
+    expect(winners).toHaveLength(1);
+    for (const result of results) {
+      if (result.status === 'rejected') expect(result.reason).toMatchObject({ code: 'conflict' });
+    }
+    expect((await readdir(dir)).filter((name) => name.endsWith('.stale'))).toEqual([]);
   });
 });

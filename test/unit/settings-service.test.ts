@@ -67,9 +67,16 @@ describe('settings: defaults ⊕ user ⊕ policy', () => {
         source: 'policy',
         file: join(dir, 'policy.json'),
         key: 'ui.language',
+        code: 'invalid_value',
         message: expect.stringMatching(/^value: .*; ignored$/),
       },
-      { source: 'policy', file: join(dir, 'policy.json'), key: 'sip.colour', message: 'unknown setting; ignored' },
+      {
+        source: 'policy',
+        file: join(dir, 'policy.json'),
+        key: 'sip.colour',
+        code: 'unknown_key',
+        message: 'unknown setting; ignored',
+      },
     ]);
   });
 

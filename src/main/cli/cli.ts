@@ -109,6 +109,7 @@ const settingsCommand: CliCommand = {
       policyFile: flags.policyFile,
       clock: systemClock,
       log: silentLogger(),
+      readOnly: true,
     });
     const snapshot = settings.snapshot();
     if (flags.json) printJson(env, snapshot);
@@ -136,7 +137,13 @@ const policyCommand: CliCommand = {
     const text = await readTextIfExists(file);
     const layer =
       text === null
-        ? { values: {}, raw: {}, problems: [{ source: 'policy' as const, file, key: null, message: 'no such file' }] }
+        ? {
+            values: {},
+            raw: {},
+            problems: [
+              { source: 'policy' as const, file, key: null, code: 'missing' as const, message: 'no such file' },
+            ],
+          }
         : validateLayer(text, 'policy', file);
     if (layer.problems.length > 0) {
       if (flags.json) printJson(env, { file, problems: layer.problems });

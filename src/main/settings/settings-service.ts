@@ -21,6 +21,8 @@ export interface SettingsServiceOptions {
   readonly policyFile: string | null;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Only read (the CLI, while the app may be running): never move or write a file. */
+  readonly readOnly?: boolean;
 }
 
 const EMPTY_LAYER: ValidatedLayer = { values: {}, problems: [], raw: {} };
@@ -78,6 +80,7 @@ export class SettingsService {
   }
 
   private async applyUpdate(change: SettingChange): Promise<SettingsSnapshot> {
+    if (this.options.readOnly) throw new AppError('unavailable', 'These settings were opened read-only.');
     if (this.isLocked(change.key)) {
       throw new AppError(
         'locked_by_policy',
@@ -115,7 +118,7 @@ export class SettingsService {
     if (text === null) return EMPTY_LAYER;
     const layer = validateLayer(text, 'user', file);
     const unreadable = layer.problems.find((problem) => problem.key === null);
-    if (unreadable) {
+    if (unreadable && !this.options.readOnly) {
       // Keep the damaged file for the user or IT to look at, and start from defaults.
       const keptAs = await preserveUnreadable(file, this.options.clock.now());
       this.options.log.warn('user settings unreadable; kept aside', { file: keptAs });
@@ -132,7 +135,10 @@ export class SettingsService {
       text = await readTextIfExists(file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-      return { ...EMPTY_LAYER, problems: [{ source: 'policy', file, key: null, message: `cannot be read (${code})` }] };
+      return {
+        ...EMPTY_LAYER,
+        problems: [{ source: 'policy', file, key: null, code: 'unreadable', message: `cannot be read (${code})` }],
+      };
     }
     if (text === null) return EMPTY_LAYER;
     const layer = validateLayer(text, 'policy', file);

@@ -21,13 +21,25 @@ export function validateLayer(text: string, source: SettingsProblem['source'], f
     parsed = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof SyntaxError ? error.message : 'unreadable';
-    return { values: {}, raw: {}, problems: [{ source, file, key: null, message: `not valid JSON: ${reason}` }] };
+    return {
+      values: {},
+      raw: {},
+      problems: [{ source, file, key: null, code: 'invalid_json', message: `not valid JSON: ${reason}` }],
+    };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return {
       values: {},
       raw: {},
-      problems: [{ source, file, key: null, message: 'expected a JSON object with one property per setting' }],
+      problems: [
+        {
+          source,
+          file,
+          key: null,
+          code: 'not_an_object',
+          message: 'expected a JSON object with one property per setting',
+        },
+      ],
     };
   }
   const raw = parsed as Record<string, unknown>;
@@ -36,12 +48,19 @@ export function validateLayer(text: string, source: SettingsProblem['source'], f
   for (const [key, value] of Object.entries(raw)) {
     if (key === '$schema') continue;
     if (!isSettingKey(key)) {
-      problems.push({ source, file, key, message: 'unknown setting; ignored' });
+      problems.push({ source, file, key, code: 'unknown_key', message: 'unknown setting; ignored' });
       continue;
     }
     const checked = SETTINGS[key].schema.safeParse(value);
     if (checked.success) values[key] = checked.data;
-    else problems.push({ source, file, key, message: `${describeIssues(checked.error, 'value')}; ignored` });
+    else
+      problems.push({
+        source,
+        file,
+        key,
+        code: 'invalid_value',
+        message: `${describeIssues(checked.error, 'value')}; ignored`,
+      });
   }
   return { values: values as Partial<SettingsValues>, problems, raw };
 }

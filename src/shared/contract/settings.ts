@@ -12,6 +12,9 @@ export const settingsProblemSchema = z.object({
   file: z.string(),
   /** The setting key, or null when the file as a whole could not be read. */
   key: z.string().nullable(),
+  /** What kind of problem, for the UI to say in the user's language. */
+  code: z.enum(['invalid_json', 'not_an_object', 'unknown_key', 'invalid_value', 'unreadable', 'missing']),
+  /** The same in English with the technical detail, for the CLI and administrators. */
   message: z.string(),
 });
 export type SettingsProblem = z.infer<typeof settingsProblemSchema>;

@@ -107,8 +107,11 @@ export function SettingsView() {
                       source: t(`settings.problemSources.${problem.source}`),
                       file: problem.file,
                       key: problem.key ?? t('settings.wholeFile'),
-                      message: problem.message,
-                    })}
+                      message: t(`settings.problemCodes.${problem.code}`),
+                    })}{' '}
+                    <span className="problem-detail" lang="en">
+                      ({problem.message})
+                    </span>
                   </li>
                 ))}
               </ul>
