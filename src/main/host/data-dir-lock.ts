@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { uptime } from 'node:os';
 import { join } from 'node:path';
@@ -59,7 +58,7 @@ export async function lockDataDir(dataDir: string, host: string, options: LockOp
   const file = join(dataDir, LOCK_FILE);
   const bootedAt = options.bootedAt ?? machineBootedAt();
   const content = JSON.stringify({ pid: process.pid, host, since: new Date().toISOString(), bootedAt });
-  for (let attempt = 0; attempt < 3; attempt += 1) {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
     try {
       await fs.writeFile(file, content, { flag: 'wx', mode: 0o600 });
       return {
@@ -90,18 +89,25 @@ export async function lockDataDir(dataDir: string, host: string, options: LockOp
 }
 
 /**
- * Moves the stale lock aside atomically. If what was moved is not the stale lock we judged
- * (another host replaced it meanwhile), it goes back, unless yet another lock appeared.
+ * Removes the stale lock, but only while holding a short-lived guard file and only if it is
+ * still the very lock we judged stale: two hosts taking over at once cannot remove each
+ * other's fresh lock. A guard left by a crash mid-takeover expires after ten seconds.
  */
 async function takeOverStale(file: string, staleText: string): Promise<void> {
-  const aside = `${file}.${randomBytes(6).toString('hex')}.stale`;
+  const guard = `${file}.takeover`;
   try {
-    await fs.rename(file, aside);
+    await fs.writeFile(guard, String(process.pid), { flag: 'wx', mode: 0o600 });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const stat = await fs.stat(guard).catch(() => null);
+    if (stat && Date.now() - stat.mtimeMs > 10_000) await fs.rm(guard, { force: true });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return;
   }
-  const moved = await fs.readFile(aside, 'utf8').catch(() => '');
-  if (moved !== staleText) await fs.link(aside, file).catch(() => undefined);
-  await fs.rm(aside, { force: true });
+  try {
+    const current = await fs.readFile(file, 'utf8').catch(() => null);
+    if (current === staleText) await fs.rm(file, { force: true });
+  } finally {
+    await fs.rm(guard, { force: true });
+  }
 }
