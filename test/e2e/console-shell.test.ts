@@ -151,6 +151,20 @@ describe.skipIf(chromium.skip)('console shell in Chromium against the browser ho
     expect(problems).toEqual([]);
   });
 
+  it('says so when the service goes away, and what to do', async () => {
+    const { page, host } = await open();
+    await host.close();
+    await page.getByTestId('status-connection').and(page.locator('[data-state="closed"]')).waitFor();
+    expect(await page.getByTestId('status-connection').innerText()).toMatch(
+      /Keine Verbindung zum Dienst.*npm run serve/,
+    );
+    // A request made now does not hang for ever: it fails with a clear message.
+    await page.getByTestId('nav-settings').click();
+    const alert = page.getByRole('alert').first();
+    await alert.waitFor({ timeout: 15_000 });
+    expect(await alert.innerText()).toMatch(/Der Dienst ist gerade nicht erreichbar/);
+  });
+
   it('explains, in both languages, an address without the token', async () => {
     const { host } = await open();
     const page = await browser.newPage();

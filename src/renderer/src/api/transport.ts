@@ -48,6 +48,8 @@ export function ipcTransport(bridge: HotlineDeskBridge, eventNames: readonly str
 
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 10_000;
+/** A request that could not even be sent within this time fails with `unavailable`. */
+const QUEUE_TIMEOUT_MS = 10_000;
 
 /** The browser host's wire protocol (src/shared/wire.ts), with reconnection. */
 export class WebSocketTransport implements Transport {
@@ -71,8 +73,18 @@ export class WebSocketTransport implements Transport {
     const frame = clientFrameSchema.parse({ type: 'request', id: this.nextId++, name, input });
     return new Promise((resolve) => {
       this.pending.set(frame.id, resolve);
-      if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
-      else this.queued.push(frame);
+      if (this.socket?.readyState === WebSocket.OPEN) {
+        this.socket.send(JSON.stringify(frame));
+        return;
+      }
+      this.queued.push(frame);
+      setTimeout(() => {
+        const index = this.queued.indexOf(frame);
+        if (index < 0) return;
+        this.queued.splice(index, 1);
+        this.pending.delete(frame.id);
+        resolve({ ok: false, error: { code: 'unavailable', message: 'The service could not be reached.' } });
+      }, QUEUE_TIMEOUT_MS);
     });
   }
 

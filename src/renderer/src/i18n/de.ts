@@ -19,7 +19,8 @@ export const de = {
     connection: {
       connecting: 'Verbindung zum Dienst wird hergestellt …',
       open: 'Mit dem Dienst verbunden',
-      closed: 'Keine Verbindung zum Dienst – neuer Versuch läuft',
+      closed:
+        'Keine Verbindung zum Dienst – neuer Versuch läuft. Läuft „npm run serve“ noch? Nach einem Neustart die neu ausgegebene Adresse öffnen.',
     },
     registration: {
       loading: 'Telefonie: Status wird abgefragt …',

@@ -20,7 +20,8 @@ export const en: Translation = {
     connection: {
       connecting: 'Connecting to the service …',
       open: 'Connected to the service',
-      closed: 'No connection to the service – retrying',
+      closed:
+        'No connection to the service – retrying. Is “npm run serve” still running? After a restart, open the address it prints.',
     },
     registration: {
       loading: 'Phone: checking status …',
