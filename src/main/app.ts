@@ -1,3 +1,4 @@
+import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventName } from '../shared/contract';
@@ -31,6 +32,18 @@ export interface App {
 export interface AppTuning {
   readonly backoff?: BackoffOptions;
   readonly failbackIntervalMs?: number;
+  /** How often to look whether IT changed the policy file. */
+  readonly policyPollMs?: number;
+}
+
+/** Polls the policy file (it may appear, change or vanish; IT edits it while the app runs). */
+function watchPolicy(file: string | null, intervalMs: number, changed: () => void): () => void {
+  if (file === null) return () => undefined;
+  const listener = (current: Stats, previous: Stats): void => {
+    if (current.mtimeMs !== previous.mtimeMs || current.size !== previous.size) changed();
+  };
+  watchFile(file, { interval: intervalMs, persistent: false }, listener);
+  return () => unwatchFile(file, listener);
 }
 
 /**
@@ -50,6 +63,10 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
   });
 
   const stopSettings = settings.onChange((snapshot) => events.emit('settings.changed', snapshot));
+  const stopPolicyWatch = watchPolicy(ports.paths.policyFile, tuning.policyPollMs ?? 5_000, () => {
+    log.info('policy file changed: applying it');
+    void settings.reload();
+  });
 
   const telephony = await TelephonyService.start({
     settings,
@@ -58,7 +75,8 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     clock: ports.clock,
     log: log.child('telephony'),
     version: ports.host.version,
-    ...tuning,
+    ...(tuning.backoff ? { backoff: tuning.backoff } : {}),
+    ...(tuning.failbackIntervalMs ? { failbackIntervalMs: tuning.failbackIntervalMs } : {}),
   });
   const stopRegistration = telephony.registration.onChange((state) => events.emit('calls.registrationChanged', state));
 
@@ -100,6 +118,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     async close() {
       for (const detach of [...detachers]) detach();
       stopRegistration();
+      stopPolicyWatch();
       stopSettings();
       await telephony.close();
     },

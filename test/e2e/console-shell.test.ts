@@ -165,6 +165,14 @@ describe.skipIf(chromium.skip)('console shell in Chromium against the browser ho
     expect(await alert.innerText()).toMatch(/Der Dienst ist gerade nicht erreichbar/);
   });
 
+  it('shows a notification main asks for, announced to screen readers', async () => {
+    const { page, host } = await open();
+    host.app.ports.notifier.show({ title: 'Test', body: 'Eingehender Anruf' });
+    const region = page.locator('.notices[role="status"]');
+    await region.getByText('Eingehender Anruf').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
   it('explains, in both languages, an address without the token', async () => {
     const { host } = await open();
     const page = await browser.newPage();

@@ -216,3 +216,39 @@ describe('browser host: one host per data directory', () => {
     expect(second.port).toBeGreaterThan(0);
   });
 });
+
+describe('browser host: policy changes while it runs', () => {
+  it('applies a changed policy file and tells every tab', async () => {
+    const dataDir = await tempDir();
+    const policy = join(dataDir, 'policy.json');
+    await writeFile(policy, JSON.stringify({ 'ui.language': 'de' }));
+    const { startBrowserHost } = await import('../../src/main/host/browser/browser-host');
+    const { recordingLogger } = await import('../support/logs');
+    const { RENDERER_DIR } = await import('../support/browser-host');
+    const started = await startBrowserHost({
+      port: 0,
+      dataDir,
+      policyFile: policy,
+      rendererDir: RENDERER_DIR,
+      version: '0.0.0-test',
+      log: recordingLogger(),
+      tuning: { policyPollMs: 50 },
+    });
+    hosts.push(started);
+    const connected = await client(started);
+    expect(await connected.request('settings.get')).toMatchObject({ ok: true, value: { locked: ['ui.language'] } });
+    await writeFile(policy, JSON.stringify({ 'ui.language': 'en', 'sip.displayName': 'Platz 7' }));
+    const event = await connected.next(
+      (frame) =>
+        frame.type === 'event' &&
+        frame.name === 'settings.changed' &&
+        JSON.stringify(frame.payload).includes('Platz 7'),
+    );
+    expect(event).toMatchObject({
+      payload: {
+        values: { 'ui.language': 'en', 'sip.displayName': 'Platz 7' },
+        locked: ['ui.language', 'sip.displayName'],
+      },
+    });
+  });
+});

@@ -67,3 +67,10 @@ export function stderrLogger(level: LogLevel = 'info'): Logger {
 export function silentLogger(): Logger {
   return createLogger({ level: 'error', write: () => undefined });
 }
+
+/** Writes to several loggers' sinks at once (stderr and a file). */
+export function teeWriters(...writers: ((record: LogRecord) => void)[]): (record: LogRecord) => void {
+  return (record) => {
+    for (const write of writers) write(record);
+  };
+}

@@ -1,11 +1,13 @@
 import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
 import { IPC_EVENT_CHANNEL, IPC_REQUEST_CHANNEL } from '../../shared/bridge';
 import { fail } from '../../shared/result';
 import { createApp, type App } from '../app';
 import { runCli } from '../cli/cli';
-import { stderrLogger } from '../core/log';
+import { createLogger, teeWriters } from '../core/log';
+import { fileLogWriter } from '../core/log-file';
 import { systemClock } from '../ports';
 import { APP_VERSION } from '../version';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
@@ -38,7 +40,14 @@ const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.ur
 // Only `electron-vite dev` sets this; a packaged app never loads from a dev server.
 const devServerUrl = app.isPackaged ? null : (process.env.ELECTRON_RENDERER_URL ?? null);
 const devServerOrigin = devServerUrl ? new URL(devServerUrl).origin : null;
-const log = stderrLogger(app.isPackaged ? 'info' : 'debug');
+// stderr for development, and a file in the user-data folder for support on the agent's laptop.
+const log = createLogger({
+  level: app.isPackaged ? 'info' : 'debug',
+  write: teeWriters(
+    (record) => process.stderr.write(`${JSON.stringify(record)}\n`),
+    fileLogWriter(join(app.getPath('userData'), 'logs')),
+  ),
+});
 
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 

@@ -50,11 +50,18 @@ export class SettingsService {
     return service;
   }
 
-  /** Reads both files again (at start, and when IT changes the policy). */
-  async reload(): Promise<void> {
-    this.user = await this.readUserLayer();
-    this.policy = await this.readPolicyLayer();
-    this.publish();
+  /** Reads both files again (at start, and when IT changes the policy), after any pending update. */
+  reload(): Promise<void> {
+    const run = this.writing.then(async () => {
+      this.user = await this.readUserLayer();
+      this.policy = await this.readPolicyLayer();
+      this.publish();
+    });
+    this.writing = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   snapshot(): SettingsSnapshot {

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { describeIssues } from '../../../shared/result';
 import { clientFrameSchema, WIRE_MAX_FRAME_BYTES, WIRE_PROTOCOL_VERSION, type ServerFrame } from '../../../shared/wire';
-import { createApp, type App } from '../../app';
+import { createApp, type App, type AppTuning } from '../../app';
 import type { Logger } from '../../core/log';
 import { lockDataDir } from '../data-dir-lock';
 import { securityHeaders } from '../content-security-policy';
@@ -25,6 +25,8 @@ export interface BrowserHostOptions {
   readonly rendererDir: string;
   readonly version: string;
   readonly log: Logger;
+  /** Test and benchmark knobs for the core (faster back-off, policy polling). */
+  readonly tuning?: AppTuning;
 }
 
 export interface BrowserHost {
@@ -72,7 +74,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   let app: App;
   try {
-    app = await createApp(ports);
+    app = await createApp(ports, options.tuning);
   } catch (error) {
     await lock.release();
     throw error;

@@ -4,6 +4,7 @@ import { CallLogView } from '../features/calllog/CallLogView';
 import { CallsView } from '../features/calls/CallsView';
 import { ReportsView } from '../features/reports/ReportsView';
 import { SettingsView } from '../features/settings/SettingsView';
+import { Notices } from './Notices';
 import { StatusBar } from './StatusBar';
 import { VIEWS, viewFromHash, type View } from './routes';
 
@@ -95,6 +96,7 @@ export function Shell() {
       <main id="main-content" ref={mainRef} className="shell-main">
         <Current />
       </main>
+      <Notices />
       <StatusBar />
     </div>
   );
