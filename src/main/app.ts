@@ -7,6 +7,7 @@ import { createDispatch, type Dispatch, type Handlers } from './core/router';
 import type { Ports } from './ports';
 import { SettingsService } from './settings/settings-service';
 import type { BackoffOptions } from './telephony/backoff';
+import type { MediaEngine } from './telephony/media';
 import { TelephonyService } from './telephony/telephony-service';
 
 export const APP_NAME = 'Hotline Desk';
@@ -34,6 +35,8 @@ export interface AppTuning {
   readonly failbackIntervalMs?: number;
   /** How often to look whether IT changed the policy file. */
   readonly policyPollMs?: number;
+  /** A media engine for signalling-only tests (the app's comes from the renderer). */
+  readonly media?: MediaEngine;
 }
 
 /** Polls the policy file (it may appear, change or vanish; IT edits it while the app runs). */
@@ -77,7 +80,9 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     version: ports.host.version,
     ...(tuning.backoff ? { backoff: tuning.backoff } : {}),
     ...(tuning.failbackIntervalMs ? { failbackIntervalMs: tuning.failbackIntervalMs } : {}),
+    ...(tuning.media ? { media: tuning.media } : {}),
   });
+  const stopCalls = telephony.calls.onChange((call) => events.emit('calls.changed', call));
   const stopRegistration = telephony.registration.onChange((state) => events.emit('calls.registrationChanged', state));
 
   const handlers: Handlers = {
@@ -94,6 +99,13 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     'calls.account': () => telephony.account(),
     'calls.setPassword': ({ password }) => telephony.setPassword(password),
     'calls.reconnect': () => telephony.reconnect(),
+    'calls.list': () => telephony.calls.list(),
+    'calls.answer': ({ callId }) => telephony.calls.answer(callId),
+    'calls.reject': ({ callId, status }) => telephony.calls.reject(callId, status),
+    'calls.hangup': ({ callId }) => telephony.calls.hangup(callId),
+    'calls.hold': ({ callId, held }) => telephony.calls.hold(callId, held),
+    'calls.mute': ({ callId, muted }) => telephony.calls.mute(callId, muted),
+    'calls.dial': ({ target }) => telephony.calls.dial(target),
   };
 
   const dispatch = createDispatch(handlers, log.child('router'));
@@ -118,6 +130,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     async close() {
       for (const detach of [...detachers]) detach();
       stopRegistration();
+      stopCalls();
       stopPolicyWatch();
       stopSettings();
       await telephony.close();

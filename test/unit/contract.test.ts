@@ -23,6 +23,25 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'calls.account': () => ({ configured: false, hasPassword: false }),
     'calls.setPassword': () => ({ configured: false, hasPassword: true }),
     'calls.reconnect': () => ({ state: 'not_configured' }),
+    'calls.list': () => [],
+    'calls.answer': () => {
+      throw new AppError('not_found', 'no such call');
+    },
+    'calls.reject': () => {
+      throw new AppError('not_found', 'no such call');
+    },
+    'calls.hangup': () => {
+      throw new AppError('not_found', 'no such call');
+    },
+    'calls.hold': () => {
+      throw new AppError('not_found', 'no such call');
+    },
+    'calls.mute': () => {
+      throw new AppError('not_found', 'no such call');
+    },
+    'calls.dial': () => {
+      throw new AppError('unavailable', 'no line');
+    },
     ...overrides,
   };
 }

@@ -1,4 +1,11 @@
-import { Registerer, RegistererState, UserAgent, type URI } from 'sip.js';
+import {
+  Registerer,
+  RegistererState,
+  UserAgent,
+  type Invitation,
+  type SessionDescriptionHandlerFactory,
+  type URI,
+} from 'sip.js';
 import WebSocket from 'ws';
 import type { RegistrationProblem, RegistrationState } from '../../shared/contract/calls';
 import type { Logger } from '../core/log';
@@ -35,6 +42,10 @@ export interface RegistrationManagerOptions {
   readonly failbackIntervalMs?: number;
   /** False while calls are up: the console does not move servers under a call. */
   readonly canChangeServer?: () => boolean;
+  /** Incoming calls go here. */
+  readonly onInvite?: (invitation: Invitation) => void;
+  /** Makes the media bridge for each call. */
+  readonly sessionDescriptionHandlerFactory?: SessionDescriptionHandlerFactory;
 }
 
 const NOT_CONFIGURED: RegistrationState = { state: 'not_configured' };
@@ -160,9 +171,16 @@ export class RegistrationManager {
       logLevel: 'warn',
       // sip.js log lines can quote whole messages, with names and numbers: keep only where they came from.
       logConnector: (level, category) => log.debug('sip.js', { level, category }),
+      ...(this.options.sessionDescriptionHandlerFactory
+        ? { sessionDescriptionHandlerFactory: this.options.sessionDescriptionHandlerFactory }
+        : {}),
       delegate: {
         onDisconnect: (error) => {
           if (error) this.connectionLost(error);
+        },
+        onInvite: (invitation) => {
+          if (this.options.onInvite) this.options.onInvite(invitation);
+          else void invitation.reject({ statusCode: 480 });
         },
       },
     });

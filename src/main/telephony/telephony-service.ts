@@ -5,6 +5,8 @@ import type { Clock, PowerEvents, SecretStore, Unsubscribe } from '../ports';
 import type { SettingsService } from '../settings/settings-service';
 import type { BackoffOptions } from './backoff';
 import { trustedCertificates } from './certificates';
+import { CallManager } from './call-manager';
+import { noMediaEngine, type MediaEngine } from './media';
 import { RegistrationManager, type SipAccount } from './registration-manager';
 
 export const SIP_PASSWORD_SECRET = 'sip.password';
@@ -29,6 +31,8 @@ export interface TelephonyOptions {
   /** Test seams: faster back-off and failback in the lab. */
   readonly backoff?: BackoffOptions;
   readonly failbackIntervalMs?: number;
+  /** The media engine; until the renderer's is attached, calls cannot be answered. */
+  readonly media?: MediaEngine;
 }
 
 function accountFrom(values: SettingsValues): SipAccount | null {
@@ -51,6 +55,8 @@ function accountKey(values: SettingsValues): string {
 /** The calls feature in main: account, password, registration (calls follow). */
 export class TelephonyService {
   readonly registration: RegistrationManager;
+  readonly calls: CallManager;
+  private media: MediaEngine;
   private readonly options: TelephonyOptions;
   private readonly stopSettings: Unsubscribe;
   private appliedKey = '';
@@ -58,7 +64,21 @@ export class TelephonyService {
 
   private constructor(options: TelephonyOptions) {
     this.options = options;
+    this.media = options.media ?? noMediaEngine;
+    this.calls = new CallManager({
+      log: options.log.child('calls'),
+      clock: options.clock,
+      media: () => this.media,
+      userAgent: () => this.registration.agent,
+      domain: () => {
+        const uri = options.settings.snapshot().values['sip.uri'];
+        return /@([^;>]+)/.exec(uri)?.[1] ?? null;
+      },
+    });
     this.registration = new RegistrationManager({
+      onInvite: this.calls.onInvite,
+      sessionDescriptionHandlerFactory: this.calls.sessionDescriptionHandlerFactory,
+      canChangeServer: () => !this.calls.hasCalls,
       log: options.log.child('registration'),
       clock: options.clock,
       power: options.power,
@@ -93,6 +113,11 @@ export class TelephonyService {
     this.options.log.info('SIP password changed');
     await this.apply(true);
     return this.account();
+  }
+
+  /** The renderer's media engine attaches here (the most recently attached one owns the audio). */
+  useMedia(engine: MediaEngine | null): void {
+    this.media = engine ?? this.options.media ?? noMediaEngine;
   }
 
   reconnect(): RegistrationState {

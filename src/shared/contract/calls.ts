@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, defineRequest } from './define';
 import { noInput } from './app';
+import { callSnapshotSchema } from '../calls';
 
 /** Why the line is not registered right now. */
 export const registrationProblemSchema = z.enum([
@@ -48,7 +49,47 @@ export const accountSchema = z.object({
   hasPassword: z.boolean(),
 });
 
+const callIdInput = z.strictObject({ callId: z.string().min(1).max(64) });
+
 export const callsRequests = {
+  'calls.list': defineRequest({
+    input: noInput,
+    output: z.array(callSnapshotSchema),
+    summary: 'The calls not yet ended, oldest first.',
+  }),
+  'calls.answer': defineRequest({ input: callIdInput, output: callSnapshotSchema, summary: 'Answers a ringing call.' }),
+  'calls.reject': defineRequest({
+    input: callIdInput.extend({ status: z.union([z.literal(486), z.literal(603)]).default(486) }),
+    output: callSnapshotSchema,
+    summary: 'Rejects a ringing call with 486 Busy Here (default) or 603 Decline.',
+  }),
+  'calls.hangup': defineRequest({
+    input: callIdInput,
+    output: callSnapshotSchema,
+    summary: 'Ends a call (or cancels one still dialling).',
+  }),
+  'calls.hold': defineRequest({
+    input: callIdInput.extend({ held: z.boolean() }),
+    output: callSnapshotSchema,
+    summary: 'Puts a call on hold, or resumes it (re-INVITE).',
+  }),
+  'calls.mute': defineRequest({
+    input: callIdInput.extend({ muted: z.boolean() }),
+    output: callSnapshotSchema,
+    summary: 'Mutes or unmutes the microphone for a call.',
+  }),
+  'calls.dial': defineRequest({
+    input: z.strictObject({
+      target: z
+        .string()
+        .trim()
+        .min(1)
+        .max(256)
+        .regex(/^(?:[+]?[0-9*#\s()./-]{1,40}|sips?:[^\s]+)$/, 'expected a phone number or a SIP address'),
+    }),
+    output: callSnapshotSchema,
+    summary: 'Calls a number (on the account’s domain) or a SIP address.',
+  }),
   'calls.registration': defineRequest({
     input: noInput,
     output: registrationStateSchema,
@@ -72,6 +113,10 @@ export const callsRequests = {
 };
 
 export const callsEvents = {
+  'calls.changed': defineEvent({
+    payload: callSnapshotSchema,
+    summary: 'A call started, changed or ended (phase ended, with its outcome).',
+  }),
   'calls.registrationChanged': defineEvent({
     payload: registrationStateSchema,
     summary: 'The registration state changed.',

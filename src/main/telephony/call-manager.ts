@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import { Invitation, Inviter, SessionState, UserAgent, type Session, type SessionDescriptionHandler } from 'sip.js';
+import type { CallSnapshot } from '../../shared/calls';
+import { AppError } from '../../shared/result';
+import type { Logger } from '../core/log';
+import type { Clock } from '../ports';
+import { callerIdFrom, cleanNumber } from './caller-id';
+import { newInboundCall, newOutboundCall, transition, type CallEvent } from './call-state';
+import { BridgedSessionDescriptionHandler, type MediaEngine } from './media';
+
+interface CallEntry {
+  snapshot: CallSnapshot;
+  readonly session: Session;
+  /** Set when we end it ourselves, so that the session's end is not taken for the far end's. */
+  endingLocally: boolean;
+  cancelled: boolean;
+}
+
+export interface CallManagerOptions {
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly media: () => MediaEngine;
+  /** The running user agent (null while not configured). */
+  readonly userAgent: () => UserAgent | null;
+  /** The SIP domain for dialling a bare number. */
+  readonly domain: () => string | null;
+  /** False when the agent is not available: incoming calls get 486 Busy Here. */
+  readonly acceptsCalls?: () => boolean;
+}
+
+/**
+ * Calls in main: sip.js sessions on one side, the pure state machine (call-state.ts) on the
+ * other. Every change becomes a snapshot that the rest of the app (UI, headset, call log) sees.
+ */
+export class CallManager {
+  private readonly calls = new Map<string, CallEntry>();
+  private readonly bySession = new WeakMap<Session, string>();
+  private readonly listeners = new Set<(call: CallSnapshot) => void>();
+  private readonly options: CallManagerOptions;
+
+  constructor(options: CallManagerOptions) {
+    this.options = options;
+  }
+
+  onChange(listener: (call: CallSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Calls not yet ended, oldest first. */
+  list(): CallSnapshot[] {
+    return [...this.calls.values()].map((entry) => entry.snapshot);
+  }
+
+  get hasCalls(): boolean {
+    return this.calls.size > 0;
+  }
+
+  /** For the user agent: the SDH of a session is our bridge to the media engine. */
+  readonly sessionDescriptionHandlerFactory = (session: Session): SessionDescriptionHandler => {
+    const callId = this.bySession.get(session) ?? session.id;
+    return new BridgedSessionDescriptionHandler(callId, this.options.media, {
+      onRemoteHold: (held) => this.apply(callId, { type: 'remoteHold', held }),
+    });
+  };
+
+  /** For the user agent: a new INVITE. */
+  readonly onInvite = (invitation: Invitation): void => {
+    const request = invitation.request;
+    let remote;
+    try {
+      remote = callerIdFrom({
+        pAssertedIdentity: request.getHeaders('P-Asserted-Identity'),
+        privacy: request.getHeader('Privacy') ?? null,
+        fromDisplayName: request.from.displayName ?? '',
+        fromUri: request.from.uri.toString(),
+      });
+    } catch {
+      remote = { number: null, name: null, anonymous: true };
+    }
+    const callId = randomUUID();
+    const entry: CallEntry = {
+      snapshot: newInboundCall(callId, remote, this.options.clock.now()),
+      session: invitation,
+      endingLocally: false,
+      cancelled: false,
+    };
+    this.calls.set(callId, entry);
+    this.bySession.set(invitation, callId);
+    invitation.delegate = { onCancel: () => (entry.cancelled = true) };
+    invitation.stateChange.addListener((state) => {
+      if (state === SessionState.Terminated) this.sessionEnded(callId);
+    });
+    this.publish(entry);
+
+    if (this.options.acceptsCalls && !this.options.acceptsCalls()) {
+      entry.endingLocally = true;
+      this.apply(callId, { type: 'declined' });
+      invitation.reject({ statusCode: 486 }).catch(() => undefined);
+      return;
+    }
+    invitation.progress().catch(() => undefined);
+  };
+
+  async answer(callId: string): Promise<CallSnapshot> {
+    const entry = this.entry(callId);
+    if (!(entry.session instanceof Invitation) || entry.snapshot.phase !== 'ringing') {
+      throw new AppError('conflict', 'Only a ringing incoming call can be answered.');
+    }
+    try {
+      await entry.session.accept();
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      this.options.log.warn('answer failed', { error: error instanceof Error ? error.name : 'unknown' });
+      throw new AppError('unavailable', 'The call could not be answered.');
+    }
+    return this.apply(callId, { type: 'answer' });
+  }
+
+  async reject(callId: string, status: 486 | 603): Promise<CallSnapshot> {
+    const entry = this.entry(callId);
+    if (!(entry.session instanceof Invitation) || entry.snapshot.phase !== 'ringing') {
+      throw new AppError('conflict', 'Only a ringing incoming call can be rejected.');
+    }
+    entry.endingLocally = true;
+    const snapshot = this.apply(callId, { type: 'reject', status });
+    await entry.session.reject({ statusCode: status }).catch(() => undefined);
+    return snapshot;
+  }
+
+  async hangup(callId: string): Promise<CallSnapshot> {
+    const entry = this.entry(callId);
+    const { phase } = entry.snapshot;
+    entry.endingLocally = true;
+    if (phase === 'active') {
+      const snapshot = this.apply(callId, { type: 'hangup', by: 'local' });
+      await entry.session.bye().catch(() => undefined);
+      return snapshot;
+    }
+    if ((phase === 'dialing' || phase === 'early') && entry.session instanceof Inviter) {
+      const snapshot = this.apply(callId, { type: 'hangup', by: 'local' });
+      await entry.session.cancel().catch(() => undefined);
+      return snapshot;
+    }
+    if (phase === 'ringing') return this.reject(callId, 486);
+    throw new AppError('conflict', `A call that is ${phase} cannot be hung up.`);
+  }
+
+  async hold(callId: string, held: boolean): Promise<CallSnapshot> {
+    const entry = this.entry(callId);
+    if (entry.snapshot.phase !== 'active' || entry.snapshot.held === held) {
+      throw new AppError(
+        'conflict',
+        held ? 'Only an active call can be put on hold.' : 'Only a held call can be resumed.',
+      );
+    }
+    const accepted = await new Promise<boolean>((resolve) => {
+      entry.session
+        .invite({
+          sessionDescriptionHandlerOptions: { hold: held } as object,
+          requestDelegate: { onAccept: () => resolve(true), onReject: () => resolve(false) },
+        })
+        .catch(() => resolve(false));
+    });
+    if (!accepted) throw new AppError('unavailable', 'The other side did not accept the change.');
+    return this.apply(callId, { type: held ? 'hold' : 'resume' });
+  }
+
+  mute(callId: string, muted: boolean): CallSnapshot {
+    return this.apply(callId, { type: 'mute', muted });
+  }
+
+  /** Calls a number (on the account's domain) or a full SIP URI. */
+  async dial(target: string): Promise<CallSnapshot> {
+    const userAgent = this.options.userAgent();
+    const domain = this.options.domain();
+    if (!userAgent || !domain) throw new AppError('unavailable', 'The line is not set up.');
+    // Numbers as people type them ("030 / 123-45"): keep the digits, + * and #.
+    const isUri = /^sips?:/i.test(target);
+    const uri = UserAgent.makeURI(isUri ? target : `sip:${target.replace(/[\s()./-]/g, '')}@${domain}`);
+    if (!uri) throw new AppError('invalid_input', `target: "${target}" is not a number or SIP address`);
+    const inviter = new Inviter(userAgent, uri);
+    const callId = randomUUID();
+    const entry: CallEntry = {
+      snapshot: newOutboundCall(
+        callId,
+        { number: cleanNumber(uri.user ?? null), name: null, anonymous: false },
+        this.options.clock.now(),
+      ),
+      session: inviter,
+      endingLocally: false,
+      cancelled: false,
+    };
+    this.calls.set(callId, entry);
+    this.bySession.set(inviter, callId);
+    inviter.stateChange.addListener((state) => {
+      if (state === SessionState.Terminated) this.sessionEnded(callId);
+    });
+    this.publish(entry);
+    inviter
+      .invite({
+        requestDelegate: {
+          onProgress: () => this.tryApply(callId, { type: 'progress' }),
+          onAccept: () => this.tryApply(callId, { type: 'accepted' }),
+          onReject: (response) =>
+            this.tryApply(callId, { type: 'failed', status: response.message.statusCode ?? null }),
+        },
+      })
+      .catch(() => this.tryApply(callId, { type: 'failed', status: null }));
+    return entry.snapshot;
+  }
+
+  /** The session is over in sip.js: record how, if we do not know yet. */
+  private sessionEnded(callId: string): void {
+    const entry = this.calls.get(callId);
+    if (!entry) return;
+    // sip.js terminates an Inviter before its request delegate sees the final response:
+    // give that response (486, 404, …) the chance to say how the call ended.
+    if (entry.session instanceof Inviter && entry.snapshot.phase !== 'ended' && entry.snapshot.phase !== 'active') {
+      setImmediate(() => this.finishEnded(callId));
+      return;
+    }
+    this.finishEnded(callId);
+  }
+
+  private finishEnded(callId: string): void {
+    const entry = this.calls.get(callId);
+    if (!entry) return;
+    if (entry.snapshot.phase !== 'ended') {
+      const { phase } = entry.snapshot;
+      let event: CallEvent;
+      if (phase === 'ringing') event = entry.cancelled ? { type: 'cancelled' } : { type: 'dropped' };
+      else if (phase === 'active') event = { type: 'hangup', by: entry.endingLocally ? 'local' : 'remote' };
+      else event = { type: 'failed', status: null };
+      this.tryApply(callId, event);
+    }
+    this.calls.delete(callId);
+  }
+
+  private entry(callId: string): CallEntry {
+    const entry = this.calls.get(callId);
+    if (!entry) throw new AppError('not_found', `There is no call ${callId}.`);
+    return entry;
+  }
+
+  private apply(callId: string, event: CallEvent): CallSnapshot {
+    const entry = this.entry(callId);
+    const result = transition(entry.snapshot, event, this.options.clock.now());
+    if (!result.ok) throw new AppError('conflict', result.reason);
+    entry.snapshot = result.state;
+    this.publish(entry);
+    return entry.snapshot;
+  }
+
+  private tryApply(callId: string, event: CallEvent): void {
+    const entry = this.calls.get(callId);
+    if (!entry) return;
+    const result = transition(entry.snapshot, event, this.options.clock.now());
+    if (!result.ok) return;
+    entry.snapshot = result.state;
+    this.publish(entry);
+  }
+
+  private publish(entry: CallEntry): void {
+    for (const listener of [...this.listeners]) listener(entry.snapshot);
+  }
+}

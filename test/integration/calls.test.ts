@@ -1,0 +1,161 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/main/app';
+import type { CallSnapshot } from '../../src/shared/calls';
+import { kamailioRequirement, labUser, startKamailio, stopAll, type Kamailio } from '../lab/kamailio';
+import { runSipp, sippRequirement, type SippRun } from '../lab/sipp';
+import { configureAccount, FAST, startApp, waitForRegistration } from '../support/app';
+import { StaticMediaEngine } from '../support/static-media';
+import { tempDir } from '../support/temp';
+
+const labs: Kamailio[] = [];
+const apps: App[] = [];
+const sipps: SippRun[] = [];
+const context = { clientId: 'test' };
+
+async function agent(
+  user: '1001' | '1002' = '1001',
+): Promise<{ app: App; kamailio: Kamailio; media: StaticMediaEngine; calls: CallSnapshot[] }> {
+  const kamailio = await startKamailio();
+  labs.push(kamailio);
+  const media = new StaticMediaEngine();
+  const app = await startApp(await tempDir(), { ...FAST, media });
+  apps.push(app);
+  const calls: CallSnapshot[] = [];
+  app.events.subscribe((name, payload) => {
+    if (name === 'calls.changed') calls.push(payload as CallSnapshot);
+  });
+  await configureAccount(app, { servers: [kamailio.wsUrl], ...labUser(user) });
+  await waitForRegistration(app, (state) => state.state === 'registered');
+  return { app, kamailio, media, calls };
+}
+
+async function sipp(...args: Parameters<typeof runSipp>): Promise<SippRun> {
+  const run = await runSipp(...args);
+  sipps.push(run);
+  return run;
+}
+
+/** The first call event (so far or later) that matches. */
+async function callEvent(
+  calls: CallSnapshot[],
+  match: (call: CallSnapshot) => boolean,
+  timeoutMs = 10_000,
+): Promise<CallSnapshot> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = calls.find(match);
+    if (found) return found;
+    if (Date.now() > deadline)
+      throw new Error(`no matching call event; saw ${JSON.stringify(calls.map((call) => [call.phase, call.outcome]))}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** sipp exits 0 when its scenario ran to the end; otherwise show what it said. */
+async function expectCompleted(run: SippRun): Promise<void> {
+  const { status, output } = await run.done;
+  expect(status, output).toBe(0);
+}
+
+afterEach(async () => {
+  for (const run of sipps.splice(0)) run.stop();
+  for (const app of apps.splice(0)) await app.close();
+  await stopAll(labs);
+});
+
+describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)(
+  'calls against Kamailio and sipp (signalling only)',
+  () => {
+    beforeAll(() => {
+      kamailioRequirement.assert();
+      sippRequirement.assert();
+    });
+
+    it('an inbound call with caller ID, answered, then BYE from the caller', async () => {
+      const { app, kamailio, calls, media } = await agent();
+      const caller = await sipp('caller-bye.xml', { kamailioPort: kamailio.sipPort, service: '1001' });
+      const ringing = await callEvent(calls, (call) => call.phase === 'ringing');
+      expect(ringing).toMatchObject({
+        direction: 'inbound',
+        remote: { number: '+4930123456', name: 'Erika Mustermann', anonymous: false },
+      });
+      expect(await app.dispatch('calls.list', {}, context)).toMatchObject({
+        ok: true,
+        value: [{ id: ringing.id, phase: 'ringing' }],
+      });
+
+      const answered = await app.dispatch('calls.answer', { callId: ringing.id }, context);
+      expect(answered).toMatchObject({ ok: true, value: { phase: 'active', answeredAt: expect.any(Number) } });
+      expect(media.remote.get(ringing.id)?.[0]).toContain('telephone-event');
+
+      const ended = await callEvent(calls, (call) => call.phase === 'ended');
+      expect(ended).toMatchObject({ id: ringing.id, outcome: 'answered', endedBy: 'remote' });
+      await expectCompleted(caller);
+      expect(await app.dispatch('calls.list', {}, context)).toEqual({ ok: true, value: [] });
+    });
+
+    it('an inbound call cancelled before answer is missed, and an anonymous caller is shown as such', async () => {
+      const { kamailio, calls } = await agent();
+      const caller = await sipp('caller-cancel.xml', { kamailioPort: kamailio.sipPort, service: '1001' });
+      const ringing = await callEvent(calls, (call) => call.phase === 'ringing');
+      expect(ringing.remote).toEqual({ number: null, name: null, anonymous: true });
+      const ended = await callEvent(calls, (call) => call.phase === 'ended');
+      expect(ended).toMatchObject({ outcome: 'missed', endedBy: 'remote', answeredAt: null });
+      await expectCompleted(caller);
+    });
+
+    it('rejecting gives the caller 486 Busy Here', async () => {
+      const { app, kamailio, calls } = await agent();
+      const caller = await sipp('caller-rejected.xml', { kamailioPort: kamailio.sipPort, service: '1001' });
+      const ringing = await callEvent(calls, (call) => call.phase === 'ringing');
+      expect(await app.dispatch('calls.reject', { callId: ringing.id }, context)).toMatchObject({
+        ok: true,
+        value: { phase: 'ended', outcome: 'rejected', endStatus: 486 },
+      });
+      await expectCompleted(caller);
+    });
+
+    it('an outbound call to a callee that answers, then hung up by the agent', async () => {
+      const { app, kamailio, calls } = await agent();
+      const callee = await sipp('callee-answer.xml', { kamailioPort: kamailio.sipPort });
+      const dialled = await app.dispatch('calls.dial', { target: `sip:callee@127.0.0.1:${callee.port}` }, context);
+      expect(dialled).toMatchObject({ ok: true, value: { direction: 'outbound', phase: 'dialing' } });
+      const id = dialled.ok ? (dialled.value as CallSnapshot).id : '';
+      await callEvent(calls, (call) => call.id === id && call.phase === 'early');
+      await callEvent(calls, (call) => call.id === id && call.phase === 'active');
+      expect(await app.dispatch('calls.hangup', { callId: id }, context)).toMatchObject({
+        ok: true,
+        value: { outcome: 'answered', endedBy: 'local' },
+      });
+      await expectCompleted(callee);
+    });
+
+    it('an outbound call to a busy callee ends as busy', async () => {
+      const { app, kamailio, calls } = await agent();
+      const callee = await sipp('callee-busy.xml', { kamailioPort: kamailio.sipPort });
+      const dialled = await app.dispatch('calls.dial', { target: `sip:callee@127.0.0.1:${callee.port}` }, context);
+      const id = dialled.ok ? (dialled.value as CallSnapshot).id : '';
+      expect(await callEvent(calls, (call) => call.id === id && call.phase === 'ended')).toMatchObject({
+        outcome: 'busy',
+        endStatus: 486,
+      });
+      await expectCompleted(callee);
+    });
+
+    it('refuses requests for calls that do not exist, and bad targets, without a crash', async () => {
+      const { app } = await agent();
+      expect(await app.dispatch('calls.answer', { callId: 'nope' }, context)).toMatchObject({
+        ok: false,
+        error: { code: 'not_found' },
+      });
+      expect(await app.dispatch('calls.hangup', { callId: 'nope' }, context)).toMatchObject({
+        ok: false,
+        error: { code: 'not_found' },
+      });
+      expect(await app.dispatch('calls.dial', { target: 'drop table' }, context)).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_input' },
+      });
+    });
+  },
+);
