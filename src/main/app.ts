@@ -8,6 +8,7 @@ import type { Ports } from './ports';
 import { SettingsService } from './settings/settings-service';
 import type { BackoffOptions } from './telephony/backoff';
 import type { MediaEngine } from './telephony/media';
+import { RendererMediaEngine } from './telephony/renderer-media';
 import { TelephonyService } from './telephony/telephony-service';
 
 export const APP_NAME = 'Hotline Desk';
@@ -71,6 +72,8 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     void settings.reload();
   });
 
+  const rendererMedia = new RendererMediaEngine(log.child('media'));
+  const clients = new Map<string, RendererClient>();
   const telephony = await TelephonyService.start({
     settings,
     secrets: ports.secrets,
@@ -80,7 +83,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     version: ports.host.version,
     ...(tuning.backoff ? { backoff: tuning.backoff } : {}),
     ...(tuning.failbackIntervalMs ? { failbackIntervalMs: tuning.failbackIntervalMs } : {}),
-    ...(tuning.media ? { media: tuning.media } : {}),
+    media: tuning.media ?? rendererMedia,
   });
   const stopCalls = telephony.calls.onChange((call) => events.emit('calls.changed', call));
   const stopRegistration = telephony.registration.onChange((state) => events.emit('calls.registrationChanged', state));
@@ -106,6 +109,18 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     'calls.hold': ({ callId, held }) => telephony.calls.hold(callId, held),
     'calls.mute': ({ callId, muted }) => telephony.calls.mute(callId, muted),
     'calls.dial': ({ target }) => telephony.calls.dial(target),
+    'media.attach': (_input, { clientId }) => {
+      rendererMedia.attach(clientId, (request) => {
+        const checked = events.check('media.request', request);
+        if (checked) clients.get(clientId)?.send('media.request', checked);
+      });
+      // A reload or a new window: bring the audio of running calls to the new engine.
+      if (telephony.calls.hasCalls) void telephony.calls.renegotiateAll();
+      return { owner: true as const };
+    },
+    'media.reply': (reply, { clientId }) => ({
+      accepted: rendererMedia.reply(clientId, reply.requestId, reply.ok ? { sdp: reply.sdp } : { error: reply.error }),
+    }),
   };
 
   const dispatch = createDispatch(handlers, log.child('router'));
@@ -118,9 +133,15 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     telephony,
     ports,
     attach(client) {
-      const unsubscribe = events.subscribe((name, payload) => client.send(name, payload));
+      clients.set(client.id, client);
+      // Media requests go to their owner only; every other event goes to every renderer.
+      const unsubscribe = events.subscribe((name, payload) => {
+        if (name !== 'media.request') client.send(name, payload);
+      });
       const detach = (): void => {
         unsubscribe();
+        clients.delete(client.id);
+        rendererMedia.detach(client.id);
         detachers.delete(detach);
       };
       detachers.add(detach);

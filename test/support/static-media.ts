@@ -35,6 +35,12 @@ export class StaticMediaEngine implements MediaEngine {
     return true;
   }
 
+  readonly muted = new Map<string, boolean>();
+
+  setMuted(callId: string, muted: boolean): void {
+    this.muted.set(callId, muted);
+  }
+
   close(callId: string): void {
     this.closed.push(callId);
   }

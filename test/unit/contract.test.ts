@@ -42,6 +42,8 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'calls.dial': () => {
       throw new AppError('unavailable', 'no line');
     },
+    'media.attach': () => ({ owner: true }),
+    'media.reply': () => ({ accepted: false }),
     ...overrides,
   };
 }

@@ -16,15 +16,20 @@ export class EventHub {
     this.log = log;
   }
 
-  emit<N extends EventName>(name: N, payload: EventPayload<N>): void {
+  /** The payload as the contract defines it, or null (logged) when it does not fit. */
+  check<N extends EventName>(name: N, payload: EventPayload<N>): EventPayload<N> | null {
     const checked = events[name].payload.safeParse(payload);
-    if (!checked.success) {
-      this.log.error('event broke the contract', { event: name, issues: describeIssues(checked.error, 'payload') });
-      return;
-    }
+    if (checked.success) return checked.data as EventPayload<N>;
+    this.log.error('event broke the contract', { event: name, issues: describeIssues(checked.error, 'payload') });
+    return null;
+  }
+
+  emit<N extends EventName>(name: N, payload: EventPayload<N>): void {
+    const checked = this.check(name, payload);
+    if (checked === null) return;
     for (const sink of [...this.sinks]) {
       try {
-        sink(name, checked.data);
+        sink(name, checked);
       } catch (error) {
         this.log.warn('event sink failed', { event: name, error: error instanceof Error ? error.name : 'unknown' });
       }

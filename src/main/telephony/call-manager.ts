@@ -167,7 +167,34 @@ export class CallManager {
   }
 
   mute(callId: string, muted: boolean): CallSnapshot {
-    return this.apply(callId, { type: 'mute', muted });
+    const snapshot = this.apply(callId, { type: 'mute', muted });
+    this.options.media().setMuted(callId, muted);
+    return snapshot;
+  }
+
+  /**
+   * A new renderer took over the audio (a reload, a new window): offer each call afresh from
+   * its media engine with a re-INVITE, so the audio comes back.
+   */
+  async renegotiateAll(): Promise<void> {
+    for (const [callId, entry] of this.calls) {
+      if (entry.snapshot.phase !== 'active') continue;
+      await new Promise<void>((resolve) => {
+        entry.session
+          .invite({
+            sessionDescriptionHandlerOptions: { hold: entry.snapshot.held } as object,
+            requestDelegate: { onAccept: () => resolve(), onReject: () => resolve() },
+          })
+          .catch((error: unknown) => {
+            this.options.log.warn('re-INVITE after media change failed', {
+              call: callId,
+              error: error instanceof Error ? error.name : 'unknown',
+            });
+            resolve();
+          });
+      });
+      if (entry.snapshot.muted) this.options.media().setMuted(callId, true);
+    }
   }
 
   /** Calls a number (on the account's domain) or a full SIP URI. */

@@ -14,6 +14,8 @@ export interface MediaEngine {
   setRemote(callId: string, sdp: string): Promise<void>;
   /** RFC 4733 tones in the media. False when the engine cannot send them. */
   sendDtmf(callId: string, tones: string): boolean;
+  /** Stops or restarts sending the microphone. */
+  setMuted(callId: string, muted: boolean): void;
   close(callId: string): void;
 }
 
@@ -22,6 +24,7 @@ export const noMediaEngine: MediaEngine = {
   describe: () => Promise.reject(new AppError('unavailable', 'No console window is open to carry the audio.')),
   setRemote: () => Promise.reject(new AppError('unavailable', 'No console window is open to carry the audio.')),
   sendDtmf: () => false,
+  setMuted: () => undefined,
   close: () => undefined,
 };
 

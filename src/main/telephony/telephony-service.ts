@@ -56,7 +56,7 @@ function accountKey(values: SettingsValues): string {
 export class TelephonyService {
   readonly registration: RegistrationManager;
   readonly calls: CallManager;
-  private media: MediaEngine;
+  private readonly media: MediaEngine;
   private readonly options: TelephonyOptions;
   private readonly stopSettings: Unsubscribe;
   private appliedKey = '';
@@ -113,11 +113,6 @@ export class TelephonyService {
     this.options.log.info('SIP password changed');
     await this.apply(true);
     return this.account();
-  }
-
-  /** The renderer's media engine attaches here (the most recently attached one owns the audio). */
-  useMedia(engine: MediaEngine | null): void {
-    this.media = engine ?? this.options.media ?? noMediaEngine;
   }
 
   reconnect(): RegistrationState {

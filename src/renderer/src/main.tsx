@@ -2,6 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiContext, connect, MissingTokenError, type ApiClient } from './api/client';
 import { Shell } from './app/Shell';
+import { MediaContext } from './media/context';
+import { MediaEngine } from './media/engine';
 import { initI18n, setLanguage } from './i18n';
 import { de } from './i18n/de';
 import { en } from './i18n/en';
@@ -48,10 +50,15 @@ async function start(): Promise<void> {
     throw error;
   }
   followLanguage(api);
+  // This window carries the calls' audio (the most recently opened one does).
+  const media = new MediaEngine(api, () => ({ microphoneId: null, speakerId: null }));
+  media.start();
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <ApiContext value={api}>
-        <Shell />
+        <MediaContext value={media}>
+          <Shell />
+        </MediaContext>
       </ApiContext>
     </StrictMode>,
   );

@@ -3,6 +3,7 @@ import type { Result } from '../result';
 import { appEvents, appRequests } from './app';
 import { callsEvents, callsRequests } from './calls';
 import type { EventDefinition, RequestDefinition } from './define';
+import { mediaEvents, mediaRequests } from './media';
 import { settingsEvents, settingsRequests } from './settings';
 
 /**
@@ -13,12 +14,14 @@ export const requests = {
   ...appRequests,
   ...settingsRequests,
   ...callsRequests,
+  ...mediaRequests,
 } satisfies Record<string, RequestDefinition>;
 
 export const events = {
   ...appEvents,
   ...settingsEvents,
   ...callsEvents,
+  ...mediaEvents,
 } satisfies Record<string, EventDefinition>;
 
 export type Requests = typeof requests;

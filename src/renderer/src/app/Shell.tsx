@@ -4,6 +4,9 @@ import { CallLogView } from '../features/calllog/CallLogView';
 import { CallsView } from '../features/calls/CallsView';
 import { ReportsView } from '../features/reports/ReportsView';
 import { SettingsView } from '../features/settings/SettingsView';
+import { IncomingCallBanner } from '../features/calls/IncomingCallBanner';
+import { useCallShortcuts } from '../features/calls/useCallShortcuts';
+import { useCalls } from '../features/calls/useCalls';
 import { Notices } from './Notices';
 import { StatusBar } from './StatusBar';
 import { VIEWS, viewFromHash, type View } from './routes';
@@ -21,6 +24,8 @@ export function Shell() {
   const [view, setView] = useState<View>(() => viewFromHash(window.location.hash));
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
+  const calls = useCalls();
+  useCallShortcuts(calls);
 
   const go = useCallback((next: View) => {
     window.location.hash = `/${next}`;
@@ -93,6 +98,7 @@ export function Shell() {
           {t('nav.shortcutHint')}
         </span>
       </header>
+      <IncomingCallBanner calls={calls} />
       <main id="main-content" ref={mainRef} className="shell-main">
         <Current />
       </main>

@@ -4,12 +4,16 @@ import type { ErrorData } from '../../../../shared/result';
 import { useApi } from '../../api/client';
 import { ErrorNotice } from '../../app/ErrorNotice';
 import { ViewHeading } from '../../app/ViewHeading';
+import { CallCard } from './CallCard';
+import { DialPad } from './DialPad';
+import { useCalls } from './useCalls';
 import { useRegistration } from './useRegistration';
 
 export function CallsView() {
   const { t } = useTranslation();
   const api = useApi();
   const { state: registration, text } = useRegistration();
+  const calls = useCalls();
   const [error, setError] = useState<ErrorData | null>(null);
 
   const reconnect = async (): Promise<void> => {
@@ -24,7 +28,11 @@ export function CallsView() {
       </ViewHeading>
       {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
       {registration?.state === 'not_configured' && <p className="notice">{t('calls.notConfigured')}</p>}
-      {registration?.state === 'registered' && <p className="notice">{t('calls.registered')}</p>}
+      {registration?.state === 'registered' && (
+        <p className="notice" data-testid="calls-registration">
+          {text}
+        </p>
+      )}
       {(registration?.state === 'reconnecting' ||
         registration?.state === 'failed' ||
         registration?.state === 'connecting') && (
@@ -36,6 +44,20 @@ export function CallsView() {
           </button>
         </div>
       )}
+
+      <h2>{t('calls.current')}</h2>
+      {calls.length === 0 ? (
+        <p>{t('calls.none')}</p>
+      ) : (
+        <ul className="call-list" data-testid="call-list">
+          {calls.map((call) => (
+            <CallCard key={call.id} call={call} />
+          ))}
+        </ul>
+      )}
+      <p className="shortcut-hint">{t('calls.shortcuts')}</p>
+
+      <DialPad disabled={registration?.state !== 'registered'} />
     </section>
   );
 }

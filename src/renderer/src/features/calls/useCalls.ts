@@ -1,0 +1,52 @@
+import { useEffect, useState } from 'react';
+import type { CallSnapshot } from '../../../../shared/calls';
+import { useApi } from '../../api/client';
+
+/** The calls main knows, kept current from `calls.changed`; ended calls leave the list. */
+export function useCalls(): CallSnapshot[] {
+  const api = useApi();
+  const [calls, setCalls] = useState<CallSnapshot[]>([]);
+  useEffect(() => {
+    let active = true;
+    const load = (): void => {
+      void api.request('calls.list').then((result) => {
+        if (active && result.ok) setCalls(result.value);
+      });
+    };
+    const stop = api.on('calls.changed', (call) => {
+      setCalls((current) => {
+        const others = current.filter((each) => each.id !== call.id);
+        return call.phase === 'ended' ? others : [...others, call].sort((a, b) => a.startedAt - b.startedAt);
+      });
+    });
+    load();
+    const stopConnection = api.transport.onConnection((state) => {
+      if (state === 'open') load();
+    });
+    return () => {
+      active = false;
+      stop();
+      stopConnection();
+    };
+  }, [api]);
+  return calls;
+}
+
+/** Seconds since `since`, ticking once a second. */
+export function useElapsed(since: number | null): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (since === null) return;
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, [since]);
+  return since === null ? 0 : Math.max(0, Math.floor((now - since) / 1000));
+}
+
+export function formatDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  const mm = String(m).padStart(h > 0 ? 2 : 1, '0');
+  return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
+}

@@ -1,0 +1,195 @@
+import type { MediaRequest } from '../../../shared/contract/media';
+import { qualityFromStats, type QualityFigures } from '../../../shared/quality';
+import type { ApiClient } from '../api/client';
+
+interface CallMedia {
+  readonly pc: RTCPeerConnection;
+  readonly microphone: Promise<MediaStreamTrack>;
+  readonly audio: HTMLAudioElement;
+  quality: QualityFigures | null;
+}
+
+export interface DeviceChoice {
+  readonly microphoneId: string | null;
+  readonly speakerId: string | null;
+}
+
+const ICE_GATHERING_TIMEOUT_MS = 2_000;
+const STATS_INTERVAL_MS = 2_000;
+
+/**
+ * The renderer's media engine: one RTCPeerConnection per call, the chosen microphone (echo
+ * cancellation and noise suppression on), remote audio to the chosen speaker. Main drives it
+ * through `media.request` events and gets SDP back with `media.reply`; it never sees audio.
+ */
+export class MediaEngine {
+  private readonly calls = new Map<string, CallMedia>();
+  private readonly qualityListeners = new Set<(callId: string, figures: QualityFigures) => void>();
+  private statsTimer: number | null = null;
+  private readonly api: ApiClient;
+  private readonly devices: () => DeviceChoice;
+
+  constructor(api: ApiClient, devices: () => DeviceChoice) {
+    this.api = api;
+    this.devices = devices;
+  }
+
+  /** Takes over the audio (the most recent window does) and keeps doing so after reconnects. */
+  start(): () => void {
+    const stopRequests = this.api.on('media.request', (request) => void this.handle(request));
+    const attach = (): void => void this.api.request('media.attach');
+    attach();
+    const stopConnection = this.api.transport.onConnection((state) => {
+      if (state === 'open') attach();
+    });
+    this.statsTimer = window.setInterval(() => void this.sampleQuality(), STATS_INTERVAL_MS);
+    return () => {
+      stopRequests();
+      stopConnection();
+      if (this.statsTimer !== null) window.clearInterval(this.statsTimer);
+      for (const callId of [...this.calls.keys()]) this.close(callId);
+    };
+  }
+
+  onQuality(listener: (callId: string, figures: QualityFigures) => void): () => void {
+    this.qualityListeners.add(listener);
+    return () => this.qualityListeners.delete(listener);
+  }
+
+  quality(callId: string): QualityFigures | null {
+    return this.calls.get(callId)?.quality ?? null;
+  }
+
+  private async handle(request: MediaRequest): Promise<void> {
+    switch (request.op) {
+      case 'describe':
+        await this.reply(request.requestId, () => this.describe(request.callId, request.hold));
+        return;
+      case 'setRemote':
+        await this.reply(request.requestId, async () => {
+          await this.setRemote(request.callId, request.sdp);
+          return undefined;
+        });
+        return;
+      case 'dtmf':
+        this.dtmf(request.callId, request.tones);
+        return;
+      case 'mute':
+        void this.calls.get(request.callId)?.microphone.then((track) => (track.enabled = !request.muted));
+        return;
+      case 'close':
+        this.close(request.callId);
+        return;
+    }
+  }
+
+  private async reply(requestId: string, work: () => Promise<string | undefined>): Promise<void> {
+    try {
+      const sdp = await work();
+      await this.api.request('media.reply', sdp === undefined ? { ok: true, requestId } : { ok: true, requestId, sdp });
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
+      await this.api.request('media.reply', { ok: false, requestId, error: message.slice(0, 500) });
+    }
+  }
+
+  private media(callId: string): CallMedia {
+    const existing = this.calls.get(callId);
+    if (existing) return existing;
+    const pc = new RTCPeerConnection({ iceServers: [] });
+    const audio = new Audio();
+    audio.autoplay = true;
+    const { microphoneId, speakerId } = this.devices();
+    if (speakerId && 'setSinkId' in audio)
+      void (audio as HTMLAudioElement & { setSinkId(id: string): Promise<void> })
+        .setSinkId(speakerId)
+        .catch(() => undefined);
+    pc.addEventListener('track', (event) => {
+      audio.srcObject = event.streams[0] ?? new MediaStream([event.track]);
+      void audio.play().catch(() => undefined);
+    });
+    const microphone = navigator.mediaDevices
+      .getUserMedia({
+        audio: {
+          ...(microphoneId ? { deviceId: { exact: microphoneId } } : {}),
+          echoCancellation: true,
+          noiseSuppression: true,
+          autoGainControl: true,
+        },
+        video: false,
+      })
+      .then((stream) => {
+        const [track] = stream.getAudioTracks();
+        if (!track) throw new Error('the microphone gave no audio track');
+        pc.addTrack(track, stream);
+        return track;
+      });
+    const entry: CallMedia = { pc, microphone, audio, quality: null };
+    this.calls.set(callId, entry);
+    return entry;
+  }
+
+  private async describe(callId: string, hold: boolean): Promise<string> {
+    const { pc, microphone } = this.media(callId);
+    await microphone;
+    for (const transceiver of pc.getTransceivers()) {
+      if (transceiver.receiver.track.kind === 'audio') transceiver.direction = hold ? 'sendonly' : 'sendrecv';
+    }
+    const description = pc.signalingState === 'have-remote-offer' ? await pc.createAnswer() : await pc.createOffer();
+    await pc.setLocalDescription(description);
+    await iceGatheringDone(pc);
+    const sdp = pc.localDescription?.sdp;
+    if (!sdp) throw new Error('no local description');
+    return sdp;
+  }
+
+  private async setRemote(callId: string, sdp: string): Promise<void> {
+    const { pc, microphone } = this.media(callId);
+    await microphone;
+    const type: RTCSdpType = pc.signalingState === 'have-local-offer' ? 'answer' : 'offer';
+    await pc.setRemoteDescription({ type, sdp });
+  }
+
+  private dtmf(callId: string, tones: string): void {
+    const sender = this.calls
+      .get(callId)
+      ?.pc.getSenders()
+      .find((each) => each.track?.kind === 'audio');
+    sender?.dtmf?.insertDTMF(tones, 100, 70);
+  }
+
+  private close(callId: string): void {
+    const entry = this.calls.get(callId);
+    if (!entry) return;
+    this.calls.delete(callId);
+    entry.pc.close();
+    entry.audio.srcObject = null;
+    void entry.microphone.then((track) => track.stop()).catch(() => undefined);
+  }
+
+  private async sampleQuality(): Promise<void> {
+    for (const [callId, entry] of this.calls) {
+      if (entry.pc.connectionState === 'closed') continue;
+      const report = await entry.pc.getStats();
+      const figures = qualityFromStats([...report.values()] as Record<string, unknown>[]);
+      entry.quality = figures;
+      for (const listener of [...this.qualityListeners]) listener(callId, figures);
+    }
+  }
+}
+
+function iceGatheringDone(pc: RTCPeerConnection): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      window.clearTimeout(timer);
+      pc.removeEventListener('icegatheringstatechange', check);
+      resolve();
+    };
+    const check = (): void => {
+      if (pc.iceGatheringState === 'complete') done();
+    };
+    const timer = window.setTimeout(done, ICE_GATHERING_TIMEOUT_MS);
+    pc.addEventListener('icegatheringstatechange', check);
+  });
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { defineEvent, defineRequest } from './define';
+import { noInput } from './app';
+
+/**
+ * The media bridge: main's SessionDescriptionHandler asks the renderer that owns the media
+ * (the most recently attached) for SDP and hands it remote SDP; the renderer runs WebRTC.
+ */
+const callId = z.string().min(1).max(64);
+const requestId = z.string().min(1).max(64);
+const sdp = z.string().min(1).max(65_536);
+
+export const mediaRequestSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('describe'), requestId, callId, hold: z.boolean() }),
+  z.object({ op: z.literal('setRemote'), requestId, callId, sdp }),
+  z.object({ op: z.literal('dtmf'), callId, tones: z.string().regex(/^[0-9A-D*#,]{1,32}$/) }),
+  z.object({ op: z.literal('mute'), callId, muted: z.boolean() }),
+  z.object({ op: z.literal('close'), callId }),
+]);
+export type MediaRequest = z.infer<typeof mediaRequestSchema>;
+
+export const mediaRequests = {
+  'media.attach': defineRequest({
+    input: noInput,
+    output: z.object({ owner: z.literal(true) }),
+    summary: 'This renderer carries the audio from now on (the most recently attached one does).',
+  }),
+  'media.reply': defineRequest({
+    input: z.discriminatedUnion('ok', [
+      z.strictObject({ ok: z.literal(true), requestId, sdp: sdp.optional() }),
+      z.strictObject({ ok: z.literal(false), requestId, error: z.string().max(500) }),
+    ]),
+    output: z.object({ accepted: z.boolean() }),
+    summary: 'The media engine’s answer to a describe or setRemote request.',
+  }),
+};
+
+export const mediaEvents = {
+  'media.request': defineEvent({
+    payload: mediaRequestSchema,
+    summary:
+      'Main asks the owning renderer’s media engine for SDP, to apply SDP, to send DTMF, mute or close. Sent to the owner only.',
+  }),
+};
