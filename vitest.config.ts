@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // Build once, before any project runs: the integration and e2e tests use out/.
+    globalSetup: ['test/support/global-build.ts'],
     projects: [
       {
         test: {
@@ -18,7 +20,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          globalSetup: ['test/support/global-build.ts'],
         },
       },
       {
@@ -30,7 +31,6 @@ export default defineConfig({
           hookTimeout: 120_000,
           // One Chromium at a time on a two-core machine.
           fileParallelism: false,
-          globalSetup: ['test/support/global-build.ts'],
         },
       },
     ],

@@ -156,6 +156,7 @@ export class RegistrationManager {
       onSilent: () => {
         this.silent = true;
       },
+      pingDomain: uri.host,
     };
     const log = this.options.log.child('sipjs');
     this.userAgent = new UserAgent({
@@ -323,7 +324,8 @@ export class RegistrationManager {
     this.failbackTimer = setTimeout(() => {
       this.failbackTimer = null;
       void (async () => {
-        const alive = await probe(rotation.primary, this.account?.ca ?? [], 3_000);
+        const domain = this.account ? (UserAgent.makeURI(this.account.uri)?.host ?? '') : '';
+        const alive = await probe(rotation.primary, domain, this.account?.ca ?? [], 3_000);
         if (generation !== this.generation || !this.account) return;
         const canChange = this.options.canChangeServer?.() ?? true;
         if (alive && canChange) {
@@ -396,7 +398,7 @@ export class RegistrationManager {
 }
 
 /** Opens a separate connection to `server` and sends one OPTIONS: true when anything answers. */
-export function probe(server: string, ca: readonly string[], timeoutMs: number): Promise<boolean> {
+export function probe(server: string, domain: string, ca: readonly string[], timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const callId = `hd-ping-probe-${Math.random().toString(36).slice(2)}`;
     const socket = new WebSocket(server, 'sip', {
@@ -411,7 +413,7 @@ export function probe(server: string, ca: readonly string[], timeoutMs: number):
       resolve(alive);
     };
     const timer = setTimeout(() => finish(false), timeoutMs);
-    socket.on('open', () => socket.send(pingMessage(server, 'probe.invalid', callId)));
+    socket.on('open', () => socket.send(pingMessage(server, domain, 'probe.invalid', callId)));
     socket.on('message', (data) => {
       if (callIdOf(data.toString()) === callId) finish(true);
     });

@@ -20,6 +20,8 @@ export interface SipWebSocketOptions {
   readonly pingTimeoutMs: number;
   /** Called when a ping went unanswered, before the connection is dropped. */
   readonly onSilent: () => void;
+  /** The SIP domain the pings are addressed to (the account's), so the server takes them as its own. */
+  readonly pingDomain: string;
 }
 
 export class TransportClosedError extends Error {}
@@ -36,11 +38,10 @@ export function callIdOf(message: string): string | null {
   return match ? match[1]! : null;
 }
 
-/** Minimal out-of-dialog OPTIONS to the server's domain; any response at all proves it is alive. */
-export function pingMessage(server: string, viaHost: string, callId: string): string {
-  const url = new URL(server);
-  const protocol = url.protocol === 'wss:' ? 'WSS' : 'WS';
-  const target = `sip:${url.hostname}`;
+/** Minimal out-of-dialog OPTIONS to the SIP domain; any response at all proves the server is alive. */
+export function pingMessage(server: string, domain: string, viaHost: string, callId: string): string {
+  const protocol = server.startsWith('wss:') ? 'WSS' : 'WS';
+  const target = `sip:${domain}`;
   return [
     `OPTIONS ${target} SIP/2.0`,
     `Via: SIP/2.0/${protocol} ${viaHost};branch=z9hG4bK${token()};rport`,
@@ -218,7 +219,9 @@ export class SipWebSocketTransport implements Transport {
     if (this.pendingPing || !this.isConnected()) return;
     const callId = `${PING_CALL_ID_PREFIX}${token()}`;
     this.pendingPing = callId;
-    void this.send(pingMessage(this.currentServer, this.viaHost, callId)).catch(() => undefined);
+    void this.send(pingMessage(this.currentServer, this.options.pingDomain, this.viaHost, callId)).catch(
+      () => undefined,
+    );
     this.pingDeadline = setTimeout(() => {
       if (this.pendingPing !== callId) return;
       this.options.onSilent();
