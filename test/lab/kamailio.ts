@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { existsSync } from 'node:fs';
 import { executable, requirement } from '../support/requirements';
+import type { Netns } from './netns';
 import { freePort } from './ports';
 
 export const KAMAILIO = '/usr/sbin/kamailio';
@@ -57,8 +58,19 @@ async function waitForWebSocket(url: string, deadline: number): Promise<void> {
   }
 }
 
-/** Starts Kamailio as a child process on free loopback ports, in its own run directory. */
-export async function startKamailio(): Promise<Kamailio> {
+/** Waits until something listens on the TCP port inside a namespace (where we cannot connect from outside). */
+async function waitForListener(netns: Netns, port: number, deadline: number): Promise<void> {
+  while (!netns.run('ss', ['-ltnH', `sport = :${port}`]).includes(`:${port}`)) {
+    if (Date.now() > deadline) throw new Error(`Kamailio did not listen on ${port} in ${netns.name}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * Starts Kamailio as a child process on free loopback ports, in its own run directory; inside a
+ * private network namespace when one is given.
+ */
+export async function startKamailio(options: { netns?: Netns } = {}): Promise<Kamailio> {
   const runDir = await mkdtemp(join(tmpdir(), 'hotline-desk-kamailio-'));
   const sipPort = await freePort();
   const wsPort = await freePort();
@@ -92,7 +104,8 @@ export async function startKamailio(): Promise<Kamailio> {
       `MODULES="${MODULES}"`,
     ];
     // Its own process group: Kamailio forks workers, and a crash must take them all.
-    const started = spawn(KAMAILIO, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const [command, argv] = options.netns ? options.netns.wrap(KAMAILIO, args) : [KAMAILIO, args];
+    const started = spawn(command, argv, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     child = started;
     started.stderr!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -103,7 +116,10 @@ export async function startKamailio(): Promise<Kamailio> {
         reject(new Error(`Kamailio exited with ${code} while starting:\n${output.slice(-3000)}`)),
       ),
     );
-    await Promise.race([waitForWebSocket(wsUrl, Date.now() + 10_000), exited]);
+    const ready = options.netns
+      ? waitForListener(options.netns, wsPort, Date.now() + 10_000)
+      : waitForWebSocket(wsUrl, Date.now() + 10_000);
+    await Promise.race([ready, exited]);
   };
 
   const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> => {

@@ -23,6 +23,9 @@ export const CHROMIUM_FLAGS = [
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
   '--allow-loopback-in-peer-connection',
+  // Plain host candidates: mDNS names cannot be resolved inside a private namespace.
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  '--autoplay-policy=no-user-gesture-required',
 ];
 
 export interface Browser {
@@ -31,10 +34,11 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** Debian's Chromium; `executablePath` may be a wrapper that runs it inside a network namespace. */
+export async function launchChromium(executablePath: string = CHROMIUM_PATH): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), 'hotline-desk-chromium-'));
   const context = await playwright.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
+    executablePath,
     headless: true,
     args: CHROMIUM_FLAGS,
     locale: 'de-DE',

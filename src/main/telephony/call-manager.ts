@@ -283,7 +283,7 @@ export class CallManager {
     const entry = this.calls.get(callId);
     if (!entry) return;
     const result = transition(entry.snapshot, event, this.options.clock.now());
-    if (!result.ok) return;
+    if (!result.ok || JSON.stringify(result.state) === JSON.stringify(entry.snapshot)) return;
     entry.snapshot = result.state;
     this.publish(entry);
   }
