@@ -5,6 +5,7 @@ import type { EventName } from '../shared/contract';
 import { EventHub } from './core/event-hub';
 import { createDispatch, type Dispatch, type Handlers } from './core/router';
 import type { Ports } from './ports';
+import { AgentService } from './agent/agent-service';
 import { SettingsService } from './settings/settings-service';
 import type { BackoffOptions } from './telephony/backoff';
 import type { MediaEngine } from './telephony/media';
@@ -74,6 +75,15 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
 
   const rendererMedia = new RendererMediaEngine(log.child('media'));
   const clients = new Map<string, RendererClient>();
+  // The agent service is built before telephony (calls ask it) but learns about calls from it.
+  let callsUp = (): boolean => false;
+  const agent = await AgentService.open({
+    dataDir: ports.paths.dataDir,
+    clock: ports.clock,
+    log: log.child('agent'),
+    wrapUpSeconds: () => settings.get('calls.wrapUpSeconds'),
+    hasCalls: () => callsUp(),
+  });
   const telephony = await TelephonyService.start({
     settings,
     secrets: ports.secrets,
@@ -84,8 +94,14 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     ...(tuning.backoff ? { backoff: tuning.backoff } : {}),
     ...(tuning.failbackIntervalMs ? { failbackIntervalMs: tuning.failbackIntervalMs } : {}),
     media: tuning.media ?? rendererMedia,
+    agent: { acceptsCalls: () => agent.acceptsCalls, code: () => agent.code },
   });
-  const stopCalls = telephony.calls.onChange((call) => events.emit('calls.changed', call));
+  callsUp = () => telephony.calls.hasCalls;
+  const stopAgent = agent.onChange((state) => events.emit('agent.changed', state));
+  const stopCalls = telephony.calls.onChange((call) => {
+    events.emit('calls.changed', call);
+    if (call.phase === 'ended' && call.outcome === 'answered') void agent.callEnded();
+  });
   const stopRegistration = telephony.registration.onChange((state) => events.emit('calls.registrationChanged', state));
 
   const handlers: Handlers = {
@@ -109,6 +125,11 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     'calls.hold': ({ callId, held }) => telephony.calls.hold(callId, held),
     'calls.mute': ({ callId, muted }) => telephony.calls.mute(callId, muted),
     'calls.dial': ({ target }) => telephony.calls.dial(target),
+    'calls.dtmf': async ({ callId, tones }) => ({ via: await telephony.calls.dtmf(callId, tones) }),
+    'agent.get': () => agent.state,
+    'agent.signIn': ({ code, name }) => agent.signIn(code, name),
+    'agent.signOut': () => agent.signOut(),
+    'agent.setStatus': ({ status }) => agent.setStatus(status),
     'media.attach': (_input, { clientId }) => {
       rendererMedia.attach(clientId, (request) => {
         const checked = events.check('media.request', request);
@@ -152,6 +173,8 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       for (const detach of [...detachers]) detach();
       stopRegistration();
       stopCalls();
+      stopAgent();
+      agent.close();
       stopPolicyWatch();
       stopSettings();
       await telephony.close();

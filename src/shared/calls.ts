@@ -20,6 +20,8 @@ export type RemoteParty = z.infer<typeof remotePartySchema>;
 export const callSnapshotSchema = z.object({
   id: z.string(),
   direction: z.enum(['inbound', 'outbound']),
+  /** The agent who had the console when the call began (null: nobody signed in, the call was declined). */
+  agentCode: z.string().nullable(),
   phase: callPhaseSchema,
   remote: remotePartySchema,
   /** The agent put the call on hold. */

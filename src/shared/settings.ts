@@ -62,6 +62,11 @@ export const SETTINGS = {
   ),
   'sip.displayName': setting(z.string().trim().max(128), '', 'Display name sent with outgoing calls.'),
   'sip.registrationExpiry': setting(z.number().int().min(60).max(86_400), 600, 'Registration expiry in seconds.'),
+  'calls.wrapUpSeconds': setting(
+    z.number().int().min(0).max(3_600),
+    30,
+    'After-call work after each answered call, in seconds; incoming calls are declined with 486 meanwhile (0: none).',
+  ),
   'sip.pingIntervalSeconds': setting(
     z.number().int().min(1).max(300),
     10,

@@ -54,8 +54,16 @@ describe.skipIf(skip)('two agents call each other with real WebRTC audio', () =>
     await pageB.goto(hosts[1]!.url);
   });
 
-  it('both agents register with Kamailio and the status bar says so', async () => {
-    for (const page of [pageA, pageB]) {
+  it('both agents register with Kamailio, sign in for their shift, and the status bar says so', async () => {
+    for (const [page, code] of [
+      [pageA, 'A-1'],
+      [pageB, 'B-2'],
+    ] as const) {
+      await page.getByTestId('agent-code').fill(code);
+      await page.getByTestId('agent-name').fill(`Agent ${code}`);
+      await page.getByTestId('agent-sign-in').click();
+      await page.getByTestId('agent-signed-in').waitFor();
+      expect(await page.getByTestId('status-agent').innerText()).toBe('Agent: Verfügbar');
       await expect
         .poll(() => page.getByTestId('status-registration').innerText(), { timeout: 20_000 })
         .toMatch(/^Telefonie: angemeldet bei ws:\/\/127\.0\.0\.1:\d+$/);

@@ -142,6 +142,15 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)(
       await expectCompleted(callee);
     });
 
+    it('declines with 486 while the agent is on a break, and the call carries the agent code', async () => {
+      const { app, kamailio, calls } = await agent();
+      await app.dispatch('agent.setStatus', { status: 'break' }, context);
+      const caller = await sipp('caller-rejected.xml', { kamailioPort: kamailio.sipPort, service: '1001' });
+      const ended = await callEvent(calls, (call) => call.phase === 'ended');
+      expect(ended).toMatchObject({ outcome: 'busy', endStatus: 486, agentCode: 'A1001', endedBy: 'local' });
+      await expectCompleted(caller);
+    });
+
     it('refuses requests for calls that do not exist, and bad targets, without a crash', async () => {
       const { app } = await agent();
       expect(await app.dispatch('calls.answer', { callId: 'nope' }, context)).toMatchObject({
@@ -159,3 +168,65 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)(
     });
   },
 );
+
+describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)('DTMF and call waiting', () => {
+  it('sends DTMF in the media when the caller offered telephone-event', async () => {
+    const { app, kamailio, calls, media } = await agent();
+    const caller = await sipp('caller-bye.xml', { kamailioPort: kamailio.sipPort, service: '1001' });
+    const ringing = await callEvent(calls, (call) => call.phase === 'ringing');
+    await app.dispatch('calls.answer', { callId: ringing.id }, context);
+    expect(await app.dispatch('calls.dtmf', { callId: ringing.id, tones: '1#' }, context)).toEqual({
+      ok: true,
+      value: { via: 'rfc4733' },
+    });
+    expect(media.dtmf).toEqual([{ callId: ringing.id, tones: '1#' }]);
+    await expectCompleted(caller);
+  });
+
+  it('sends DTMF as SIP INFO when the caller offered no telephone-event', async () => {
+    const { app, kamailio, calls, media } = await agent();
+    const caller = await sipp('caller-info.xml', { kamailioPort: kamailio.sipPort, service: '1001' });
+    const ringing = await callEvent(calls, (call) => call.phase === 'ringing');
+    await app.dispatch('calls.answer', { callId: ringing.id }, context);
+    expect(await app.dispatch('calls.dtmf', { callId: ringing.id, tones: '12' }, context)).toEqual({
+      ok: true,
+      value: { via: 'info' },
+    });
+    expect(media.dtmf).toEqual([]);
+    await expectCompleted(caller);
+  });
+
+  it('call waiting: answering a second call puts the first on hold', async () => {
+    const kamailio = await startKamailio();
+    labs.push(kamailio);
+    const agents = await Promise.all(
+      (['1001', '1002', '1003'] as const).map(async (user) => {
+        const app = await startApp(await tempDir(), { ...FAST, media: new StaticMediaEngine() });
+        apps.push(app);
+        const calls: CallSnapshot[] = [];
+        app.events.subscribe((name, payload) => name === 'calls.changed' && calls.push(payload as CallSnapshot));
+        await configureAccount(app, { servers: [kamailio.wsUrl], ...labUser(user) });
+        await waitForRegistration(app, (state) => state.state === 'registered');
+        return { app, calls };
+      }),
+    );
+    const [first, agentB, second] = agents as [(typeof agents)[0], (typeof agents)[0], (typeof agents)[0]];
+    await first.app.dispatch('calls.dial', { target: '1002' }, context);
+    const one = await callEvent(agentB.calls, (call) => call.phase === 'ringing');
+    await agentB.app.dispatch('calls.answer', { callId: one.id }, context);
+    await callEvent(first.calls, (call) => call.phase === 'active');
+
+    await second.app.dispatch('calls.dial', { target: '1002' }, context);
+    const two = await callEvent(agentB.calls, (call) => call.phase === 'ringing' && call.id !== one.id);
+    expect(two.remote.number).toBe('1003');
+    const answered = await agentB.app.dispatch('calls.answer', { callId: two.id }, context);
+    expect(answered).toMatchObject({ ok: true, value: { phase: 'active', held: false } });
+    const list = await agentB.app.dispatch('calls.list', {}, context);
+    expect(list.ok && (list.value as CallSnapshot[]).map((call) => [call.id, call.held])).toEqual([
+      [one.id, true],
+      [two.id, false],
+    ]);
+    // The first caller hears that it is on hold.
+    await callEvent(first.calls, (call) => call.remoteHeld);
+  });
+});

@@ -43,6 +43,7 @@ export async function configureAccount(
 ): Promise<void> {
   const context = { clientId: 'test' };
   const steps: [string, unknown][] = [
+    ['agent.signIn', { code: `A${account.authUser}`, name: `Agent ${account.authUser}` }],
     ['calls.setPassword', { password: account.password }],
     ['settings.update', { key: 'sip.authUser', value: account.authUser }],
     ...(extra.pingIntervalSeconds

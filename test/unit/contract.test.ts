@@ -42,6 +42,11 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'calls.dial': () => {
       throw new AppError('unavailable', 'no line');
     },
+    'calls.dtmf': () => ({ via: 'info' }),
+    'agent.get': () => ({ agent: null, status: 'offline', since: 0, wrapUpEndsAt: null }),
+    'agent.signIn': ({ code, name }) => ({ agent: { code, name }, status: 'available', since: 0, wrapUpEndsAt: null }),
+    'agent.signOut': () => ({ agent: null, status: 'offline', since: 0, wrapUpEndsAt: null }),
+    'agent.setStatus': ({ status }) => ({ agent: null, status, since: 0, wrapUpEndsAt: null }),
     'media.attach': () => ({ owner: true }),
     'media.reply': () => ({ accepted: false }),
     ...overrides,

@@ -26,6 +26,8 @@ export interface CallManagerOptions {
   readonly domain: () => string | null;
   /** False when the agent is not available: incoming calls get 486 Busy Here. */
   readonly acceptsCalls?: () => boolean;
+  /** The signed-in agent's code, carried by every call. */
+  readonly agentCode?: () => string | null;
 }
 
 /**
@@ -80,7 +82,7 @@ export class CallManager {
     }
     const callId = randomUUID();
     const entry: CallEntry = {
-      snapshot: newInboundCall(callId, remote, this.options.clock.now()),
+      snapshot: newInboundCall(callId, remote, this.options.clock.now(), this.options.agentCode?.() ?? null),
       session: invitation,
       endingLocally: false,
       cancelled: false,
@@ -106,6 +108,12 @@ export class CallManager {
     const entry = this.entry(callId);
     if (!(entry.session instanceof Invitation) || entry.snapshot.phase !== 'ringing') {
       throw new AppError('conflict', 'Only a ringing incoming call can be answered.');
+    }
+    // Call waiting: answering a second call puts the one in progress on hold first.
+    for (const other of this.calls.values()) {
+      if (other !== entry && other.snapshot.phase === 'active' && !other.snapshot.held) {
+        await this.hold(other.snapshot.id, true);
+      }
     }
     try {
       await entry.session.accept();
@@ -173,6 +181,31 @@ export class CallManager {
   }
 
   /**
+   * DTMF as RFC 4733 telephone-events in the media when the far end offered them, otherwise as
+   * SIP INFO (application/dtmf-relay), one INFO per digit. Returns how it was sent.
+   */
+  async dtmf(callId: string, tones: string): Promise<'rfc4733' | 'info'> {
+    const entry = this.entry(callId);
+    if (entry.snapshot.phase !== 'active')
+      throw new AppError('conflict', 'Tones can only be sent in a connected call.');
+    const handler = entry.session.sessionDescriptionHandler;
+    const inMedia = handler instanceof BridgedSessionDescriptionHandler && handler.remoteOffersTelephoneEvent;
+    if (inMedia && this.options.media().sendDtmf(callId, tones)) return 'rfc4733';
+    for (const tone of tones.replace(/,/g, '')) {
+      await entry.session.info({
+        requestOptions: {
+          body: {
+            contentDisposition: 'render',
+            contentType: 'application/dtmf-relay',
+            content: `Signal=${tone}\r\nDuration=160`,
+          },
+        },
+      });
+    }
+    return 'info';
+  }
+
+  /**
    * A new renderer took over the audio (a reload, a new window): offer each call afresh from
    * its media engine with a re-INVITE, so the audio comes back.
    */
@@ -202,6 +235,8 @@ export class CallManager {
     const userAgent = this.options.userAgent();
     const domain = this.options.domain();
     if (!userAgent || !domain) throw new AppError('unavailable', 'The line is not set up.');
+    if (this.options.agentCode && this.options.agentCode() === null)
+      throw new AppError('conflict', 'Sign in with your agent code first.');
     // Numbers as people type them ("030 / 123-45"): keep the digits, + * and #.
     const isUri = /^sips?:/i.test(target);
     const uri = UserAgent.makeURI(isUri ? target : `sip:${target.replace(/[\s()./-]/g, '')}@${domain}`);

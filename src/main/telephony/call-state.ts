@@ -32,12 +32,22 @@ export type CallEvent =
 export type TransitionResult =
   { readonly ok: true; readonly state: CallSnapshot } | { readonly ok: false; readonly reason: string };
 
-export function newInboundCall(id: string, remote: RemoteParty, now: number): CallSnapshot {
-  return base(id, 'inbound', 'ringing', remote, now);
+export function newInboundCall(
+  id: string,
+  remote: RemoteParty,
+  now: number,
+  agentCode: string | null = null,
+): CallSnapshot {
+  return base(id, 'inbound', 'ringing', remote, now, agentCode);
 }
 
-export function newOutboundCall(id: string, remote: RemoteParty, now: number): CallSnapshot {
-  return base(id, 'outbound', 'dialing', remote, now);
+export function newOutboundCall(
+  id: string,
+  remote: RemoteParty,
+  now: number,
+  agentCode: string | null = null,
+): CallSnapshot {
+  return base(id, 'outbound', 'dialing', remote, now, agentCode);
 }
 
 function base(
@@ -46,10 +56,12 @@ function base(
   phase: CallSnapshot['phase'],
   remote: RemoteParty,
   now: number,
+  agentCode: string | null,
 ): CallSnapshot {
   return {
     id,
     direction,
+    agentCode,
     phase,
     remote,
     held: false,

@@ -33,6 +33,8 @@ export interface TelephonyOptions {
   readonly failbackIntervalMs?: number;
   /** The media engine; until the renderer's is attached, calls cannot be answered. */
   readonly media?: MediaEngine;
+  /** Whether incoming calls may ring, and which agent code calls carry. */
+  readonly agent?: { readonly acceptsCalls: () => boolean; readonly code: () => string | null };
 }
 
 function accountFrom(values: SettingsValues): SipAccount | null {
@@ -70,6 +72,7 @@ export class TelephonyService {
       clock: options.clock,
       media: () => this.media,
       userAgent: () => this.registration.agent,
+      ...(options.agent ? { acceptsCalls: options.agent.acceptsCalls, agentCode: options.agent.code } : {}),
       domain: () => {
         const uri = options.settings.snapshot().values['sip.uri'];
         return /@([^;>]+)/.exec(uri)?.[1] ?? null;

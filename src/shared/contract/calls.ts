@@ -78,6 +78,13 @@ export const callsRequests = {
     output: callSnapshotSchema,
     summary: 'Mutes or unmutes the microphone for a call.',
   }),
+  'calls.dtmf': defineRequest({
+    input: callIdInput.extend({
+      tones: z.string().regex(/^[0-9A-D*#,]{1,32}$/, 'expected DTMF tones: 0-9, A-D, * and #'),
+    }),
+    output: z.object({ via: z.enum(['rfc4733', 'info']) }),
+    summary: 'Sends DTMF: RFC 4733 in the media when the far end offered telephone-event, else SIP INFO.',
+  }),
   'calls.dial': defineRequest({
     input: z.strictObject({
       target: z

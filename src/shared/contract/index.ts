@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Result } from '../result';
+import { agentEvents, agentRequests } from './agent';
 import { appEvents, appRequests } from './app';
 import { callsEvents, callsRequests } from './calls';
 import type { EventDefinition, RequestDefinition } from './define';
@@ -15,6 +16,7 @@ export const requests = {
   ...settingsRequests,
   ...callsRequests,
   ...mediaRequests,
+  ...agentRequests,
 } satisfies Record<string, RequestDefinition>;
 
 export const events = {
@@ -22,6 +24,7 @@ export const events = {
   ...settingsEvents,
   ...callsEvents,
   ...mediaEvents,
+  ...agentEvents,
 } satisfies Record<string, EventDefinition>;
 
 export type Requests = typeof requests;

@@ -86,6 +86,22 @@ export const en: Translation = {
     },
     shortcuts: 'Shortcuts: Alt+A answer, Alt+E hang up, Alt+M mute, Alt+H hold',
   },
+  agent: {
+    title: 'Shift',
+    signInHint:
+      'At the start of a shift, sign in with your code and name. No calls are taken while nobody is signed in.',
+    code: 'Code',
+    name: 'Name',
+    signIn: 'Sign in',
+    signOut: 'Sign out',
+    signedInAs: 'Signed in: {{name}} ({{code}})',
+    status: 'Status',
+    statuses: { available: 'Available', after_call_work: 'After-call work', break: 'Break', offline: 'Away' },
+    wrapUp: 'After-call work: {{seconds}} s left',
+    endWrapUp: 'End after-call work',
+    statusBar: 'Agent: {{status}}',
+    statusBarNone: 'Agent: not signed in',
+  },
   calllog: {
     title: 'Call log',
     empty: 'The call log is not available in this version yet. No call data is stored.',

@@ -4,6 +4,7 @@ import type { ErrorData } from '../../../../shared/result';
 import { useApi } from '../../api/client';
 import { ErrorNotice } from '../../app/ErrorNotice';
 import { ViewHeading } from '../../app/ViewHeading';
+import { AgentPanel } from './AgentPanel';
 import { CallCard } from './CallCard';
 import { DialPad } from './DialPad';
 import { useCalls } from './useCalls';
@@ -44,6 +45,8 @@ export function CallsView() {
           </button>
         </div>
       )}
+
+      <AgentPanel />
 
       <h2>{t('calls.current')}</h2>
       {calls.length === 0 ? (

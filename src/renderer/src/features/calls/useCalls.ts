@@ -32,6 +32,17 @@ export function useCalls(): CallSnapshot[] {
   return calls;
 }
 
+/** The current time, re-rendering once a second while `active`. */
+export function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
 /** Seconds since `since`, ticking once a second. */
 export function useElapsed(since: number | null): number {
   const [now, setNow] = useState(() => Date.now());
