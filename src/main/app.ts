@@ -10,6 +10,7 @@ import { SettingsService } from './settings/settings-service';
 import type { BackoffOptions } from './telephony/backoff';
 import type { MediaEngine } from './telephony/media';
 import { RendererMediaEngine } from './telephony/renderer-media';
+import { incomingCallNotice } from './telephony/notices';
 import { TelephonyService } from './telephony/telephony-service';
 
 export const APP_NAME = 'Hotline Desk';
@@ -98,8 +99,19 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
   });
   callsUp = () => telephony.calls.hasCalls;
   const stopAgent = agent.onChange((state) => events.emit('agent.changed', state));
+  const announced = new Set<string>();
   const stopCalls = telephony.calls.onChange((call) => {
     events.emit('calls.changed', call);
+    // A call that rings asks for the agent's attention once: OS notification and a flashing window.
+    if (call.phase === 'ringing' && !announced.has(call.id)) {
+      announced.add(call.id);
+      ports.notifier.show(incomingCallNotice(call.remote, settings.get('ui.language')));
+      ports.attention.request();
+    }
+    if (call.phase !== 'ringing' && announced.delete(call.id)) {
+      if (!telephony.calls.list().some((each) => each.phase === 'ringing' && each.id !== call.id))
+        ports.attention.cancel();
+    }
     if (call.phase === 'ended' && call.outcome === 'answered') void agent.callEnded();
   });
   const stopRegistration = telephony.registration.onChange((state) => events.emit('calls.registrationChanged', state));

@@ -74,11 +74,18 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)(
     it('an inbound call with caller ID, answered, then BYE from the caller', async () => {
       const { app, kamailio, calls, media } = await agent();
       const caller = await sipp('caller-bye.xml', { kamailioPort: kamailio.sipPort, service: '1001' });
+      const notices: unknown[] = [];
+      app.events.subscribe((name, payload) => {
+        if (name === 'app.notification') notices.push(payload);
+      });
       const ringing = await callEvent(calls, (call) => call.phase === 'ringing');
       expect(ringing).toMatchObject({
         direction: 'inbound',
         remote: { number: '+4930123456', name: 'Erika Mustermann', anonymous: false },
       });
+      // The agent is told, in the UI language, even when the console is not in front.
+      await expect.poll(() => notices.length).toBe(1);
+      expect(notices).toEqual([{ title: 'Eingehender Anruf', body: 'Erika Mustermann (+4930123456)' }]);
       expect(await app.dispatch('calls.list', {}, context)).toMatchObject({
         ok: true,
         value: [{ id: ringing.id, phase: 'ringing' }],

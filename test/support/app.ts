@@ -1,12 +1,14 @@
 import { createApp, type App, type AppTuning } from '../../src/main/app';
-import { createNodePorts } from '../../src/main/host/node-ports';
+import { createNodePorts, forwardNotifications } from '../../src/main/host/node-ports';
 import type { RegistrationState } from '../../src/shared/contract/calls';
 import { recordingLogger } from './logs';
 
 /** The real core in this process, on Node ports, as the browser host builds it. */
 export async function startApp(dataDir: string, tuning: AppTuning = {}): Promise<App> {
   const ports = createNodePorts({ dataDir, policyFile: null, version: '0.0.0-test', log: recordingLogger() });
-  return createApp(ports, tuning);
+  const app = await createApp(ports, tuning);
+  forwardNotifications(ports.notifier, app.events);
+  return app;
 }
 
 /** Lab timing: the same logic, shorter waits. */

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readTextIfExists, writeFileAtomic } from '../core/files';
 import { z } from 'zod';
+import type { EventHub } from '../core/event-hub';
 import type { Logger } from '../core/log';
 import {
   systemClock,
@@ -159,6 +160,11 @@ export class ForwardingNotifier implements Notifier {
   show(notice: Notice): void {
     this.sink?.(notice);
   }
+}
+
+/** Shows main's notifications through the renderer: the `app.notification` event. */
+export function forwardNotifications(notifier: ForwardingNotifier, events: EventHub): void {
+  notifier.connect((notice) => events.emit('app.notification', notice));
 }
 
 /** The browser host has no window to flash; the page title is the renderer's business. */

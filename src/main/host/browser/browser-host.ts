@@ -10,7 +10,7 @@ import { createApp, type App, type AppTuning } from '../../app';
 import type { Logger } from '../../core/log';
 import { lockDataDir } from '../data-dir-lock';
 import { securityHeaders } from '../content-security-policy';
-import { createNodePorts } from '../node-ports';
+import { createNodePorts, forwardNotifications } from '../node-ports';
 import { contentTypeFor, resolveAsset } from '../static-files';
 
 export const LOOPBACK = '127.0.0.1';
@@ -79,7 +79,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     await lock.release();
     throw error;
   }
-  ports.notifier.connect((notice) => app.events.emit('app.notification', notice));
+  forwardNotifications(ports.notifier, app.events);
 
   const token = randomBytes(32).toString('base64url');
   let origin = '';

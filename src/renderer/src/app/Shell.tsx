@@ -7,6 +7,7 @@ import { SettingsView } from '../features/settings/SettingsView';
 import { IncomingCallBanner } from '../features/calls/IncomingCallBanner';
 import { useCallShortcuts } from '../features/calls/useCallShortcuts';
 import { useCalls } from '../features/calls/useCalls';
+import { useRingtone } from '../media/ringtone';
 import { Notices } from './Notices';
 import { StatusBar } from './StatusBar';
 import { VIEWS, viewFromHash, type View } from './routes';
@@ -26,6 +27,7 @@ export function Shell() {
   const firstRender = useRef(true);
   const calls = useCalls();
   useCallShortcuts(calls);
+  useRingtone(calls.some((call) => call.phase === 'ringing'));
 
   const go = useCallback((next: View) => {
     window.location.hash = `/${next}`;
