@@ -138,6 +138,12 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     'calls.mute': ({ callId, muted }) => telephony.calls.mute(callId, muted),
     'calls.dial': ({ target }) => telephony.calls.dial(target),
     'calls.dtmf': async ({ callId, tones }) => ({ via: await telephony.calls.dtmf(callId, tones) }),
+    'diagnostics.sipTrace': () => ({ enabled: telephony.trace.enabled, entries: telephony.trace.list() }),
+    'diagnostics.setSipTrace': ({ enabled }) => {
+      telephony.trace.setEnabled(enabled);
+      log.info(enabled ? 'SIP trace on' : 'SIP trace off');
+      return { enabled: telephony.trace.enabled, entries: telephony.trace.list() };
+    },
     'agent.get': () => agent.state,
     'agent.signIn': ({ code, name }) => agent.signIn(code, name),
     'agent.signOut': () => agent.signOut(),

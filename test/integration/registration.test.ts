@@ -126,3 +126,26 @@ describe.skipIf(kamailioRequirement.skip)('registration against Kamailio (digest
     await waitForRegistration(core, registeredOn(kamailio.wsUrl));
   });
 });
+
+describe.skipIf(kamailioRequirement.skip)('SIP trace', () => {
+  it('records nothing until turned on, then the REGISTER exchange, redacted', async () => {
+    const kamailio = await lab();
+    const { app: core } = await app();
+    await core.dispatch('diagnostics.setSipTrace', { enabled: true }, { clientId: 'test' });
+    await configureAccount(core, { servers: [kamailio.wsUrl], ...labUser('1001') });
+    await waitForRegistration(core, registeredOn(kamailio.wsUrl));
+    const result = await core.dispatch('diagnostics.sipTrace', {}, { clientId: 'test' });
+    expect(result.ok).toBe(true);
+    const entries = result.ok ? (result.value as { entries: { direction: string; message: string }[] }).entries : [];
+    const text = entries.map((entry) => entry.message).join('\n');
+    expect(entries.filter((entry) => entry.direction === 'out' && entry.message.startsWith('REGISTER '))).toHaveLength(
+      2,
+    );
+    expect(entries.some((entry) => entry.direction === 'in' && entry.message.startsWith('SIP/2.0 401'))).toBe(true);
+    expect(entries.some((entry) => entry.direction === 'in' && entry.message.startsWith('SIP/2.0 200'))).toBe(true);
+    expect(text).toContain('Authorization: [redacted]');
+    expect(text).not.toMatch(/secret1001|response="/);
+    expect(text).not.toContain('sip:1001@');
+    expect(text).not.toContain('OPTIONS ');
+  });
+});

@@ -43,6 +43,8 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
       throw new AppError('unavailable', 'no line');
     },
     'calls.dtmf': () => ({ via: 'info' }),
+    'diagnostics.sipTrace': () => ({ enabled: false, entries: [] }),
+    'diagnostics.setSipTrace': ({ enabled }) => ({ enabled, entries: [] }),
     'agent.get': () => ({ agent: null, status: 'offline', since: 0, wrapUpEndsAt: null }),
     'agent.signIn': ({ code, name }) => ({ agent: { code, name }, status: 'available', since: 0, wrapUpEndsAt: null }),
     'agent.signOut': () => ({ agent: null, status: 'offline', since: 0, wrapUpEndsAt: null }),

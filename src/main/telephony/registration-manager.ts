@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import type { RegistrationProblem, RegistrationState } from '../../shared/contract/calls';
 import type { Logger } from '../core/log';
 import type { Clock, PowerEvents, Unsubscribe } from '../ports';
+import type { SipTrace } from './sip-trace';
 import { backoffDelayMs, DEFAULT_BACKOFF, ServerRotation, type BackoffOptions } from './backoff';
 import {
   callIdOf,
@@ -46,6 +47,8 @@ export interface RegistrationManagerOptions {
   readonly onInvite?: (invitation: Invitation) => void;
   /** Makes the media bridge for each call. */
   readonly sessionDescriptionHandlerFactory?: SessionDescriptionHandlerFactory;
+  /** The diagnostics trace (it keeps nothing while it is off). */
+  readonly trace?: SipTrace;
 }
 
 const NOT_CONFIGURED: RegistrationState = { state: 'not_configured' };
@@ -157,6 +160,7 @@ export class RegistrationManager {
         this.silent = true;
       },
       pingDomain: uri.host,
+      ...(this.options.trace ? { trace: (direction, message) => this.options.trace?.record(direction, message) } : {}),
     };
     const log = this.options.log.child('sipjs');
     this.userAgent = new UserAgent({

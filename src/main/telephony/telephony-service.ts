@@ -8,6 +8,7 @@ import { trustedCertificates } from './certificates';
 import { CallManager } from './call-manager';
 import { noMediaEngine, type MediaEngine } from './media';
 import { RegistrationManager, type SipAccount } from './registration-manager';
+import { SipTrace } from './sip-trace';
 
 export const SIP_PASSWORD_SECRET = 'sip.password';
 
@@ -58,6 +59,7 @@ function accountKey(values: SettingsValues): string {
 export class TelephonyService {
   readonly registration: RegistrationManager;
   readonly calls: CallManager;
+  readonly trace = new SipTrace();
   private readonly media: MediaEngine;
   private readonly options: TelephonyOptions;
   private readonly stopSettings: Unsubscribe;
@@ -79,6 +81,7 @@ export class TelephonyService {
       },
     });
     this.registration = new RegistrationManager({
+      trace: this.trace,
       onInvite: this.calls.onInvite,
       sessionDescriptionHandlerFactory: this.calls.sessionDescriptionHandlerFactory,
       canChangeServer: () => !this.calls.hasCalls,

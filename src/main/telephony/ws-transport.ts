@@ -22,6 +22,8 @@ export interface SipWebSocketOptions {
   readonly onSilent: () => void;
   /** The SIP domain the pings are addressed to (the account's), so the server takes them as its own. */
   readonly pingDomain: string;
+  /** Sees every SIP message in and out (not the pings), for the diagnostics trace. */
+  readonly trace?: (direction: 'in' | 'out', message: string) => void;
 }
 
 export class TransportClosedError extends Error {}
@@ -127,6 +129,7 @@ export class SipWebSocketTransport implements Transport {
       socket.on('message', (data, isBinary) => {
         const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
         if (this.isPingResponse(text)) return;
+        this.options.trace?.('in', text);
         this.onMessage?.(text);
       });
       socket.on('error', (error) => {
@@ -169,6 +172,7 @@ export class SipWebSocketTransport implements Transport {
   }
 
   send(message: string): Promise<void> {
+    if (!message.includes(PING_CALL_ID_PREFIX)) this.options.trace?.('out', message);
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) {
       return Promise.reject(new TransportClosedError('not connected'));

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Result } from '../result';
 import { agentEvents, agentRequests } from './agent';
 import { appEvents, appRequests } from './app';
+import { diagnosticsRequests } from './diagnostics';
 import { callsEvents, callsRequests } from './calls';
 import type { EventDefinition, RequestDefinition } from './define';
 import { mediaEvents, mediaRequests } from './media';
@@ -17,6 +18,7 @@ export const requests = {
   ...callsRequests,
   ...mediaRequests,
   ...agentRequests,
+  ...diagnosticsRequests,
 } satisfies Record<string, RequestDefinition>;
 
 export const events = {

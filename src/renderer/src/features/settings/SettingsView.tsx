@@ -7,6 +7,7 @@ import { useApi, useLive } from '../../api/client';
 import { ErrorNotice } from '../../app/ErrorNotice';
 import { ViewHeading } from '../../app/ViewHeading';
 import { AccountSettings } from './AccountSettings';
+import { DiagnosticsSettings } from './DiagnosticsSettings';
 
 function ManagedBadge() {
   const { t } = useTranslation();
@@ -117,6 +118,8 @@ export function SettingsView() {
               </ul>
             </>
           )}
+
+          <DiagnosticsSettings />
 
           {info && (
             <>
