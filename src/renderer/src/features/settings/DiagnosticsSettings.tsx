@@ -25,8 +25,14 @@ export function DiagnosticsSettings() {
   }, [api]);
 
   useEffect(() => {
-    void refresh();
-  }, [refresh]);
+    let active = true;
+    void api.request('diagnostics.sipTrace').then((result) => {
+      if (active && result.ok) setTrace(result.value);
+    });
+    return () => {
+      active = false;
+    };
+  }, [api]);
 
   const toggle = async (enabled: boolean): Promise<void> => {
     const result = await api.request('diagnostics.setSipTrace', { enabled });
