@@ -26,7 +26,7 @@ export interface SippRun {
  */
 export async function runSipp(
   scenario: string,
-  options: { kamailioPort: number; service?: string; timeoutSeconds?: number },
+  options: { kamailioPort: number; service?: string; timeoutSeconds?: number; calls?: number; ratePerSecond?: number },
 ): Promise<SippRun> {
   const port = await freePort();
   const mediaPort = await freePort();
@@ -40,7 +40,11 @@ export async function runSipp(
     '-mp',
     String(mediaPort),
     '-m',
+    String(options.calls ?? 1),
+    '-l',
     '1',
+    '-r',
+    String(options.ratePerSecond ?? 10),
     '-timeout',
     `${options.timeoutSeconds ?? 20}s`,
     '-timeout_error',

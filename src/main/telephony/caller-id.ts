@@ -63,6 +63,9 @@ function decodeUser(user: string): string {
   }
 }
 
+// Made once: creating a segmenter costs far more than using one, and a call is ringing meanwhile.
+const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
 /** Text safe to show: NFC, no control or bidi-override characters, collapsed spaces, bounded length. */
 export function cleanDisplayText(text: string, maxLength = MAX_NAME_LENGTH): string | null {
   const cleaned = text
@@ -72,9 +75,8 @@ export function cleanDisplayText(text: string, maxLength = MAX_NAME_LENGTH): str
     .replace(/\s+/g, ' ')
     .trim();
   if (cleaned === '') return null;
-  const graphemes = [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(cleaned)].map(
-    (part) => part.segment,
-  );
+  if (cleaned.length <= maxLength) return cleaned;
+  const graphemes = [...graphemeSegmenter.segment(cleaned)].map((part) => part.segment);
   return graphemes.length <= maxLength
     ? cleaned
     : `${graphemes
