@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kamailioRequirement, labUser, startKamailio, type Kamailio } from '../lab/kamailio';
 import { createNetns, netnsRequirement, type Netns } from '../lab/netns';
-import { launchChromium, watchPageProblems, type Browser } from '../support/chromium';
+import { axeViolations, launchChromium, watchPageProblems, type Browser } from '../support/chromium';
 import { startAgentHost, type HostedAgent } from '../support/hosted-agent';
 import { chromium, CHROMIUM_PATH } from '../support/requirements';
 
@@ -88,6 +88,9 @@ describe.skipIf(skip)('two agents call each other with real WebRTC audio', () =>
     await pageB.locator('[data-phase="active"]').waitFor({ timeout: 15_000 });
     await audioFlows(pageA);
     await audioFlows(pageB);
+    // The Calls view in a call (call card, quality, transfer and tone controls) passes axe too.
+    expect(await axeViolations(pageA)).toEqual([]);
+    expect(await axeViolations(pageB)).toEqual([]);
   });
 
   it('hold stops the audio and resume restarts it', async () => {

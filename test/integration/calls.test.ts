@@ -46,7 +46,9 @@ async function callEvent(
     const found = calls.find(match);
     if (found) return found;
     if (Date.now() > deadline)
-      throw new Error(`no matching call event; saw ${JSON.stringify(calls.map((call) => [call.phase, call.outcome]))}`);
+      throw new Error(
+        `no matching call event; saw ${JSON.stringify(calls.map((call) => [call.phase, call.outcome, call.endStatus]))}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -235,5 +237,89 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)('DTMF and call
     ]);
     // The first caller hears that it is on hold.
     await callEvent(first.calls, (call) => call.remoteHeld);
+  });
+});
+
+describe.skipIf(kamailioRequirement.skip)('transfers between three agents', () => {
+  async function threeAgents() {
+    const kamailio = await startKamailio();
+    labs.push(kamailio);
+    return Promise.all(
+      (['1001', '1002', '1003'] as const).map(async (user) => {
+        const app = await startApp(await tempDir(), { ...FAST, media: new StaticMediaEngine() });
+        apps.push(app);
+        const calls: CallSnapshot[] = [];
+        app.events.subscribe((name, payload) => {
+          if (name === 'calls.changed') calls.push(payload as CallSnapshot);
+        });
+        await configureAccount(app, { servers: [kamailio.wsUrl], ...labUser(user) });
+        await waitForRegistration(app, (state) => state.state === 'registered');
+        return { app, calls };
+      }),
+    );
+  }
+
+  async function connect(
+    from: { app: App; calls: CallSnapshot[] },
+    to: { app: App; calls: CallSnapshot[] },
+    number: string,
+  ) {
+    const dialled = await from.app.dispatch('calls.dial', { target: number }, context);
+    const outgoing = dialled.ok ? (dialled.value as CallSnapshot) : null;
+    const ringing = await callEvent(
+      to.calls,
+      (call) => call.phase === 'ringing' && !to.calls.some((other) => other.id === call.id && other.phase === 'ended'),
+    );
+    await to.app.dispatch('calls.answer', { callId: ringing.id }, context);
+    await callEvent(from.calls, (call) => call.id === outgoing?.id && call.phase === 'active');
+    return { outgoing: outgoing!, incoming: ringing };
+  }
+
+  it('blind transfer: B sends A on to C, and leaves', async () => {
+    const [a, b, c] = (await threeAgents()) as [
+      { app: App; calls: CallSnapshot[] },
+      { app: App; calls: CallSnapshot[] },
+      { app: App; calls: CallSnapshot[] },
+    ];
+    const { incoming } = await connect(a, b, '1002');
+    const transferred = await b.app.dispatch('calls.transfer', { callId: incoming.id, target: '1003' }, context);
+    expect(transferred).toMatchObject({
+      ok: true,
+      value: { phase: 'ended', outcome: 'answered', endedBy: 'transfer' },
+    });
+    const atC = await callEvent(c.calls, (call) => call.phase === 'ringing');
+    expect(atC.remote.number).toBe('1001');
+    await c.app.dispatch('calls.answer', { callId: atC.id }, context);
+    // A now talks to C on a new call; its call with B has ended.
+    await callEvent(a.calls, (call) => call.phase === 'active' && call.remote.number === '1003');
+    await callEvent(a.calls, (call) => call.phase === 'ended' && call.remote.number === '1002');
+  });
+
+  it('attended transfer: B consults C, then connects A and C (REFER with Replaces)', async () => {
+    const [a, b, c] = (await threeAgents()) as [
+      { app: App; calls: CallSnapshot[] },
+      { app: App; calls: CallSnapshot[] },
+      { app: App; calls: CallSnapshot[] },
+    ];
+    const first = await connect(a, b, '1002');
+    await b.app.dispatch('calls.hold', { callId: first.incoming.id, held: true }, context);
+    const consult = await connect(b, c, '1003');
+    const result = await b.app.dispatch(
+      'calls.attendedTransfer',
+      { callId: first.incoming.id, withCallId: consult.outgoing.id },
+      context,
+    );
+    expect(result, JSON.stringify(result)).toMatchObject({
+      ok: true,
+      value: { outcome: 'answered', endedBy: 'transfer' },
+    });
+    // A calls C with Replaces; C's call with B is replaced by the call with A.
+    await callEvent(a.calls, (call) => call.phase === 'active' && call.remote.number === '1003');
+    await expect
+      .poll(async () => {
+        const list = await b.app.dispatch('calls.list', {}, context);
+        return list.ok ? (list.value as CallSnapshot[]).length : -1;
+      })
+      .toBe(0);
   });
 });

@@ -43,6 +43,12 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
       throw new AppError('unavailable', 'no line');
     },
     'calls.dtmf': () => ({ via: 'info' }),
+    'calls.transfer': () => {
+      throw new AppError('not_found', 'no such call');
+    },
+    'calls.attendedTransfer': () => {
+      throw new AppError('not_found', 'no such call');
+    },
     'diagnostics.sipTrace': () => ({ enabled: false, entries: [] }),
     'diagnostics.setSipTrace': ({ enabled }) => ({ enabled, entries: [] }),
     'agent.get': () => ({ agent: null, status: 'offline', since: 0, wrapUpEndsAt: null }),

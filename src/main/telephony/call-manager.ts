@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Invitation, Inviter, SessionState, UserAgent, type Session, type SessionDescriptionHandler } from 'sip.js';
+import {
+  Invitation,
+  Inviter,
+  SessionState,
+  UserAgent,
+  type Referral,
+  type Session,
+  type SessionDescriptionHandler,
+  type URI,
+} from 'sip.js';
 import type { CallSnapshot } from '../../shared/calls';
 import { AppError } from '../../shared/result';
 import type { Logger } from '../core/log';
@@ -89,11 +98,32 @@ export class CallManager {
     };
     this.calls.set(callId, entry);
     this.bySession.set(invitation, callId);
-    invitation.delegate = { onCancel: () => (entry.cancelled = true) };
+    invitation.delegate = {
+      onCancel: () => (entry.cancelled = true),
+      onRefer: (referral) => this.referred(callId, referral),
+    };
     invitation.stateChange.addListener((state) => {
       if (state === SessionState.Terminated) this.sessionEnded(callId);
     });
     this.publish(entry);
+
+    // An INVITE with Replaces takes the place of one of our calls (the far end of an attended
+    // transfer): answer it at once and leave the call it replaces. sip.js matched the dialog
+    // already and keeps it in a field it does not document.
+    const replacee = (invitation as unknown as { _replacee?: Session })._replacee;
+    const replacedId = replacee ? this.bySession.get(replacee) : undefined;
+    const replaced = replacedId ? this.calls.get(replacedId) : undefined;
+    if (replacedId && replaced?.snapshot.phase === 'active') {
+      void this.answer(callId, replacedId).then(
+        async () => {
+          replaced.endingLocally = true;
+          this.tryApply(replacedId, { type: 'transferred' });
+          await replaced.session.bye().catch(() => undefined);
+        },
+        () => undefined,
+      );
+      return;
+    }
 
     if (this.options.acceptsCalls && !this.options.acceptsCalls()) {
       entry.endingLocally = true;
@@ -104,14 +134,19 @@ export class CallManager {
     invitation.progress().catch(() => undefined);
   };
 
-  async answer(callId: string): Promise<CallSnapshot> {
+  async answer(callId: string, keepRunning: string | null = null): Promise<CallSnapshot> {
     const entry = this.entry(callId);
     if (!(entry.session instanceof Invitation) || entry.snapshot.phase !== 'ringing') {
       throw new AppError('conflict', 'Only a ringing incoming call can be answered.');
     }
     // Call waiting: answering a second call puts the one in progress on hold first.
     for (const other of this.calls.values()) {
-      if (other !== entry && other.snapshot.phase === 'active' && !other.snapshot.held) {
+      if (
+        other !== entry &&
+        other.snapshot.id !== keepRunning &&
+        other.snapshot.phase === 'active' &&
+        !other.snapshot.held
+      ) {
         await this.hold(other.snapshot.id, true);
       }
     }
@@ -237,17 +272,28 @@ export class CallManager {
     if (!userAgent || !domain) throw new AppError('unavailable', 'The line is not set up.');
     if (this.options.agentCode && this.options.agentCode() === null)
       throw new AppError('conflict', 'Sign in with your agent code first.');
-    // Numbers as people type them ("030 / 123-45"): keep the digits, + * and #.
-    const isUri = /^sips?:/i.test(target);
-    const uri = UserAgent.makeURI(isUri ? target : `sip:${target.replace(/[\s()./-]/g, '')}@${domain}`);
+    const uri = this.targetUri(target, domain);
+    return this.track(new Inviter(userAgent, uri), cleanNumber(uri.user ?? null));
+  }
+
+  /** A number as people type it ("030 / 123-45": digits, + * # kept) on the domain, or a SIP URI. */
+  private targetUri(target: string, domain: string): URI {
+    const uri = UserAgent.makeURI(
+      /^sips?:/i.test(target) ? target : `sip:${target.replace(/[\s()./-]/g, '')}@${domain}`,
+    );
     if (!uri) throw new AppError('invalid_input', `target: "${target}" is not a number or SIP address`);
-    const inviter = new Inviter(userAgent, uri);
+    return uri;
+  }
+
+  /** Follows an outgoing call (dialled, or placed because the far end transferred us). */
+  private track(inviter: Inviter, number: string | null): CallSnapshot {
     const callId = randomUUID();
     const entry: CallEntry = {
       snapshot: newOutboundCall(
         callId,
-        { number: cleanNumber(uri.user ?? null), name: null, anonymous: false },
+        { number, name: null, anonymous: false },
         this.options.clock.now(),
+        this.options.agentCode?.() ?? null,
       ),
       session: inviter,
       endingLocally: false,
@@ -255,6 +301,7 @@ export class CallManager {
     };
     this.calls.set(callId, entry);
     this.bySession.set(inviter, callId);
+    inviter.delegate = { onRefer: (referral) => this.referred(callId, referral) };
     inviter.stateChange.addListener((state) => {
       if (state === SessionState.Terminated) this.sessionEnded(callId);
     });
@@ -270,6 +317,65 @@ export class CallManager {
       })
       .catch(() => this.tryApply(callId, { type: 'failed', status: null }));
     return entry.snapshot;
+  }
+
+  /**
+   * Blind transfer: REFER the far end to `target`; once it accepts, this agent's leg ends.
+   */
+  async transfer(callId: string, target: string): Promise<CallSnapshot> {
+    const entry = this.entry(callId);
+    if (entry.snapshot.phase !== 'active') throw new AppError('conflict', 'Only a connected call can be transferred.');
+    const domain = this.options.domain();
+    if (!domain) throw new AppError('unavailable', 'The line is not set up.');
+    return this.referAndLeave(entry, this.targetUri(target, domain));
+  }
+
+  /** Attended transfer: connect the far ends of two calls (REFER with Replaces), then leave both. */
+  async attendedTransfer(callId: string, withCallId: string): Promise<CallSnapshot> {
+    const entry = this.entry(callId);
+    const other = this.entry(withCallId);
+    if (callId === withCallId || entry.snapshot.phase !== 'active' || other.snapshot.phase !== 'active') {
+      throw new AppError('conflict', 'An attended transfer needs two connected calls.');
+    }
+    // sip.js would refer to the consulted party's Contact, which a proxy in front of WebSocket
+    // clients cannot route; refer to its address of record, with Replaces naming the dialog.
+    const dialog = other.session.dialog;
+    if (!dialog) throw new AppError('conflict', 'The consultation call has no dialog to replace.');
+    const referTo = other.session.remoteIdentity.uri.clone();
+    referTo.setHeader(
+      'Replaces',
+      encodeURIComponent(`${dialog.callId};to-tag=${dialog.remoteTag};from-tag=${dialog.localTag}`),
+    );
+    // A URI with headers must sit in angle brackets in Refer-To; sip.js writes a URI bare.
+    const bracketed: URI = Object.assign(Object.create(Object.getPrototypeOf(referTo) as object) as URI, referTo, {
+      toString: () => `<${referTo.toString()}>`,
+    });
+    const snapshot = await this.referAndLeave(entry, bracketed);
+    // The consulted party now gets an INVITE with Replaces and ends our leg with it (a BYE).
+    other.endingLocally = true;
+    return snapshot;
+  }
+
+  private async referAndLeave(entry: CallEntry, target: Parameters<Session['refer']>[0]): Promise<CallSnapshot> {
+    const accepted = await new Promise<boolean>((resolve) => {
+      entry.session
+        .refer(target, { requestDelegate: { onAccept: () => resolve(true), onReject: () => resolve(false) } })
+        .catch(() => resolve(false));
+    });
+    if (!accepted) throw new AppError('unavailable', 'The other side did not accept the transfer.');
+    entry.endingLocally = true;
+    const snapshot = this.apply(entry.snapshot.id, { type: 'transferred' });
+    await entry.session.bye().catch(() => undefined);
+    return snapshot;
+  }
+
+  /** The far end transferred us: accept and place the call it asks for. */
+  private referred(callId: string, referral: Referral): void {
+    this.options.log.info('transferred by the far end', { call: callId });
+    void referral.accept().then(() => {
+      const inviter = referral.makeInviter();
+      this.track(inviter, cleanNumber(inviter.remoteIdentity.uri.user ?? null));
+    });
   }
 
   /** The session is over in sip.js: record how, if we do not know yet. */

@@ -1,6 +1,7 @@
 import {
   Registerer,
   RegistererState,
+  SIPExtension,
   UserAgent,
   type Invitation,
   type SessionDescriptionHandlerFactory,
@@ -170,6 +171,8 @@ export class RegistrationManager {
       displayName: account.displayName || undefined,
       userAgentString: this.options.userAgentString,
       transportConstructor: SipWebSocketTransport,
+      // Attended transfers arrive as an INVITE with Replaces (RFC 3891).
+      sipExtensionReplaces: SIPExtension.Supported,
       transportOptions,
       reconnectionAttempts: 0,
       logBuiltinEnabled: false,

@@ -51,6 +51,13 @@ export const accountSchema = z.object({
 
 const callIdInput = z.strictObject({ callId: z.string().min(1).max(64) });
 
+const dialTarget = z
+  .string()
+  .trim()
+  .min(1)
+  .max(256)
+  .regex(/^(?:[+]?[0-9*#\s()./-]{1,40}|sips?:[^\s]+)$/, 'expected a phone number or a SIP address');
+
 export const callsRequests = {
   'calls.list': defineRequest({
     input: noInput,
@@ -78,6 +85,16 @@ export const callsRequests = {
     output: callSnapshotSchema,
     summary: 'Mutes or unmutes the microphone for a call.',
   }),
+  'calls.transfer': defineRequest({
+    input: callIdInput.extend({ target: dialTarget }),
+    output: callSnapshotSchema,
+    summary: 'Blind transfer (REFER): the caller is sent to the target and this agent’s leg ends.',
+  }),
+  'calls.attendedTransfer': defineRequest({
+    input: callIdInput.extend({ withCallId: z.string().min(1).max(64) }),
+    output: callSnapshotSchema,
+    summary: 'Attended transfer (REFER with Replaces): connects the other parties of two calls.',
+  }),
   'calls.dtmf': defineRequest({
     input: callIdInput.extend({
       tones: z.string().regex(/^[0-9A-D*#,]{1,32}$/, 'expected DTMF tones: 0-9, A-D, * and #'),
@@ -86,14 +103,7 @@ export const callsRequests = {
     summary: 'Sends DTMF: RFC 4733 in the media when the far end offered telephone-event, else SIP INFO.',
   }),
   'calls.dial': defineRequest({
-    input: z.strictObject({
-      target: z
-        .string()
-        .trim()
-        .min(1)
-        .max(256)
-        .regex(/^(?:[+]?[0-9*#\s()./-]{1,40}|sips?:[^\s]+)$/, 'expected a phone number or a SIP address'),
-    }),
+    input: z.strictObject({ target: dialTarget }),
     output: callSnapshotSchema,
     summary: 'Calls a number (on the account’s domain) or a SIP address.',
   }),

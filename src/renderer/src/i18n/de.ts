@@ -75,6 +75,10 @@ export const de = {
     target: 'Rufnummer oder SIP-Adresse',
     call: 'Anrufen',
     keypad: 'Tastenfeld',
+    transferTo: 'Weiterleiten an',
+    transfer: 'Weiterleiten',
+    connectCalls: 'Verbinden mit',
+    dtmf: 'Töne senden',
     quality: {
       label: 'Verbindungsqualität',
       rtt: 'Laufzeit {{value}} ms',

@@ -75,6 +75,10 @@ export const en: Translation = {
     target: 'Number or SIP address',
     call: 'Call',
     keypad: 'Keypad',
+    transferTo: 'Transfer to',
+    transfer: 'Transfer',
+    connectCalls: 'Connect with',
+    dtmf: 'Send tones',
     quality: {
       label: 'Connection quality',
       rtt: 'Round trip {{value}} ms',

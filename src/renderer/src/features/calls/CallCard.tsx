@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallSnapshot } from '../../../../shared/calls';
 import { qualityWarnings } from '../../../../shared/quality';
@@ -41,8 +41,89 @@ function Quality({ callId }: { callId: string }) {
   );
 }
 
+function CallerName({ call }: { call: CallSnapshot }) {
+  return <>{useCallerText(call)}</>;
+}
+
+/** Transfer: blind to a number, or attended to another call in progress; and DTMF tones. */
+function CallTools({ call, others }: { call: CallSnapshot; others: CallSnapshot[] }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const ids = { target: useId(), tones: useId() };
+  const [target, setTarget] = useState('');
+  const [tones, setTones] = useState('');
+  const [error, setError] = useState<ErrorData | null>(null);
+  const run = async (work: Promise<{ ok: boolean; error?: ErrorData }>, clear: () => void): Promise<void> => {
+    const result = await work;
+    setError(result.ok ? null : (result.error ?? null));
+    if (result.ok) clear();
+  };
+  return (
+    <div className="call-tools">
+      {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
+      <form
+        className="field"
+        onSubmit={(event: FormEvent) => {
+          event.preventDefault();
+          void run(api.request('calls.transfer', { callId: call.id, target }), () => setTarget(''));
+        }}
+      >
+        <label htmlFor={ids.target}>{t('calls.transferTo')}</label>
+        <input
+          id={ids.target}
+          type="tel"
+          value={target}
+          data-testid="call-transfer-target"
+          onChange={(event) => setTarget(event.target.value)}
+        />
+        <button type="submit" disabled={target.trim() === ''} data-testid="call-transfer">
+          {t('calls.transfer')}
+        </button>
+      </form>
+      {others
+        .filter((other) => other.phase === 'active')
+        .map((other) => (
+          <button
+            key={other.id}
+            type="button"
+            data-testid="call-connect"
+            onClick={() =>
+              void run(
+                api.request('calls.attendedTransfer', { callId: call.id, withCallId: other.id }),
+                () => undefined,
+              )
+            }
+          >
+            {t('calls.connectCalls')}
+            <CallerName call={other} />
+          </button>
+        ))}
+      <form
+        className="field"
+        onSubmit={(event: FormEvent) => {
+          event.preventDefault();
+          void run(api.request('calls.dtmf', { callId: call.id, tones }), () => setTones(''));
+        }}
+      >
+        <label htmlFor={ids.tones}>{t('calls.dtmf')}</label>
+        <input
+          id={ids.tones}
+          inputMode="tel"
+          value={tones}
+          maxLength={32}
+          data-testid="call-dtmf"
+          onChange={(event) => setTones(event.target.value)}
+        />
+        <button type="submit" disabled={tones === ''}>
+          {t('calls.dtmf')}
+        </button>
+      </form>
+    </div>
+  );
+}
+
 /** One call: who, how long, its state, and what the agent can do with it. */
-export function CallCard({ call }: { call: CallSnapshot }) {
+export function CallCard({ call, others = [] }: { call: CallSnapshot; others?: CallSnapshot[] }) {
   const { t } = useTranslation();
   const api = useApi();
   const caller = useCallerText(call);
@@ -110,6 +191,7 @@ export function CallCard({ call }: { call: CallSnapshot }) {
         )}
       </div>
       {call.phase === 'active' && <Quality callId={call.id} />}
+      {call.phase === 'active' && <CallTools call={call} others={others.filter((other) => other.id !== call.id)} />}
     </li>
   );
 }

@@ -54,7 +54,7 @@ export function CallsView() {
       ) : (
         <ul className="call-list" data-testid="call-list">
           {calls.map((call) => (
-            <CallCard key={call.id} call={call} />
+            <CallCard key={call.id} call={call} others={calls} />
           ))}
         </ul>
       )}
