@@ -12,11 +12,13 @@ const apps: App[] = [];
 const sipps: SippRun[] = [];
 const context = { clientId: 'test' };
 
-async function agent(
-  user: '1001' | '1002' = '1001',
-): Promise<{ app: App; kamailio: Kamailio; media: StaticMediaEngine; calls: CallSnapshot[] }> {
-  const kamailio = await startKamailio();
-  labs.push(kamailio);
+type LabUser = '1001' | '1002' | '1003' | '1004';
+
+/** One agent's core on the lab, registered and signed in, with every call event it sees. */
+async function registeredAgent(
+  kamailio: Kamailio,
+  user: LabUser,
+): Promise<{ app: App; media: StaticMediaEngine; calls: CallSnapshot[] }> {
   const media = new StaticMediaEngine();
   const app = await startApp(await tempDir(), { ...FAST, media });
   apps.push(app);
@@ -26,7 +28,15 @@ async function agent(
   });
   await configureAccount(app, { servers: [kamailio.wsUrl], ...labUser(user) });
   await waitForRegistration(app, (state) => state.state === 'registered');
-  return { app, kamailio, media, calls };
+  return { app, media, calls };
+}
+
+async function agent(
+  user: LabUser = '1001',
+): Promise<{ app: App; kamailio: Kamailio; media: StaticMediaEngine; calls: CallSnapshot[] }> {
+  const kamailio = await startKamailio();
+  labs.push(kamailio);
+  return { kamailio, ...(await registeredAgent(kamailio, user)) };
 }
 
 async function sipp(...args: Parameters<typeof runSipp>): Promise<SippRun> {
@@ -209,15 +219,7 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)('DTMF and call
     const kamailio = await startKamailio();
     labs.push(kamailio);
     const agents = await Promise.all(
-      (['1001', '1002', '1003'] as const).map(async (user) => {
-        const app = await startApp(await tempDir(), { ...FAST, media: new StaticMediaEngine() });
-        apps.push(app);
-        const calls: CallSnapshot[] = [];
-        app.events.subscribe((name, payload) => name === 'calls.changed' && calls.push(payload as CallSnapshot));
-        await configureAccount(app, { servers: [kamailio.wsUrl], ...labUser(user) });
-        await waitForRegistration(app, (state) => state.state === 'registered');
-        return { app, calls };
-      }),
+      (['1001', '1002', '1003'] as const).map((user) => registeredAgent(kamailio, user)),
     );
     const [first, agentB, second] = agents as [(typeof agents)[0], (typeof agents)[0], (typeof agents)[0]];
     await first.app.dispatch('calls.dial', { target: '1002' }, context);
@@ -244,19 +246,7 @@ describe.skipIf(kamailioRequirement.skip)('transfers between three agents', () =
   async function threeAgents() {
     const kamailio = await startKamailio();
     labs.push(kamailio);
-    return Promise.all(
-      (['1001', '1002', '1003'] as const).map(async (user) => {
-        const app = await startApp(await tempDir(), { ...FAST, media: new StaticMediaEngine() });
-        apps.push(app);
-        const calls: CallSnapshot[] = [];
-        app.events.subscribe((name, payload) => {
-          if (name === 'calls.changed') calls.push(payload as CallSnapshot);
-        });
-        await configureAccount(app, { servers: [kamailio.wsUrl], ...labUser(user) });
-        await waitForRegistration(app, (state) => state.state === 'registered');
-        return { app, calls };
-      }),
-    );
+    return Promise.all((['1001', '1002', '1003'] as const).map((user) => registeredAgent(kamailio, user)));
   }
 
   async function connect(
