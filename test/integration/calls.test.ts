@@ -246,7 +246,11 @@ describe.skipIf(kamailioRequirement.skip)('transfers between three agents', () =
   async function threeAgents() {
     const kamailio = await startKamailio();
     labs.push(kamailio);
-    return Promise.all((['1001', '1002', '1003'] as const).map((user) => registeredAgent(kamailio, user)));
+    return Promise.all([
+      registeredAgent(kamailio, '1001'),
+      registeredAgent(kamailio, '1002'),
+      registeredAgent(kamailio, '1003'),
+    ]);
   }
 
   async function connect(
@@ -266,11 +270,7 @@ describe.skipIf(kamailioRequirement.skip)('transfers between three agents', () =
   }
 
   it('blind transfer: B sends A on to C, and leaves', async () => {
-    const [a, b, c] = (await threeAgents()) as [
-      { app: App; calls: CallSnapshot[] },
-      { app: App; calls: CallSnapshot[] },
-      { app: App; calls: CallSnapshot[] },
-    ];
+    const [a, b, c] = await threeAgents();
     const { incoming } = await connect(a, b, '1002');
     const transferred = await b.app.dispatch('calls.transfer', { callId: incoming.id, target: '1003' }, context);
     expect(transferred).toMatchObject({
@@ -286,11 +286,7 @@ describe.skipIf(kamailioRequirement.skip)('transfers between three agents', () =
   });
 
   it('attended transfer: B consults C, then connects A and C (REFER with Replaces)', async () => {
-    const [a, b, c] = (await threeAgents()) as [
-      { app: App; calls: CallSnapshot[] },
-      { app: App; calls: CallSnapshot[] },
-      { app: App; calls: CallSnapshot[] },
-    ];
+    const [a, b, c] = await threeAgents();
     const first = await connect(a, b, '1002');
     await b.app.dispatch('calls.hold', { callId: first.incoming.id, held: true }, context);
     const consult = await connect(b, c, '1003');
