@@ -62,6 +62,17 @@ export const SETTINGS = {
   ),
   'sip.displayName': setting(z.string().trim().max(128), '', 'Display name sent with outgoing calls.'),
   'sip.registrationExpiry': setting(z.number().int().min(60).max(86_400), 600, 'Registration expiry in seconds.'),
+  'audio.microphoneId': setting(z.string().max(256), '', 'The microphone (device id; empty: the system default).'),
+  'audio.speakerId': setting(
+    z.string().max(256),
+    '',
+    'Where the caller is heard (device id; empty: the system default).',
+  ),
+  'audio.ringDeviceId': setting(
+    z.string().max(256),
+    '',
+    'Where the ringtone plays (device id; empty: the system default).',
+  ),
   'calls.wrapUpSeconds': setting(
     z.number().int().min(0).max(3_600),
     30,

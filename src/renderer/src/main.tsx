@@ -3,17 +3,31 @@ import { createRoot } from 'react-dom/client';
 import { ApiContext, connect, MissingTokenError, type ApiClient } from './api/client';
 import { Shell } from './app/Shell';
 import { MediaContext } from './media/context';
-import { MediaEngine } from './media/engine';
+import { MediaEngine, type DeviceChoice } from './media/engine';
+import type { SettingsValues } from '../../shared/settings';
 import { initI18n, setLanguage } from './i18n';
 import { de } from './i18n/de';
 import { en } from './i18n/en';
 import './styles.css';
 
-/** Keeps the UI language in step with the setting, which main owns. */
-function followLanguage(api: ApiClient): void {
-  api.on('settings.changed', (snapshot) => void setLanguage(snapshot.values['ui.language']));
+/** The audio devices chosen in Settings, as the media engine needs them. */
+const devices: { -readonly [K in keyof DeviceChoice]: DeviceChoice[K] } & { ring: string } = {
+  microphoneId: null,
+  speakerId: null,
+  ring: '',
+};
+
+/** Keeps the UI language and the audio devices in step with the settings, which main owns. */
+function followSettings(api: ApiClient): void {
+  const apply = (values: SettingsValues): void => {
+    void setLanguage(values['ui.language']);
+    devices.microphoneId = values['audio.microphoneId'] || null;
+    devices.speakerId = values['audio.speakerId'] || null;
+    devices.ring = values['audio.ringDeviceId'];
+  };
+  api.on('settings.changed', (snapshot) => apply(snapshot.values));
   void api.request('settings.get').then((result) => {
-    if (result.ok) void setLanguage(result.value.values['ui.language']);
+    if (result.ok) apply(result.value.values);
   });
 }
 
@@ -49,9 +63,9 @@ async function start(): Promise<void> {
     }
     throw error;
   }
-  followLanguage(api);
+  followSettings(api);
   // This window carries the calls' audio (the most recently opened one does).
-  const media = new MediaEngine(api, () => ({ microphoneId: null, speakerId: null }));
+  const media = new MediaEngine(api, () => devices);
   media.start();
   createRoot(document.getElementById('root')!).render(
     <StrictMode>

@@ -4,6 +4,7 @@ import { CallLogView } from '../features/calllog/CallLogView';
 import { CallsView } from '../features/calls/CallsView';
 import { ReportsView } from '../features/reports/ReportsView';
 import { SettingsView } from '../features/settings/SettingsView';
+import { useLive } from '../api/client';
 import { IncomingCallBanner } from '../features/calls/IncomingCallBanner';
 import { useCallShortcuts } from '../features/calls/useCallShortcuts';
 import { useCalls } from '../features/calls/useCalls';
@@ -27,7 +28,11 @@ export function Shell() {
   const firstRender = useRef(true);
   const calls = useCalls();
   useCallShortcuts(calls);
-  useRingtone(calls.some((call) => call.phase === 'ringing'));
+  const settings = useLive('settings.get', 'settings.changed', (payload) => payload).value;
+  useRingtone(
+    calls.some((call) => call.phase === 'ringing'),
+    settings?.values['audio.ringDeviceId'] ?? '',
+  );
 
   const go = useCallback((next: View) => {
     window.location.hash = `/${next}`;

@@ -1,13 +1,15 @@
 import { useEffect } from 'react';
+import { routeTo } from './devices';
 
 /**
  * The ringtone, made with Web Audio (no sound file): 425 Hz, one second on and four off, the
  * German ring cadence. Played while any call rings.
  */
-export function useRingtone(ringing: boolean): void {
+export function useRingtone(ringing: boolean, deviceId: string): void {
   useEffect(() => {
     if (!ringing || typeof AudioContext === 'undefined') return;
     const context = new AudioContext();
+    void routeTo(context as unknown as Parameters<typeof routeTo>[0], deviceId);
     const gain = context.createGain();
     gain.gain.value = 0;
     gain.connect(context.destination);
@@ -27,5 +29,5 @@ export function useRingtone(ringing: boolean): void {
       tone.stop();
       void context.close();
     };
-  }, [ringing]);
+  }, [ringing, deviceId]);
 }

@@ -7,6 +7,7 @@ import { useApi, useLive } from '../../api/client';
 import { ErrorNotice } from '../../app/ErrorNotice';
 import { ViewHeading } from '../../app/ViewHeading';
 import { AccountSettings } from './AccountSettings';
+import { AudioSettings } from './AudioSettings';
 import { DiagnosticsSettings } from './DiagnosticsSettings';
 
 function ManagedBadge() {
@@ -118,6 +119,8 @@ export function SettingsView() {
               </ul>
             </>
           )}
+
+          <AudioSettings snapshot={snapshot} />
 
           <DiagnosticsSettings />
 
