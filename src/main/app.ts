@@ -2,6 +2,7 @@ import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventName } from '../shared/contract';
+import { shortcutRequest, type CallShortcutAction } from '../shared/shortcuts';
 import { EventHub } from './core/event-hub';
 import { createDispatch, type Dispatch, type Handlers } from './core/router';
 import type { Ports } from './ports';
@@ -27,6 +28,8 @@ export interface App {
   readonly settings: SettingsService;
   readonly telephony: TelephonyService;
   readonly ports: Ports;
+  /** A call shortcut from outside the window (an OS-wide key): acts on the calls as they are. */
+  runCallShortcut(action: CallShortcutAction): Promise<void>;
   /** A renderer (window or tab) connects: it receives every event until it detaches. */
   attach(client: RendererClient): () => void;
   close(): Promise<void>;
@@ -173,6 +176,12 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     settings,
     telephony,
     ports,
+    async runCallShortcut(action) {
+      const request = shortcutRequest(action, telephony.calls.list());
+      if (!request) return;
+      const result = await dispatch(request.name, request.input, { clientId: 'global-shortcut' });
+      if (!result.ok) log.info('call shortcut had no effect', { action, code: result.error.code });
+    },
     attach(client) {
       clients.set(client.id, client);
       // Media requests go to their owner only; every other event goes to every renderer.

@@ -37,6 +37,15 @@ const pemCertificate = z
   .max(16_384)
   .regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/, 'expected a PEM certificate');
 
+/** An Electron accelerator such as CommandOrControl+Alt+A, or empty for none. */
+const accelerator = z
+  .string()
+  .max(64)
+  .regex(
+    /^$|^(?:(?:CommandOrControl|CmdOrCtrl|Command|Cmd|Control|Ctrl|Alt|Option|AltGr|Shift|Super|Meta)\+)+(?:[A-Z0-9]|F(?:[1-9]|1[0-9]|2[0-4])|Space|Enter|Backspace|Delete|Home|End|PageUp|PageDown|Up|Down|Left|Right|Plus|Minus)$/,
+    'expected an accelerator such as CommandOrControl+Alt+A (or nothing)',
+  );
+
 export interface SettingDefinition<S extends z.ZodType = z.ZodType> {
   readonly schema: S;
   readonly default: z.output<S>;
@@ -73,6 +82,14 @@ export const SETTINGS = {
     '',
     'Where the ringtone plays (device id; empty: the system default).',
   ),
+  'shortcuts.answer': setting(
+    accelerator,
+    'CommandOrControl+Alt+A',
+    'Global shortcut (any application in front): answer the ringing call. Empty: none.',
+  ),
+  'shortcuts.hangup': setting(accelerator, 'CommandOrControl+Alt+E', 'Global shortcut: hang up.'),
+  'shortcuts.mute': setting(accelerator, 'CommandOrControl+Alt+M', 'Global shortcut: mute or unmute.'),
+  'shortcuts.hold': setting(accelerator, 'CommandOrControl+Alt+H', 'Global shortcut: hold or resume.'),
   'calls.wrapUpSeconds': setting(
     z.number().int().min(0).max(3_600),
     30,

@@ -123,6 +123,17 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)(
       await expectCompleted(caller);
     });
 
+    it('the global answer shortcut answers the ringing call, and hang-up ends it', async () => {
+      const { app, kamailio, calls } = await agent();
+      const caller = await sipp('caller-bye.xml', { kamailioPort: kamailio.sipPort, service: '1001' });
+      const ringing = await callEvent(calls, (call) => call.phase === 'ringing');
+      await app.runCallShortcut('answer');
+      expect(calls.find((call) => call.id === ringing.id && call.phase === 'active')).toBeDefined();
+      await app.runCallShortcut('mute');
+      expect(calls.some((call) => call.id === ringing.id && call.muted)).toBe(true);
+      await expectCompleted(caller);
+    });
+
     it('rejecting gives the caller 486 Busy Here', async () => {
       const { app, kamailio, calls } = await agent();
       const caller = await sipp('caller-rejected.xml', { kamailioPort: kamailio.sipPort, service: '1001' });

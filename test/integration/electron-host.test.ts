@@ -29,6 +29,7 @@ const recorder = {
   session: {} as Record<string, unknown>,
   applicationMenu: 'unset' as unknown,
   windows: [] as { options: Record<string, unknown>; loaded: string | null; focused: number }[],
+  shortcuts: new Map<string, () => void>(),
 };
 
 vi.mock('electron', () => {
@@ -100,6 +101,13 @@ vi.mock('electron', () => {
       decryptString: (data: Buffer) => Buffer.from(data).reverse().toString(),
     },
     powerMonitor: { on: () => undefined, off: () => undefined },
+    globalShortcut: {
+      register: (accelerator: string, callback: () => void) => {
+        recorder.shortcuts.set(accelerator, callback);
+        return true;
+      },
+      unregisterAll: () => recorder.shortcuts.clear(),
+    },
     Notification: class {
       static isSupported() {
         return false;
@@ -198,6 +206,21 @@ describe('the built Electron host', () => {
     const [secondInstance] = recorder.appListeners.get('second-instance')!;
     secondInstance!();
     expect(recorder.windows[0]!.focused).toBe(1);
+  });
+
+  it('registers the OS-wide call shortcuts from the settings, and again when they change', async () => {
+    expect([...recorder.shortcuts.keys()].sort()).toEqual(
+      ['CommandOrControl+Alt+A', 'CommandOrControl+Alt+E', 'CommandOrControl+Alt+H', 'CommandOrControl+Alt+M'].sort(),
+    );
+    // With no call, a shortcut does nothing (and does not throw).
+    recorder.shortcuts.get('CommandOrControl+Alt+A')!();
+    const handle = recorder.ipcHandlers.get(IPC_REQUEST_CHANNEL)!;
+    const trusted = { senderFrame: { url: `${APP_ORIGIN}/index.html`, parent: null }, sender: { id: 7 } };
+    await handle(trusted, 'settings.update', { key: 'shortcuts.answer', value: 'Ctrl+Shift+F9' });
+    await handle(trusted, 'settings.update', { key: 'shortcuts.hold', value: '' });
+    expect([...recorder.shortcuts.keys()].sort()).toEqual(
+      ['CommandOrControl+Alt+E', 'CommandOrControl+Alt+M', 'Ctrl+Shift+F9'].sort(),
+    );
   });
 
   it('keeps the data directory locked while it runs', () => {

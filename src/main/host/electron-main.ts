@@ -12,6 +12,7 @@ import { systemClock } from '../ports';
 import { APP_VERSION } from '../version';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { securityHeaders } from './content-security-policy';
+import { registerGlobalCallShortcuts } from './electron-shortcuts';
 import { electronNotifier, electronPowerEvents, SafeStorageSecretStore, windowAttention } from './electron-ports';
 import {
   APP_ENTRY_URL,
@@ -176,6 +177,7 @@ async function runConsole(): Promise<void> {
     });
   };
   openWindow();
+  const stopShortcuts = registerGlobalCallShortcuts(started, log.child('shortcuts'));
 
   app.on('activate', () => {
     if (!mainWindow) openWindow();
@@ -184,6 +186,7 @@ async function runConsole(): Promise<void> {
   app.once('will-quit', (event) => {
     event.preventDefault();
     void (async () => {
+      stopShortcuts();
       await started.close();
       await lock?.release();
       app.exit(0);
