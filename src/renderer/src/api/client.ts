@@ -66,11 +66,14 @@ export function useApi(): ApiClient {
   return api;
 }
 
-/** Loads a value with a request and keeps it current from an event. */
+/**
+ * Loads a value with a request and keeps it current from an event (`update` folds each event
+ * into the value), loading it again after every reconnect, when the state may have moved on.
+ */
 export function useLive<N extends RequestName, E extends EventName>(
   request: N,
   event: E,
-  select: (payload: EventPayload<E>) => RequestOutput<N>,
+  update: (payload: EventPayload<E>, current: RequestOutput<N> | null) => RequestOutput<N>,
 ): { value: RequestOutput<N> | null; error: ErrorData | null } {
   const api = useApi();
   const [value, setValue] = useState<RequestOutput<N> | null>(null);
@@ -78,7 +81,7 @@ export function useLive<N extends RequestName, E extends EventName>(
   useEffect(() => {
     let active = true;
     const stop = api.on(event, (payload) => {
-      if (active) setValue(select(payload));
+      if (active) setValue((current) => update(payload, current));
     });
     const load = (): void => {
       void api.transport.request(request, {}).then((result) => {
@@ -99,7 +102,7 @@ export function useLive<N extends RequestName, E extends EventName>(
       stop();
       stopConnection();
     };
-    // `select` is a pure mapping; re-subscribing on each render would drop events.
+    // `update` is a pure function; re-subscribing on each render would drop events.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, request, event]);
   return { value, error };

@@ -1,35 +1,15 @@
 import { useEffect, useState } from 'react';
 import type { CallSnapshot } from '../../../../shared/calls';
-import { useApi } from '../../api/client';
+import { useLive } from '../../api/client';
 
 /** The calls main knows, kept current from `calls.changed`; ended calls leave the list. */
 export function useCalls(): CallSnapshot[] {
-  const api = useApi();
-  const [calls, setCalls] = useState<CallSnapshot[]>([]);
-  useEffect(() => {
-    let active = true;
-    const load = (): void => {
-      void api.request('calls.list').then((result) => {
-        if (active && result.ok) setCalls(result.value);
-      });
-    };
-    const stop = api.on('calls.changed', (call) => {
-      setCalls((current) => {
-        const others = current.filter((each) => each.id !== call.id);
-        return call.phase === 'ended' ? others : [...others, call].sort((a, b) => a.startedAt - b.startedAt);
-      });
-    });
-    load();
-    const stopConnection = api.transport.onConnection((state) => {
-      if (state === 'open') load();
-    });
-    return () => {
-      active = false;
-      stop();
-      stopConnection();
-    };
-  }, [api]);
-  return calls;
+  return (
+    useLive('calls.list', 'calls.changed', (call, current) => {
+      const others = (current ?? []).filter((each) => each.id !== call.id);
+      return call.phase === 'ended' ? others : [...others, call].sort((a, b) => a.startedAt - b.startedAt);
+    }).value ?? []
+  );
 }
 
 /** The current time, re-rendering once a second while `active`. */
