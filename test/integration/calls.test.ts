@@ -134,6 +134,20 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)(
       await expectCompleted(caller);
     });
 
+    it('a caller who puts the agent on hold (re-INVITE sendonly) shows as held by the other side', async () => {
+      const { app, kamailio, calls, media } = await agent();
+      const caller = await sipp('caller-hold.xml', { kamailioPort: kamailio.sipPort, service: '1001' });
+      const ringing = await callEvent(calls, (call) => call.phase === 'ringing');
+      await app.dispatch('calls.answer', { callId: ringing.id }, context);
+      await callEvent(calls, (call) => call.id === ringing.id && call.remoteHeld);
+      expect(media.remote.get(ringing.id)?.at(-1)).toContain('a=sendonly');
+      expect(await callEvent(calls, (call) => call.phase === 'ended')).toMatchObject({
+        outcome: 'answered',
+        endedBy: 'remote',
+      });
+      await expectCompleted(caller);
+    });
+
     it('rejecting gives the caller 486 Busy Here', async () => {
       const { app, kamailio, calls } = await agent();
       const caller = await sipp('caller-rejected.xml', { kamailioPort: kamailio.sipPort, service: '1001' });
