@@ -6,7 +6,7 @@ import { LOG_LEVELS, stderrLogger, type LogLevel } from '../../core/log';
 import { fileExists } from '../../settings/settings-service';
 import { APP_VERSION } from '../../version';
 import { defaultDataDir } from '../node-ports';
-import { startBrowserHost } from './browser-host';
+import { startBrowserHost, type BrowserHost } from './browser-host';
 
 const USAGE = `Usage: npm run serve -- [--port N] [--data-dir DIR] [--policy FILE] [--log-level LEVEL]
 
@@ -58,7 +58,17 @@ async function main(argv: string[]): Promise<void> {
   }
 
   const log = stderrLogger(level).child('serve');
-  let host;
+  // Signals are handled from here on, also while starting: the lock must always be released.
+  let host: BrowserHost | null = null;
+  let stopping = false;
+  const stop = (): void => {
+    // A second signal while shutting down must not kill the process before the lock is released.
+    if (stopping) return;
+    stopping = true;
+    if (host) void host.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
     host = await startBrowserHost({
       port,
@@ -74,17 +84,13 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`serve: ${message}\n`);
     process.exit(1);
   }
-  process.stdout.write(`Hotline Desk is running at ${host.url}\n`);
-
-  let stopping = false;
-  const stop = (): void => {
-    // A second signal while shutting down must not kill the process before the lock is released.
-    if (stopping) return;
-    stopping = true;
-    void host.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const started: BrowserHost = host;
+  if (stopping) {
+    // A signal came while starting: stop now that there is something to close.
+    await started.close();
+    process.exit(0);
+  }
+  process.stdout.write(`Hotline Desk is running at ${started.url}\n`);
 }
 
 void main(process.argv.slice(2));
