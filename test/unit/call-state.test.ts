@@ -81,24 +81,8 @@ const TABLE: Record<string, Record<string, string>> = {
     transferred: 'refused',
     dropped: 'ended:failed',
   },
-  early: {
-    answer: 'refused',
-    progress: 'early',
-    accepted: 'active',
-    hold: 'refused',
-    resume: 'refused',
-    remoteHold: 'refused',
-    mute: 'refused',
-    reject: 'refused',
-    declined: 'refused',
-    cancelled: 'refused',
-    'hangup:local': 'ended:missed',
-    'hangup:remote': 'refused',
-    'failed:486': 'ended:busy',
-    'failed:503': 'ended:failed',
-    transferred: 'refused',
-    dropped: 'ended:failed',
-  },
+  // Ringing at the far end (early) takes the same events as dialing; filled in below.
+  early: {},
   active: {
     answer: 'refused',
     progress: 'refused',
@@ -156,6 +140,8 @@ const TABLE: Record<string, Record<string, string>> = {
     ].map((name) => [name, 'refused']),
   ),
 };
+
+TABLE.early = { ...TABLE.dialing! };
 
 const STATES: Record<string, () => CallSnapshot> = { ringing, dialing, early, active: activeIn, held, ended };
 

@@ -8,6 +8,10 @@ import { defaultSettings } from '../../src/shared/settings';
 const context = { clientId: 'test' };
 const snapshot = { values: defaultSettings(), locked: [], problems: [] };
 
+const noSuchCall = (): never => {
+  throw new AppError('not_found', 'no such call');
+};
+
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
   return {
     'app.info': () => ({
@@ -24,31 +28,17 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'calls.setPassword': () => ({ configured: false, hasPassword: true }),
     'calls.reconnect': () => ({ state: 'not_configured' }),
     'calls.list': () => [],
-    'calls.answer': () => {
-      throw new AppError('not_found', 'no such call');
-    },
-    'calls.reject': () => {
-      throw new AppError('not_found', 'no such call');
-    },
-    'calls.hangup': () => {
-      throw new AppError('not_found', 'no such call');
-    },
-    'calls.hold': () => {
-      throw new AppError('not_found', 'no such call');
-    },
-    'calls.mute': () => {
-      throw new AppError('not_found', 'no such call');
-    },
+    'calls.answer': noSuchCall,
+    'calls.reject': noSuchCall,
+    'calls.hangup': noSuchCall,
+    'calls.hold': noSuchCall,
+    'calls.mute': noSuchCall,
     'calls.dial': () => {
       throw new AppError('unavailable', 'no line');
     },
     'calls.dtmf': () => ({ via: 'info' }),
-    'calls.transfer': () => {
-      throw new AppError('not_found', 'no such call');
-    },
-    'calls.attendedTransfer': () => {
-      throw new AppError('not_found', 'no such call');
-    },
+    'calls.transfer': noSuchCall,
+    'calls.attendedTransfer': noSuchCall,
     'diagnostics.sipTrace': () => ({ enabled: false, entries: [] }),
     'diagnostics.setSipTrace': ({ enabled }) => ({ enabled, entries: [] }),
     'agent.get': () => ({ agent: null, status: 'offline', since: 0, wrapUpEndsAt: null }),

@@ -292,22 +292,12 @@ export class RegistrationManager {
     if (!rotation) return;
     this.clearRetry();
     const generation = this.generation;
-    let delay = 0;
-    if (serverFailed) {
-      const { roundOver } = rotation.failed();
-      if (roundOver)
-        delay = backoffDelayMs(
-          this.attempt++,
-          this.options.random ?? Math.random,
-          this.options.backoff ?? DEFAULT_BACKOFF,
-        );
-    } else {
-      delay = backoffDelayMs(
-        this.attempt++,
-        this.options.random ?? Math.random,
-        this.options.backoff ?? DEFAULT_BACKOFF,
-      );
-    }
+    // A failed server hands over to the next one at once; only a whole failed round (or a
+    // connection that was up and dropped) waits for the back-off.
+    const wait = serverFailed ? rotation.failed().roundOver : true;
+    const delay = wait
+      ? backoffDelayMs(this.attempt++, this.options.random ?? Math.random, this.options.backoff ?? DEFAULT_BACKOFF)
+      : 0;
     this.setState({
       state: 'reconnecting',
       server: rotation.current,

@@ -25,12 +25,7 @@ export function useNow(active: boolean): number {
 
 /** Seconds since `since`, ticking once a second. */
 export function useElapsed(since: number | null): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (since === null) return;
-    const timer = setInterval(() => setNow(Date.now()), 1_000);
-    return () => clearInterval(timer);
-  }, [since]);
+  const now = useNow(since !== null);
   return since === null ? 0 : Math.max(0, Math.floor((now - since) / 1000));
 }
 
