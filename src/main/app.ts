@@ -43,6 +43,8 @@ export interface AppTuning {
   readonly policyPollMs?: number;
   /** A media engine for signalling-only tests (the app's comes from the renderer). */
   readonly media?: MediaEngine;
+  /** How long a call waits for its lost signalling to come back before it ends as dropped. */
+  readonly callRecoveryMs?: number;
 }
 
 /** Polls the policy file (it may appear, change or vanish; IT edits it while the app runs). */
@@ -98,6 +100,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     ...(tuning.backoff ? { backoff: tuning.backoff } : {}),
     ...(tuning.failbackIntervalMs ? { failbackIntervalMs: tuning.failbackIntervalMs } : {}),
     media: tuning.media ?? rendererMedia,
+    ...(tuning.callRecoveryMs ? { callRecoveryMs: tuning.callRecoveryMs } : {}),
     agent: { acceptsCalls: () => agent.acceptsCalls, code: () => agent.code },
   });
   callsUp = () => telephony.calls.hasCalls;
@@ -118,6 +121,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     if (call.phase === 'ended' && call.outcome === 'answered') void agent.callEnded();
   });
   const stopRegistration = telephony.registration.onChange((state) => events.emit('calls.registrationChanged', state));
+  const stopQuality = telephony.calls.onQuality((report) => events.emit('calls.qualityReported', report));
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -165,6 +169,10 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     'media.reply': (reply, { clientId }) => ({
       accepted: rendererMedia.reply(clientId, reply.requestId, reply.ok ? { sdp: reply.sdp } : { error: reply.error }),
     }),
+    // Only the engine that carried the audio knows the figures; another window's are refused.
+    'media.quality': ({ callId, quality }, { clientId }) => ({
+      accepted: rendererMedia.ownerId === clientId && telephony.calls.recordQuality(callId, quality),
+    }),
   };
 
   const dispatch = createDispatch(handlers, log.child('router'));
@@ -201,6 +209,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     async close() {
       for (const detach of [...detachers]) detach();
       stopRegistration();
+      stopQuality();
       stopCalls();
       stopAgent();
       agent.close();

@@ -35,6 +35,8 @@ export const callSnapshotSchema = z.object({
   /** Time on hold so far (ms), not counting a hold still running. */
   holdMs: z.number(),
   holdStartedAt: z.number().nullable(),
+  /** When the signalling connection went away under this connected call (null: it is fine). */
+  signallingLostAt: z.number().nullable(),
   outcome: z.enum(CALL_OUTCOMES).nullable(),
   /** Who or what ended it, with the SIP status where there was one. */
   endedBy: z.enum(['local', 'remote', 'network', 'transfer']).nullable(),

@@ -1,17 +1,22 @@
+import { z } from 'zod';
+
 /**
  * Call quality from WebRTC statistics: the figures an agent (and later the call log) sees, and
  * a MOS estimate from the ITU-T G.107 E-model, simplified for G.711/Opus narrowband speech.
  */
-export interface QualityFigures {
+const figure = z.number().finite().nonnegative().nullable();
+
+export const qualityFiguresSchema = z.object({
   /** Round-trip time in ms, or null before it is known. */
-  readonly rttMs: number | null;
+  rttMs: figure,
   /** Interarrival jitter in ms. */
-  readonly jitterMs: number | null;
+  jitterMs: figure,
   /** Packets lost, as a percentage of those expected. */
-  readonly lossPercent: number | null;
-  readonly mos: number | null;
-  readonly packetsReceived: number;
-}
+  lossPercent: z.number().finite().min(0).max(100).nullable(),
+  mos: z.number().finite().min(1).max(5).nullable(),
+  packetsReceived: z.number().int().nonnegative(),
+});
+export type QualityFigures = z.infer<typeof qualityFiguresSchema>;
 
 export const QUALITY_THRESHOLDS = { rttMs: 400, jitterMs: 30, lossPercent: 3, mos: 3.5 } as const;
 
@@ -66,4 +71,41 @@ export function qualityFromStats(stats: Iterable<Record<string, unknown>>): Qual
       ? estimateMos(rttMs ?? 0, jitterMs ?? 0, lossPercent ?? 0)
       : null;
   return { rttMs, jitterMs, lossPercent, mos, packetsReceived };
+}
+
+/**
+ * A call's quality over its length, from the samples taken during it: mean RTT, jitter and MOS;
+ * loss and packets as the last sample counted them (the counters run from the call's start).
+ */
+export class QualityAccumulator {
+  private rtt = { sum: 0, count: 0 };
+  private jitter = { sum: 0, count: 0 };
+  private mos = { sum: 0, count: 0 };
+  private last: QualityFigures | null = null;
+
+  add(figures: QualityFigures): void {
+    const take = (into: { sum: number; count: number }, value: number | null): void => {
+      if (value === null) return;
+      into.sum += value;
+      into.count += 1;
+    };
+    take(this.rtt, figures.rttMs);
+    take(this.jitter, figures.jitterMs);
+    take(this.mos, figures.mos);
+    this.last = figures;
+  }
+
+  /** Null until there was at least one sample. */
+  summary(): QualityFigures | null {
+    if (!this.last) return null;
+    const mean = (of: { sum: number; count: number }, digits: number): number | null =>
+      of.count === 0 ? null : Math.round((of.sum / of.count) * 10 ** digits) / 10 ** digits;
+    return {
+      rttMs: mean(this.rtt, 0),
+      jitterMs: mean(this.jitter, 0),
+      lossPercent: this.last.lossPercent,
+      mos: mean(this.mos, 2),
+      packetsReceived: this.last.packetsReceived,
+    };
+  }
 }

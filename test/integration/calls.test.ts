@@ -1,79 +1,26 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/main/app';
 import type { CallSnapshot } from '../../src/shared/calls';
-import { kamailioRequirement, labUser, startKamailio, stopAll, type Kamailio } from '../lab/kamailio';
-import { runSipp, sippRequirement, type SippRun } from '../lab/sipp';
-import { configureAccount, FAST, startApp, waitForRegistration } from '../support/app';
-import { StaticMediaEngine } from '../support/static-media';
-import { tempDir } from '../support/temp';
+import { kamailioRequirement, type Kamailio } from '../lab/kamailio';
+import { sippRequirement } from '../lab/sipp';
+import {
+  callEvent,
+  cleanUpCallLab,
+  expectCompleted,
+  lab,
+  registeredAgent,
+  sipp,
+  type LabAgent,
+  type LabUser,
+} from '../support/calls';
 
-const labs: Kamailio[] = [];
-const apps: App[] = [];
-const sipps: SippRun[] = [];
 const context = { clientId: 'test' };
 
-type LabUser = '1001' | '1002' | '1003' | '1004';
-
-/** One agent's core on the lab, registered and signed in, with every call event it sees. */
-async function registeredAgent(
-  kamailio: Kamailio,
-  user: LabUser,
-): Promise<{ app: App; media: StaticMediaEngine; calls: CallSnapshot[] }> {
-  const media = new StaticMediaEngine();
-  const app = await startApp(await tempDir(), { ...FAST, media });
-  apps.push(app);
-  const calls: CallSnapshot[] = [];
-  app.events.subscribe((name, payload) => {
-    if (name === 'calls.changed') calls.push(payload as CallSnapshot);
-  });
-  await configureAccount(app, { servers: [kamailio.wsUrl], ...labUser(user) });
-  await waitForRegistration(app, (state) => state.state === 'registered');
-  return { app, media, calls };
+async function agent(user: LabUser = '1001'): Promise<LabAgent & { kamailio: Kamailio }> {
+  const kamailio = await lab();
+  return { kamailio, ...(await registeredAgent(kamailio.wsUrl, user)) };
 }
 
-async function agent(
-  user: LabUser = '1001',
-): Promise<{ app: App; kamailio: Kamailio; media: StaticMediaEngine; calls: CallSnapshot[] }> {
-  const kamailio = await startKamailio();
-  labs.push(kamailio);
-  return { kamailio, ...(await registeredAgent(kamailio, user)) };
-}
-
-async function sipp(...args: Parameters<typeof runSipp>): Promise<SippRun> {
-  const run = await runSipp(...args);
-  sipps.push(run);
-  return run;
-}
-
-/** The first call event (so far or later) that matches. */
-async function callEvent(
-  calls: CallSnapshot[],
-  match: (call: CallSnapshot) => boolean,
-  timeoutMs = 10_000,
-): Promise<CallSnapshot> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = calls.find(match);
-    if (found) return found;
-    if (Date.now() > deadline)
-      throw new Error(
-        `no matching call event; saw ${JSON.stringify(calls.map((call) => [call.phase, call.outcome, call.endStatus]))}`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** sipp exits 0 when its scenario ran to the end; otherwise show what it said. */
-async function expectCompleted(run: SippRun): Promise<void> {
-  const { status, output } = await run.done;
-  expect(status, output).toBe(0);
-}
-
-afterEach(async () => {
-  for (const run of sipps.splice(0)) run.stop();
-  for (const app of apps.splice(0)) await app.close();
-  await stopAll(labs);
-});
+afterEach(cleanUpCallLab);
 
 describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)(
   'calls against Kamailio and sipp (signalling only)',
@@ -241,10 +188,9 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)('DTMF and call
   });
 
   it('call waiting: answering a second call puts the first on hold', async () => {
-    const kamailio = await startKamailio();
-    labs.push(kamailio);
+    const kamailio = await lab();
     const agents = await Promise.all(
-      (['1001', '1002', '1003'] as const).map((user) => registeredAgent(kamailio, user)),
+      (['1001', '1002', '1003'] as const).map((user) => registeredAgent(kamailio.wsUrl, user)),
     );
     const [first, agentB, second] = agents as [(typeof agents)[0], (typeof agents)[0], (typeof agents)[0]];
     await first.app.dispatch('calls.dial', { target: '1002' }, context);
@@ -269,20 +215,15 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)('DTMF and call
 
 describe.skipIf(kamailioRequirement.skip)('transfers between three agents', () => {
   async function threeAgents() {
-    const kamailio = await startKamailio();
-    labs.push(kamailio);
+    const kamailio = await lab();
     return Promise.all([
-      registeredAgent(kamailio, '1001'),
-      registeredAgent(kamailio, '1002'),
-      registeredAgent(kamailio, '1003'),
+      registeredAgent(kamailio.wsUrl, '1001'),
+      registeredAgent(kamailio.wsUrl, '1002'),
+      registeredAgent(kamailio.wsUrl, '1003'),
     ]);
   }
 
-  async function connect(
-    from: { app: App; calls: CallSnapshot[] },
-    to: { app: App; calls: CallSnapshot[] },
-    number: string,
-  ) {
+  async function connect(from: LabAgent, to: LabAgent, number: string) {
     const dialled = await from.app.dispatch('calls.dial', { target: number }, context);
     const outgoing = dialled.ok ? (dialled.value as CallSnapshot) : null;
     const ringing = await callEvent(

@@ -23,6 +23,7 @@ const early = () => step(dialing(), { type: 'progress' }, 1_500);
 const activeIn = () => step(ringing(), { type: 'answer' }, 3_000);
 const held = () => step(activeIn(), { type: 'hold' }, 5_000);
 const ended = () => step(activeIn(), { type: 'hangup', by: 'remote' }, 9_000);
+const recovering = () => step(activeIn(), { type: 'signallingLost' }, 6_000);
 
 const EVENTS: CallEvent[] = [
   { type: 'answer' },
@@ -41,6 +42,8 @@ const EVENTS: CallEvent[] = [
   { type: 'failed', status: 503 },
   { type: 'transferred' },
   { type: 'dropped' },
+  { type: 'signallingLost' },
+  { type: 'signallingRestored' },
 ];
 
 /** What each event does from each state: the phase and outcome after it, or "refused". */
@@ -62,6 +65,8 @@ const TABLE: Record<string, Record<string, string>> = {
     'failed:503': 'ended:failed',
     transferred: 'refused',
     dropped: 'ended:missed',
+    signallingLost: 'refused',
+    signallingRestored: 'refused',
   },
   dialing: {
     answer: 'refused',
@@ -80,6 +85,8 @@ const TABLE: Record<string, Record<string, string>> = {
     'failed:503': 'ended:failed',
     transferred: 'refused',
     dropped: 'ended:failed',
+    signallingLost: 'refused',
+    signallingRestored: 'refused',
   },
   // Ringing at the far end (early) takes the same events as dialing; filled in below.
   early: {},
@@ -100,6 +107,8 @@ const TABLE: Record<string, Record<string, string>> = {
     'failed:503': 'ended:dropped',
     transferred: 'ended:answered',
     dropped: 'ended:dropped',
+    signallingLost: 'active',
+    signallingRestored: 'refused',
   },
   held: {
     answer: 'refused',
@@ -118,6 +127,8 @@ const TABLE: Record<string, Record<string, string>> = {
     'failed:503': 'ended:dropped',
     transferred: 'ended:answered',
     dropped: 'ended:dropped',
+    signallingLost: 'active',
+    signallingRestored: 'refused',
   },
   ended: Object.fromEntries(
     [
@@ -137,13 +148,25 @@ const TABLE: Record<string, Record<string, string>> = {
       'failed:503',
       'transferred',
       'dropped',
+      'signallingLost',
+      'signallingRestored',
     ].map((name) => [name, 'refused']),
   ),
 };
 
 TABLE.early = { ...TABLE.dialing! };
+// A connected call whose signalling is lost takes what a connected call takes, and the restore.
+TABLE.recovering = { ...TABLE.active!, signallingRestored: 'active' };
 
-const STATES: Record<string, () => CallSnapshot> = { ringing, dialing, early, active: activeIn, held, ended };
+const STATES: Record<string, () => CallSnapshot> = {
+  ringing,
+  dialing,
+  early,
+  active: activeIn,
+  held,
+  recovering,
+  ended,
+};
 
 function eventName(event: CallEvent): string {
   if (event.type === 'hangup') return `hangup:${event.by}`;
@@ -197,6 +220,19 @@ describe('call state machine: what each transition records', () => {
     call = step(call, { type: 'hangup', by: 'local' }, 12_000);
     expect(call).toMatchObject({ phase: 'ended', outcome: 'answered', endedBy: 'local', holdMs: 5_000, held: false });
     expect(talkMs(call, 99_000)).toBe(12_000 - 3_000 - 5_000);
+  });
+
+  it('a lost signalling connection records when it was first lost; a restore or the end clears it', () => {
+    let call = step(activeIn(), { type: 'signallingLost' }, 6_000);
+    expect(call).toMatchObject({ phase: 'active', signallingLostAt: 6_000 });
+    call = step(call, { type: 'signallingLost' }, 7_000);
+    expect(call.signallingLostAt).toBe(6_000);
+    expect(step(call, { type: 'signallingRestored' }, 8_000).signallingLostAt).toBeNull();
+    expect(step(call, { type: 'dropped' }, 9_000)).toMatchObject({
+      outcome: 'dropped',
+      endedBy: 'network',
+      signallingLostAt: null,
+    });
   });
 
   it('a reject keeps the status sent to the caller', () => {

@@ -47,6 +47,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'agent.setStatus': ({ status }) => ({ agent: null, status, since: 0, wrapUpEndsAt: null }),
     'media.attach': () => ({ owner: true }),
     'media.reply': () => ({ accepted: false }),
+    'media.quality': () => ({ accepted: false }),
     ...overrides,
   };
 }

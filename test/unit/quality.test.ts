@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { estimateMos, qualityFromStats, qualityWarnings } from '../../src/shared/quality';
+import {
+  estimateMos,
+  QualityAccumulator,
+  qualityFiguresSchema,
+  qualityFromStats,
+  qualityWarnings,
+} from '../../src/shared/quality';
 
 describe('call quality', () => {
   it('rates a clean call near the top and a bad one low', () => {
@@ -37,5 +43,19 @@ describe('call quality', () => {
       'mos',
     ]);
     expect(qualityWarnings({ rttMs: 400, jitterMs: 30, lossPercent: 3, mos: 3.5, packetsReceived: 1 })).toEqual([]);
+  });
+
+  it('sums a call up at its end: mean RTT, jitter and MOS; loss and packets as last counted', () => {
+    const call = new QualityAccumulator();
+    expect(call.summary()).toBeNull();
+    call.add({ rttMs: null, jitterMs: null, lossPercent: null, mos: null, packetsReceived: 0 });
+    call.add({ rttMs: 40, jitterMs: 10, lossPercent: 0, mos: 4.4, packetsReceived: 100 });
+    call.add({ rttMs: 60, jitterMs: 30, lossPercent: 2.5, mos: 4.1, packetsReceived: 200 });
+    call.add({ rttMs: 80, jitterMs: 20, lossPercent: 2, mos: 4.2, packetsReceived: 300 });
+    const summary = call.summary();
+    expect(summary).toEqual({ rttMs: 60, jitterMs: 20, lossPercent: 2, mos: 4.23, packetsReceived: 300 });
+    // What main takes from the renderer must pass the contract's schema.
+    expect(qualityFiguresSchema.safeParse(summary).success).toBe(true);
+    expect(qualityFiguresSchema.safeParse({ ...summary, lossPercent: 140 }).success).toBe(false);
   });
 });

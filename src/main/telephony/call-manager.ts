@@ -15,6 +15,7 @@ import type { Logger } from '../core/log';
 import type { Clock } from '../ports';
 import { callerIdFrom, cleanNumber } from './caller-id';
 import { newInboundCall, newOutboundCall, transition, type CallEvent } from './call-state';
+import type { QualityFigures } from '../../shared/quality';
 import { BridgedSessionDescriptionHandler, type MediaEngine } from './media';
 
 interface CallEntry {
@@ -23,7 +24,16 @@ interface CallEntry {
   /** Set when we end it ourselves, so that the session's end is not taken for the far end's. */
   endingLocally: boolean;
   cancelled: boolean;
+  /** While the signalling is lost: ends the call as dropped if it cannot be recovered in time. */
+  recoveryDeadline: NodeJS.Timeout | null;
+  /** Bumped on every loss, so that an older recovery loop knows to stop. */
+  recoveryRound: number;
 }
+
+/** How a re-INVITE went: accepted, or refused with the status (null: no response at all). */
+type ReinviteResult = { readonly ok: true } | { readonly ok: false; readonly status: number | null };
+
+const RECENTLY_ENDED = 50;
 
 export interface CallManagerOptions {
   readonly log: Logger;
@@ -37,6 +47,12 @@ export interface CallManagerOptions {
   readonly acceptsCalls?: () => boolean;
   /** The signed-in agent's code, carried by every call. */
   readonly agentCode?: () => string | null;
+  /**
+   * How long a connected call may wait for its signalling to come back (default 60 s). Its audio
+   * runs on, if the network still carries it; after this the call ends as "dropped".
+   */
+  readonly recoveryMs?: number;
+  readonly random?: () => number;
 }
 
 /**
@@ -47,6 +63,9 @@ export class CallManager {
   private readonly calls = new Map<string, CallEntry>();
   private readonly bySession = new WeakMap<Session, string>();
   private readonly listeners = new Set<(call: CallSnapshot) => void>();
+  private readonly qualityListeners = new Set<(report: { callId: string; quality: QualityFigures }) => void>();
+  /** Calls that ended lately and whose quality figures have not come yet. */
+  private readonly recentlyEnded = new Set<string>();
   private readonly options: CallManagerOptions;
 
   constructor(options: CallManagerOptions) {
@@ -95,6 +114,8 @@ export class CallManager {
       session: invitation,
       endingLocally: false,
       cancelled: false,
+      recoveryDeadline: null,
+      recoveryRound: 0,
     };
     this.calls.set(callId, entry);
     this.bySession.set(invitation, callId);
@@ -197,15 +218,10 @@ export class CallManager {
         held ? 'Only an active call can be put on hold.' : 'Only a held call can be resumed.',
       );
     }
-    const accepted = await new Promise<boolean>((resolve) => {
-      entry.session
-        .invite({
-          sessionDescriptionHandlerOptions: { hold: held } as object,
-          requestDelegate: { onAccept: () => resolve(true), onReject: () => resolve(false) },
-        })
-        .catch(() => resolve(false));
-    });
-    if (!accepted) throw new AppError('unavailable', 'The other side did not accept the change.');
+    if (entry.snapshot.signallingLostAt !== null)
+      throw new AppError('unavailable', 'The connection to the phone system is down; try again when it is back.');
+    const result = await this.reinvite(entry, held);
+    if (!result.ok) throw new AppError('unavailable', 'The other side did not accept the change.');
     return this.apply(callId, { type: held ? 'hold' : 'resume' });
   }
 
@@ -246,23 +262,126 @@ export class CallManager {
    */
   async renegotiateAll(): Promise<void> {
     for (const [callId, entry] of this.calls) {
-      if (entry.snapshot.phase !== 'active') continue;
-      await new Promise<void>((resolve) => {
-        entry.session
-          .invite({
-            sessionDescriptionHandlerOptions: { hold: entry.snapshot.held } as object,
-            requestDelegate: { onAccept: () => resolve(), onReject: () => resolve() },
-          })
-          .catch((error: unknown) => {
-            this.options.log.warn('re-INVITE after media change failed', {
-              call: callId,
-              error: error instanceof Error ? error.name : 'unknown',
-            });
-            resolve();
-          });
-      });
+      if (entry.snapshot.phase !== 'active' || entry.snapshot.signallingLostAt !== null) continue;
+      const result = await this.reinvite(entry, entry.snapshot.held);
+      if (!result.ok)
+        this.options.log.warn('re-INVITE after media change failed', { call: callId, status: result.status });
       if (entry.snapshot.muted) this.options.media().setMuted(callId, true);
     }
+  }
+
+  /**
+   * The signalling connection went away. A connected call stays up (its audio may still flow)
+   * and waits for the connection to come back; calls still being set up cannot finish over a
+   * lost connection and end now.
+   */
+  signallingLost(): void {
+    for (const [callId, entry] of [...this.calls]) {
+      const { phase } = entry.snapshot;
+      if (phase === 'ended') continue;
+      if (phase !== 'active') {
+        entry.endingLocally = true;
+        this.tryApply(callId, { type: 'dropped' });
+        void entry.session.dispose().catch(() => undefined);
+        this.finishEnded(callId);
+        continue;
+      }
+      entry.recoveryRound += 1;
+      if (entry.snapshot.signallingLostAt !== null) continue;
+      this.apply(callId, { type: 'signallingLost' });
+      this.options.log.warn('signalling lost under a call: waiting for the connection', { call: callId });
+      entry.recoveryDeadline = setTimeout(() => this.giveUp(callId), this.options.recoveryMs ?? 60_000);
+    }
+  }
+
+  /**
+   * The line is registered again over a new connection: refresh each waiting call's dialog with a
+   * re-INVITE (same media, so the audio does not stop), which tells the far end, through the
+   * proxy, how to reach us now. Glare (491) and a far end whose own connection is not back yet
+   * are retried until the deadline; a dialog the far end no longer knows (481) ends at once.
+   */
+  signallingRestored(): void {
+    for (const [callId, entry] of this.calls) {
+      if (entry.snapshot.signallingLostAt !== null) void this.recover(callId, entry, entry.recoveryRound);
+    }
+  }
+
+  private async recover(callId: string, entry: CallEntry, round: number): Promise<void> {
+    const random = this.options.random ?? Math.random;
+    for (let attempt = 0; ; attempt++) {
+      if (entry.recoveryRound !== round || entry.snapshot.phase !== 'active') return;
+      const result = await this.reinvite(entry, entry.snapshot.held);
+      if (entry.recoveryRound !== round || entry.snapshot.phase !== 'active') return;
+      if (result.ok) {
+        this.clearRecovery(entry);
+        this.tryApply(callId, { type: 'signallingRestored' });
+        this.options.log.info('signalling recovered', { call: callId, attempts: attempt + 1 });
+        return;
+      }
+      if (result.status === 481) {
+        this.options.log.warn('the far end no longer knows the call', { call: callId });
+        this.giveUp(callId);
+        return;
+      }
+      // RFC 3261 14.1: after 491 the side that owns the Call-ID waits 2.1–4 s, the other 0–2 s.
+      const owner = entry.session instanceof Inviter;
+      const wait =
+        result.status === 491 ? (owner ? 2_100 + random() * 1_900 : random() * 2_000) : 500 + random() * 1_000;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  /** The signalling did not come back in time: end the call as dropped, with a BYE if it can go. */
+  private giveUp(callId: string): void {
+    const entry = this.calls.get(callId);
+    if (!entry) return;
+    this.clearRecovery(entry);
+    entry.recoveryRound += 1;
+    entry.endingLocally = true;
+    this.tryApply(callId, { type: 'dropped' });
+    const session = entry.session;
+    void session
+      .bye()
+      .catch(() => undefined)
+      .finally(() => void session.dispose().catch(() => undefined));
+    this.options.media().close(callId);
+    this.finishEnded(callId);
+  }
+
+  private clearRecovery(entry: CallEntry): void {
+    if (entry.recoveryDeadline) clearTimeout(entry.recoveryDeadline);
+    entry.recoveryDeadline = null;
+  }
+
+  /** A re-INVITE with a fresh offer from the media engine (held or not). */
+  private reinvite(entry: CallEntry, hold: boolean): Promise<ReinviteResult> {
+    return new Promise((resolve) => {
+      entry.session
+        .invite({
+          sessionDescriptionHandlerOptions: { hold } as object,
+          requestDelegate: {
+            onAccept: () => resolve({ ok: true }),
+            onReject: (response) => resolve({ ok: false, status: response.message.statusCode ?? null }),
+          },
+        })
+        .catch(() => resolve({ ok: false, status: null }));
+    });
+  }
+
+  /**
+   * The media engine's figures for a call over its length, handed over when the call ends.
+   * Only a call that is up or ended lately is taken.
+   */
+  recordQuality(callId: string, quality: QualityFigures): boolean {
+    if (!this.calls.has(callId) && !this.recentlyEnded.has(callId)) return false;
+    this.recentlyEnded.delete(callId);
+    for (const listener of [...this.qualityListeners]) listener({ callId, quality });
+    return true;
+  }
+
+  onQuality(listener: (report: { callId: string; quality: QualityFigures }) => void): () => void {
+    this.qualityListeners.add(listener);
+    return () => this.qualityListeners.delete(listener);
   }
 
   /** Calls a number (on the account's domain) or a full SIP URI. */
@@ -298,6 +417,8 @@ export class CallManager {
       session: inviter,
       endingLocally: false,
       cancelled: false,
+      recoveryDeadline: null,
+      recoveryRound: 0,
     };
     this.calls.set(callId, entry);
     this.bySession.set(inviter, callId);
@@ -398,11 +519,20 @@ export class CallManager {
       const { phase } = entry.snapshot;
       let event: CallEvent;
       if (phase === 'ringing') event = entry.cancelled ? { type: 'cancelled' } : { type: 'dropped' };
+      // sip.js gave up on a call whose signalling is lost (no ACK, a timeout): it dropped.
+      else if (phase === 'active' && entry.snapshot.signallingLostAt !== null) event = { type: 'dropped' };
       else if (phase === 'active') event = { type: 'hangup', by: entry.endingLocally ? 'local' : 'remote' };
       else event = { type: 'failed', status: null };
       this.tryApply(callId, event);
     }
+    this.clearRecovery(entry);
+    entry.recoveryRound += 1;
     this.calls.delete(callId);
+    this.recentlyEnded.add(callId);
+    if (this.recentlyEnded.size > RECENTLY_ENDED) {
+      const oldest = this.recentlyEnded.values().next().value;
+      if (oldest !== undefined) this.recentlyEnded.delete(oldest);
+    }
   }
 
   private entry(callId: string): CallEntry {

@@ -10,6 +10,7 @@ import type { CallOutcome, CallSnapshot, RemoteParty } from '../../shared/calls'
  *             dialing|early ──failed(486/600)──▶ ended (busy), ──failed(other)──▶ ended (failed),
  *             ──hangup(local)──▶ ended (missed: nobody answered)
  *   active:   hold/resume, remoteHold, mute; hangup, transferred, dropped ──▶ ended
+ *             signallingLost ──▶ active (recovering) ──signallingRestored──▶ active
  */
 
 export type CallEvent =
@@ -27,7 +28,11 @@ export type CallEvent =
   | { readonly type: 'hangup'; readonly by: 'local' | 'remote' }
   | { readonly type: 'failed'; readonly status: number | null }
   | { readonly type: 'transferred' }
-  | { readonly type: 'dropped' };
+  | { readonly type: 'dropped' }
+  /** The signalling connection went away under a connected call; its audio may still flow. */
+  | { readonly type: 'signallingLost' }
+  /** The dialog was refreshed over a new connection (a re-INVITE the far end accepted). */
+  | { readonly type: 'signallingRestored' };
 
 export type TransitionResult =
   { readonly ok: true; readonly state: CallSnapshot } | { readonly ok: false; readonly reason: string };
@@ -72,6 +77,7 @@ function base(
     endedAt: null,
     holdMs: 0,
     holdStartedAt: null,
+    signallingLostAt: null,
     outcome: null,
     endedBy: null,
     endStatus: null,
@@ -102,6 +108,7 @@ function end(
       holdMs,
       holdStartedAt: null,
       held: false,
+      signallingLostAt: null,
     },
   };
 }
@@ -164,6 +171,12 @@ export function transition(state: CallSnapshot, event: CallEvent, now: number): 
       if (talking) return end(state, now, 'dropped', 'network');
       if (ringingIn) return end(state, now, 'missed', 'network');
       return end(state, now, 'failed', 'network');
+    case 'signallingLost':
+      if (!talking) return refuse(state, event);
+      return { ok: true, state: { ...state, signallingLostAt: state.signallingLostAt ?? now } };
+    case 'signallingRestored':
+      if (!talking || state.signallingLostAt === null) return refuse(state, event);
+      return { ok: true, state: { ...state, signallingLostAt: null } };
   }
 }
 

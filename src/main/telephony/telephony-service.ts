@@ -32,6 +32,8 @@ export interface TelephonyOptions {
   /** Test seams: faster back-off and failback in the lab. */
   readonly backoff?: BackoffOptions;
   readonly failbackIntervalMs?: number;
+  /** How long a call waits for lost signalling to come back (default 60 s). */
+  readonly callRecoveryMs?: number;
   /** The media engine; until the renderer's is attached, calls cannot be answered. */
   readonly media?: MediaEngine;
   /** Whether incoming calls may ring, and which agent code calls carry. */
@@ -63,6 +65,7 @@ export class TelephonyService {
   private readonly media: MediaEngine;
   private readonly options: TelephonyOptions;
   private readonly stopSettings: Unsubscribe;
+  private readonly stopRegistration: Unsubscribe;
   private appliedKey = '';
   private applying: Promise<void> = Promise.resolve();
 
@@ -75,6 +78,7 @@ export class TelephonyService {
       media: () => this.media,
       userAgent: () => this.registration.agent,
       ...(options.agent ? { acceptsCalls: options.agent.acceptsCalls, agentCode: options.agent.code } : {}),
+      ...(options.callRecoveryMs ? { recoveryMs: options.callRecoveryMs } : {}),
       domain: () => {
         const uri = options.settings.snapshot().values['sip.uri'];
         return /@([^;>]+)/.exec(uri)?.[1] ?? null;
@@ -91,6 +95,17 @@ export class TelephonyService {
       userAgentString: `Hotline Desk/${options.version}`,
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.failbackIntervalMs ? { failbackIntervalMs: options.failbackIntervalMs } : {}),
+    });
+    // Calls follow the connection: waiting while it is down, refreshed when it is back.
+    let registered = false;
+    this.stopRegistration = this.registration.onChange((state) => {
+      if (state.state === 'registered') {
+        registered = true;
+        this.calls.signallingRestored();
+      } else if (registered) {
+        registered = false;
+        this.calls.signallingLost();
+      }
     });
     this.stopSettings = options.settings.onChange((snapshot) => {
       if (accountKey(snapshot.values) !== this.appliedKey) void this.apply();
@@ -128,6 +143,7 @@ export class TelephonyService {
 
   async close(): Promise<void> {
     this.stopSettings();
+    this.stopRegistration();
     await this.applying;
     await this.registration.stop();
   }

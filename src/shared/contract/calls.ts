@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, defineRequest } from './define';
+import { qualityFiguresSchema } from '../quality';
 import { noInput } from './app';
 import { callSnapshotSchema } from '../calls';
 
@@ -137,5 +138,9 @@ export const callsEvents = {
   'calls.registrationChanged': defineEvent({
     payload: registrationStateSchema,
     summary: 'The registration state changed.',
+  }),
+  'calls.qualityReported': defineEvent({
+    payload: z.object({ callId: z.string(), quality: qualityFiguresSchema }),
+    summary: 'A call’s audio quality over its length (RTT, jitter, loss, MOS), handed over when it ended.',
   }),
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, defineRequest } from './define';
 import { noInput } from './app';
+import { qualityFiguresSchema } from '../quality';
 
 /**
  * The media bridge: main's SessionDescriptionHandler asks the renderer that owns the media
@@ -32,6 +33,12 @@ export const mediaRequests = {
     ]),
     output: z.object({ accepted: z.boolean() }),
     summary: 'The media engine’s answer to a describe or setRemote request.',
+  }),
+  'media.quality': defineRequest({
+    input: z.strictObject({ callId, quality: qualityFiguresSchema }),
+    output: z.object({ accepted: z.boolean() }),
+    summary:
+      'The owning media engine hands over a call’s quality over its length (averages of its samples) when the call ends.',
   }),
 };
 

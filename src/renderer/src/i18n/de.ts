@@ -79,6 +79,10 @@ export const de = {
     transfer: 'Weiterleiten',
     connectCalls: 'Verbinden mit',
     dtmf: 'Töne senden',
+    dtmfSentMedia: 'Im Gespräch gesendet: {{tones}}',
+    dtmfSentInfo: 'Als SIP INFO gesendet: {{tones}}',
+    signallingLost:
+      'Verbindung zur Telefonanlage unterbrochen. Das Gespräch bleibt bestehen, solange der Ton durchkommt; die Verbindung wird wiederhergestellt …',
     quality: {
       label: 'Verbindungsqualität',
       rtt: 'Laufzeit {{value}} ms',

@@ -79,6 +79,10 @@ export const en: Translation = {
     transfer: 'Transfer',
     connectCalls: 'Connect with',
     dtmf: 'Send tones',
+    dtmfSentMedia: 'Sent in the call: {{tones}}',
+    dtmfSentInfo: 'Sent as SIP INFO: {{tones}}',
+    signallingLost:
+      'Connection to the phone system lost. The call stays up while the audio gets through; reconnecting …',
     quality: {
       label: 'Connection quality',
       rtt: 'Round trip {{value}} ms',

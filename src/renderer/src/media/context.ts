@@ -16,3 +16,16 @@ export function useCallQuality(callId: string): QualityFigures | null {
   }, [engine, callId]);
   return figures;
 }
+
+/** The DTMF tones played into a call so far (RFC 4733, as the RTCDTMFSender reports them). */
+export function useTonesPlayed(callId: string): string {
+  const engine = useContext(MediaContext);
+  const [tones, setTones] = useState('');
+  useEffect(() => {
+    if (!engine) return;
+    return engine.onTone((id, tone) => {
+      if (id === callId) setTones((played) => (played + tone).slice(-32));
+    });
+  }, [engine, callId]);
+  return tones;
+}

@@ -1,5 +1,5 @@
 import type { MediaRequest } from '../../../shared/contract/media';
-import { qualityFromStats, type QualityFigures } from '../../../shared/quality';
+import { QualityAccumulator, qualityFromStats, type QualityFigures } from '../../../shared/quality';
 import type { ApiClient } from '../api/client';
 
 interface CallMedia {
@@ -7,6 +7,8 @@ interface CallMedia {
   readonly microphone: Promise<MediaStreamTrack>;
   readonly audio: HTMLAudioElement;
   quality: QualityFigures | null;
+  /** Every sample of the call, summed up for main when it ends. */
+  readonly overall: QualityAccumulator;
 }
 
 export interface DeviceChoice {
@@ -25,6 +27,7 @@ const STATS_INTERVAL_MS = 2_000;
 export class MediaEngine {
   private readonly calls = new Map<string, CallMedia>();
   private readonly qualityListeners = new Set<(callId: string, figures: QualityFigures) => void>();
+  private readonly toneListeners = new Set<(callId: string, tone: string) => void>();
   private statsTimer: number | null = null;
   private readonly api: ApiClient;
   private readonly devices: () => DeviceChoice;
@@ -54,6 +57,12 @@ export class MediaEngine {
   onQuality(listener: (callId: string, figures: QualityFigures) => void): () => void {
     this.qualityListeners.add(listener);
     return () => this.qualityListeners.delete(listener);
+  }
+
+  /** A DTMF tone as the RTCDTMFSender actually plays it into the call (its tonechange event). */
+  onTone(listener: (callId: string, tone: string) => void): () => void {
+    this.toneListeners.add(listener);
+    return () => this.toneListeners.delete(listener);
   }
 
   quality(callId: string): QualityFigures | null {
@@ -124,7 +133,7 @@ export class MediaEngine {
         pc.addTrack(track, stream);
         return track;
       });
-    const entry: CallMedia = { pc, microphone, audio, quality: null };
+    const entry: CallMedia = { pc, microphone, audio, quality: null, overall: new QualityAccumulator() };
     this.calls.set(callId, entry);
     return entry;
   }
@@ -155,24 +164,46 @@ export class MediaEngine {
       .get(callId)
       ?.pc.getSenders()
       .find((each) => each.track?.kind === 'audio');
-    sender?.dtmf?.insertDTMF(tones, 100, 70);
+    const dtmf = sender?.dtmf;
+    if (!dtmf) return;
+    dtmf.ontonechange = (event) => {
+      // The empty tone marks the end of the queue.
+      if (event.tone === '') return;
+      for (const listener of [...this.toneListeners]) listener(callId, event.tone);
+    };
+    dtmf.insertDTMF(tones, 100, 70);
   }
 
+  /** Ends a call's media; its quality over the call (one last sample included) goes to main. */
   private close(callId: string): void {
     const entry = this.calls.get(callId);
     if (!entry) return;
     this.calls.delete(callId);
-    entry.pc.close();
     entry.audio.srcObject = null;
     void entry.microphone.then((track) => track.stop()).catch(() => undefined);
+    void (async () => {
+      try {
+        if (entry.pc.connectionState !== 'closed') entry.overall.add(await this.sample(entry.pc));
+      } catch {
+        // The figures so far will do.
+      }
+      entry.pc.close();
+      const quality = entry.overall.summary();
+      if (quality) await this.api.request('media.quality', { callId, quality });
+    })();
+  }
+
+  private async sample(pc: RTCPeerConnection): Promise<QualityFigures> {
+    const report = await pc.getStats();
+    return qualityFromStats([...report.values()] as Record<string, unknown>[]);
   }
 
   private async sampleQuality(): Promise<void> {
     for (const [callId, entry] of this.calls) {
       if (entry.pc.connectionState === 'closed') continue;
-      const report = await entry.pc.getStats();
-      const figures = qualityFromStats([...report.values()] as Record<string, unknown>[]);
+      const figures = await this.sample(entry.pc);
       entry.quality = figures;
+      entry.overall.add(figures);
       for (const listener of [...this.qualityListeners]) listener(callId, figures);
     }
   }

@@ -5,7 +5,7 @@ import { qualityWarnings } from '../../../../shared/quality';
 import type { ErrorData } from '../../../../shared/result';
 import { useApi } from '../../api/client';
 import { ErrorNotice } from '../../app/ErrorNotice';
-import { useCallQuality } from '../../media/context';
+import { useCallQuality, useTonesPlayed } from '../../media/context';
 import { formatDuration, useElapsed } from './useCalls';
 
 export function useCallerText(call: CallSnapshot): string {
@@ -53,10 +53,16 @@ function CallTools({ call, others }: { call: CallSnapshot; others: CallSnapshot[
   const [target, setTarget] = useState('');
   const [tones, setTones] = useState('');
   const [error, setError] = useState<ErrorData | null>(null);
-  const run = async (work: Promise<{ ok: boolean; error?: ErrorData }>, clear: () => void): Promise<void> => {
+  // Tones in the media are shown as the RTCDTMFSender plays them; SIP INFO ones once sent.
+  const played = useTonesPlayed(call.id);
+  const [sentByInfo, setSentByInfo] = useState<string | null>(null);
+  const run = async <T,>(
+    work: Promise<{ ok: true; value: T } | { ok: false; error: ErrorData }>,
+    done: (value: T) => void,
+  ): Promise<void> => {
     const result = await work;
-    setError(result.ok ? null : (result.error ?? null));
-    if (result.ok) clear();
+    setError(result.ok ? null : result.error);
+    if (result.ok) done(result.value);
   };
   return (
     <div className="call-tools">
@@ -102,7 +108,10 @@ function CallTools({ call, others }: { call: CallSnapshot; others: CallSnapshot[
         className="field"
         onSubmit={(event: FormEvent) => {
           event.preventDefault();
-          void run(api.request('calls.dtmf', { callId: call.id, tones }), () => setTones(''));
+          void run(api.request('calls.dtmf', { callId: call.id, tones }), ({ via }) => {
+            if (via === 'info') setSentByInfo((sent) => ((sent ?? '') + tones.replace(/,/g, '')).slice(-32));
+            setTones('');
+          });
         }}
       >
         <label htmlFor={ids.tones}>{t('calls.dtmf')}</label>
@@ -118,6 +127,10 @@ function CallTools({ call, others }: { call: CallSnapshot; others: CallSnapshot[
           {t('calls.dtmf')}
         </button>
       </form>
+      <p className="dtmf-sent" aria-live="polite" data-testid="dtmf-sent">
+        {played !== '' && <span data-via="rfc4733">{t('calls.dtmfSentMedia', { tones: played })}</span>}
+        {sentByInfo !== null && <span data-via="info">{t('calls.dtmfSentInfo', { tones: sentByInfo })}</span>}
+      </p>
     </div>
   );
 }
@@ -157,6 +170,11 @@ export function CallCard({ call, others = [] }: { call: CallSnapshot; others?: C
         </span>
       </div>
       <p className="call-status">{status}</p>
+      {call.signallingLostAt !== null && (
+        <p className="call-warning" role="status" data-testid="call-recovering">
+          {t('calls.signallingLost')}
+        </p>
+      )}
       {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
       <div className="call-actions">
         {call.phase === 'active' && (
