@@ -1,10 +1,17 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kamailioRequirement, labUser, startKamailio, type Kamailio } from '../lab/kamailio';
-import { createNetns, netnsRequirement, type Netns } from '../lab/netns';
+import {
+  createNetns,
+  createOutage,
+  netnsRequirement,
+  nftablesRequirement,
+  type Netns,
+  type Outage,
+} from '../lab/netns';
 import { launchChromium, type Browser } from '../support/chromium';
 import { startAgentHost, type HostedAgent } from '../support/hosted-agent';
-import { chromium, CHROMIUM_PATH, executable, requirement } from '../support/requirements';
+import { chromium, CHROMIUM_PATH } from '../support/requirements';
 
 /**
  * Network outages inside a private namespace (loopback only): the browser host's connection to
@@ -12,13 +19,7 @@ import { chromium, CHROMIUM_PATH, executable, requirement } from '../support/req
  * once silently (packets dropped, no reset). The page's status bar must tell the truth, and the
  * line must register again when the network heals.
  */
-const NFT = '/usr/sbin/nft';
-const nftables = requirement(
-  'nftables and ss',
-  executable(NFT) && executable('/usr/bin/ss'),
-  'Install the Debian packages nftables and iproute2.',
-);
-const skip = chromium.skip || kamailioRequirement.skip || netnsRequirement.skip || nftables.skip;
+const skip = chromium.skip || kamailioRequirement.skip || netnsRequirement.skip || nftablesRequirement.skip;
 
 const REGISTERED = /^Telefonie: angemeldet bei ws:\/\/127\.0\.0\.1:\d+$/;
 
@@ -30,21 +31,20 @@ describe.skipIf(skip)('outages', () => {
   let page: Page;
 
   const status = () => page.getByTestId('status-registration').innerText();
-  const nft = (...args: string[]) => netns.run(NFT, args);
+  let outage: Outage;
 
   beforeAll(async () => {
     chromium.assert();
     kamailioRequirement.assert();
     netnsRequirement.assert();
-    nftables.assert();
+    nftablesRequirement.assert();
     netns = createNetns('hd-outage');
     kamailio = await startKamailio({ netns });
     host = await startAgentHost(netns, { server: kamailio.wsUrl, ...labUser('1001') });
     browser = await launchChromium(netns.wrapperScript(CHROMIUM_PATH));
     page = await browser.newPage();
     await page.goto(host.url);
-    nft('add', 'table', 'inet', 'outage');
-    nft('add', 'chain', 'inet', 'outage', 'output', '{ type filter hook output priority 0 ; }');
+    outage = createOutage(netns);
   });
 
   afterAll(async () => {
@@ -59,36 +59,21 @@ describe.skipIf(skip)('outages', () => {
   });
 
   it('an outage of at least 5 s with resets: says it is reconnecting, and registers again after it heals', async () => {
-    nft(
-      'add',
-      'rule',
-      'inet',
-      'outage',
-      'output',
-      'tcp',
-      'dport',
-      String(kamailio.wsPort),
-      'reject',
-      'with',
-      'tcp',
-      'reset',
-    );
-    netns.run('ss', ['-K', 'dst', '127.0.0.1', 'dport', '=', String(kamailio.wsPort)]);
+    outage.refuse(kamailio.wsPort);
     await expect
       .poll(status, { timeout: 15_000 })
       .toMatch(/^Telefonie: Server nicht erreichbar – neuer Versuch in \d+ s/);
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     expect(await status()).not.toMatch(REGISTERED);
-    nft('flush', 'chain', 'inet', 'outage', 'output');
+    outage.heal();
     await expect.poll(status, { timeout: 45_000 }).toMatch(REGISTERED);
   });
 
   it('a silent outage (packets dropped, no reset) is found by the OPTIONS ping, and heals', async () => {
-    nft('add', 'rule', 'inet', 'outage', 'output', 'tcp', 'dport', String(kamailio.wsPort), 'drop');
-    nft('add', 'rule', 'inet', 'outage', 'output', 'tcp', 'sport', String(kamailio.wsPort), 'drop');
+    outage.silence(kamailio.wsPort);
     // The ping runs every 5 s here and waits 2.5 s for an answer.
     await expect.poll(status, { timeout: 20_000 }).toMatch(/^Telefonie: Server antwortet nicht mehr/);
-    nft('flush', 'chain', 'inet', 'outage', 'output');
+    outage.heal();
     await expect.poll(status, { timeout: 60_000 }).toMatch(REGISTERED);
   });
 });

@@ -1,7 +1,15 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kamailioRequirement, labUser, startKamailio, type Kamailio } from '../lab/kamailio';
-import { createNetns, netnsRequirement, type Netns } from '../lab/netns';
+import {
+  createNetns,
+  createOutage,
+  netnsRequirement,
+  nftablesRequirement,
+  type Netns,
+  type Outage,
+} from '../lab/netns';
+import { runSipp, sippRequirement } from '../lab/sipp';
 import { axeViolations, launchChromium, watchPageProblems, type Browser } from '../support/chromium';
 import { startAgentHost, type HostedAgent } from '../support/hosted-agent';
 import { chromium, CHROMIUM_PATH } from '../support/requirements';
@@ -11,7 +19,12 @@ import { chromium, CHROMIUM_PATH } from '../support/requirements';
  * WebRTC audio flows between two Chromium pages. Everything runs inside a private network
  * namespace that has only loopback, so no packet can leave the machine.
  */
-const skip = chromium.skip || kamailioRequirement.skip || netnsRequirement.skip;
+const skip =
+  chromium.skip ||
+  kamailioRequirement.skip ||
+  netnsRequirement.skip ||
+  nftablesRequirement.skip ||
+  sippRequirement.skip;
 
 async function packetsReceived(page: Page): Promise<number> {
   const quality = page.locator('[data-testid^="quality-"]');
@@ -33,18 +46,24 @@ describe.skipIf(skip)('two agents call each other with real WebRTC audio', () =>
   const hosts: HostedAgent[] = [];
   let pageA: Page;
   let pageB: Page;
+  let outage: Outage;
   const problems: string[][] = [];
 
   beforeAll(async () => {
     chromium.assert();
     kamailioRequirement.assert();
     netnsRequirement.assert();
+    nftablesRequirement.assert();
+    sippRequirement.assert();
     netns = createNetns('hd-e2e');
-    kamailio = await startKamailio({ netns });
-    for (const user of ['1001', '1002'] as const) {
-      hosts.push(
-        await startAgentHost(netns, { server: kamailio.wsUrl, ...labUser(user), displayName: `Platz ${user}` }),
-      );
+    outage = createOutage(netns);
+    // B reaches Kamailio on a port of its own, so that B's connection can be cut alone.
+    kamailio = await startKamailio({ netns, secondWebSocket: true });
+    for (const [user, server] of [
+      ['1001', kamailio.wsUrl],
+      ['1002', kamailio.wsUrl2!],
+    ] as const) {
+      hosts.push(await startAgentHost(netns, { server, ...labUser(user), displayName: `Platz ${user}` }));
     }
     browser = await launchChromium(netns.wrapperScript(CHROMIUM_PATH));
     pageA = await browser.newPage();
@@ -93,6 +112,15 @@ describe.skipIf(skip)('two agents call each other with real WebRTC audio', () =>
     expect(await axeViolations(pageB)).toEqual([]);
   });
 
+  it('DTMF: A’s keypad tones go into the audio, as its RTCDTMFSender reports them (tonechange)', async () => {
+    await pageA.getByTestId('call-dtmf').fill('12#');
+    await pageA.getByTestId('call-dtmf').press('Enter');
+    await expect
+      .poll(() => pageA.locator('[data-testid="dtmf-sent"] [data-via="rfc4733"]').innerText(), { timeout: 10_000 })
+      .toBe('Im Gespräch gesendet: 12#');
+    expect(await pageA.locator('[data-testid="dtmf-sent"] [data-via="info"]').count()).toBe(0);
+  });
+
   it('hold stops the audio and resume restarts it', async () => {
     await pageA.getByTestId('call-hold').click();
     await pageA.locator('[data-held="true"]').waitFor();
@@ -116,10 +144,83 @@ describe.skipIf(skip)('two agents call each other with real WebRTC audio', () =>
     await audioFlows(pageA);
   });
 
-  it('hang-up ends the call on both sides', async () => {
+  it('B’s signalling connection drops for 5 s: the audio runs on, and the call recovers when the line is back', async () => {
+    outage.refuse(kamailio.wsPort2!);
+    const waiting = pageB.getByTestId('call-recovering');
+    await waiting.waitFor({ timeout: 15_000 });
+    expect(await waiting.innerText()).toMatch(
+      /^Verbindung zur Telefonanlage unterbrochen\. Das Gespräch bleibt bestehen/,
+    );
+    expect(await pageB.getByTestId('status-registration').innerText()).not.toMatch(/angemeldet bei/);
+    // No signalling, yet the audio flows both ways: it never went through the SIP server.
+    await audioFlows(pageA);
+    await audioFlows(pageB);
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    expect(await pageB.locator('[data-phase="active"]').count()).toBe(1);
+    expect(await axeViolations(pageB)).toEqual([]);
+
+    outage.heal();
+    await expect.poll(() => waiting.count(), { timeout: 60_000 }).toBe(0);
+    expect(await pageB.getByTestId('status-registration').innerText()).toMatch(/angemeldet bei/);
+    expect(await pageA.locator('[data-phase="active"]').count()).toBe(1);
+    await audioFlows(pageA);
+    await audioFlows(pageB);
+  });
+
+  it('hang-up ends the call on both sides, and each engine hands its call quality to main', async () => {
+    // Listen to main's events as another client of A's browser host would (same token).
+    await pageA.evaluate(() => {
+      const token = sessionStorage.getItem('hotline-desk.token') ?? '';
+      const reports: unknown[] = [];
+      (window as unknown as { qualityReports: unknown[] }).qualityReports = reports;
+      const socket = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(token)}`);
+      socket.addEventListener('message', (message) => {
+        const frame = JSON.parse(String(message.data)) as { type: string; name?: string; payload?: unknown };
+        if (frame.type === 'event' && frame.name === 'calls.qualityReported') reports.push(frame.payload);
+      });
+      return new Promise((resolve) => socket.addEventListener('open', resolve));
+    });
     await pageA.getByTestId('call-hangup').click();
     await expect.poll(() => pageA.locator('.call-card').count(), { timeout: 10_000 }).toBe(0);
     await expect.poll(() => pageB.locator('.call-card').count(), { timeout: 10_000 }).toBe(0);
+    const reports = () =>
+      pageA.evaluate(
+        () =>
+          (window as unknown as { qualityReports: { quality: { packetsReceived: number; mos: number | null } }[] })
+            .qualityReports,
+      );
+    await expect.poll(async () => (await reports()).length, { timeout: 10_000 }).toBe(1);
+    const [report] = await reports();
+    expect(report!.quality.packetsReceived).toBeGreaterThan(50);
+    expect(report!.quality.mos).toBeGreaterThan(1);
     expect(problems.flat().filter((problem) => !/favicon/.test(problem))).toEqual([]);
+  });
+
+  it('a caller whose SDP offers no telephone-event gets A’s keypad tones as SIP INFO', async () => {
+    // A is in after-call work since the hang-up; the agent ends it to take the next call.
+    const endWrapUp = pageA.getByTestId('agent-end-wrap-up');
+    if ((await endWrapUp.count()) > 0) await endWrapUp.click();
+    const caller = await runSipp('caller-info-webrtc.xml', {
+      kamailioPort: kamailio.sipPort,
+      service: '1001',
+      netns,
+    });
+    await pageA
+      .getByTestId('incoming-answer')
+      .click({ timeout: 15_000 })
+      .catch(async (error: unknown) => {
+        caller.stop();
+        throw new Error(`no incoming call; sipp said: ${(await caller.done).output.slice(-3000)}`, { cause: error });
+      });
+    await pageA.locator('[data-phase="active"]').waitFor({ timeout: 15_000 });
+    await pageA.getByTestId('call-dtmf').fill('12');
+    await pageA.getByTestId('call-dtmf').press('Enter');
+    await expect
+      .poll(() => pageA.locator('[data-testid="dtmf-sent"] [data-via="info"]').innerText())
+      .toBe('Als SIP INFO gesendet: 12');
+    // The caller checked both INFO bodies (Signal=1, Signal=2) and hung up.
+    const { status, output } = await caller.done;
+    expect(status, output).toBe(0);
+    await expect.poll(() => pageA.locator('.call-card').count(), { timeout: 10_000 }).toBe(0);
   });
 });

@@ -30,6 +30,9 @@ export interface Kamailio {
   readonly sipPort: number;
   readonly wsPort: number;
   readonly wsUrl: string;
+  /** A second WebSocket address (with `secondWebSocket`), to cut one agent's connection alone. */
+  readonly wsUrl2: string | null;
+  readonly wsPort2: number | null;
   /** True while the process runs. */
   readonly running: boolean;
   /** Stops it: SIGTERM (orderly, ~1.6 s) or SIGKILL (a crash). */
@@ -70,10 +73,11 @@ async function waitForListener(netns: Netns, port: number, deadline: number): Pr
  * Starts Kamailio as a child process on free loopback ports, in its own run directory; inside a
  * private network namespace when one is given.
  */
-export async function startKamailio(options: { netns?: Netns } = {}): Promise<Kamailio> {
+export async function startKamailio(options: { netns?: Netns; secondWebSocket?: boolean } = {}): Promise<Kamailio> {
   const runDir = await mkdtemp(join(tmpdir(), 'hotline-desk-kamailio-'));
   const sipPort = await freePort();
   const wsPort = await freePort();
+  const wsPort2 = options.secondWebSocket ? await freePort() : null;
   const control = `unix:${join(runDir, 'ctl')}`;
   const wsUrl = `ws://127.0.0.1:${wsPort}`;
   let child: ChildProcess | null = null;
@@ -102,6 +106,7 @@ export async function startKamailio(options: { netns?: Netns } = {}): Promise<Ka
       `CTL_SOCK="${control}"`,
       '-A',
       `MODULES="${MODULES}"`,
+      ...(wsPort2 === null ? [] : ['-A', `WS_PORT2=${wsPort2}`]),
     ];
     // Its own process group: Kamailio forks workers, and a crash must take them all.
     const [command, argv] = options.netns ? options.netns.wrap(KAMAILIO, args) : [KAMAILIO, args];
@@ -140,6 +145,8 @@ export async function startKamailio(options: { netns?: Netns } = {}): Promise<Ka
     sipPort,
     wsPort,
     wsUrl,
+    wsPort2,
+    wsUrl2: wsPort2 === null ? null : `ws://127.0.0.1:${wsPort2}`,
     get running() {
       return child !== null && child.exitCode === null && child.signalCode === null;
     },

@@ -54,3 +54,41 @@ export function createNetns(prefix = 'hd-test'): Netns {
     },
   };
 }
+
+const NFT = '/usr/sbin/nft';
+const SS = '/usr/bin/ss';
+
+export const nftablesRequirement = requirement(
+  'nftables and ss',
+  executable(NFT) && executable(SS),
+  'Install the Debian packages nftables and iproute2 (.ci/run does this).',
+);
+
+/** Network outages inside a namespace, made with nftables (and ss -K for live connections). */
+export interface Outage {
+  /** Connections to `port` are refused with a TCP reset, and the live ones are killed now. */
+  refuse(port: number): void;
+  /** Packets to and from `port` vanish: no reset, the connection just goes silent. */
+  silence(port: number): void;
+  /** Every rule gone: the network is healed. */
+  heal(): void;
+}
+
+export function createOutage(netns: Netns): Outage {
+  const nft = (...args: string[]): string => netns.run(NFT, args);
+  nft('add', 'table', 'inet', 'outage');
+  nft('add', 'chain', 'inet', 'outage', 'output', '{ type filter hook output priority 0 ; }');
+  return {
+    refuse(port) {
+      nft('add', 'rule', 'inet', 'outage', 'output', 'tcp', 'dport', String(port), 'reject', 'with', 'tcp', 'reset');
+      netns.run(SS, ['-K', 'dst', '127.0.0.1', 'dport', '=', String(port)]);
+    },
+    silence(port) {
+      nft('add', 'rule', 'inet', 'outage', 'output', 'tcp', 'dport', String(port), 'drop');
+      nft('add', 'rule', 'inet', 'outage', 'output', 'tcp', 'sport', String(port), 'drop');
+    },
+    heal() {
+      nft('flush', 'chain', 'inet', 'outage', 'output');
+    },
+  };
+}

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { executable, requirement } from '../support/requirements';
+import type { Netns } from './netns';
 import { freePort } from './ports';
 
 export const SIPP = '/usr/bin/sipp';
@@ -26,7 +27,15 @@ export interface SippRun {
  */
 export async function runSipp(
   scenario: string,
-  options: { kamailioPort: number; service?: string; timeoutSeconds?: number; calls?: number; ratePerSecond?: number },
+  options: {
+    kamailioPort: number;
+    service?: string;
+    timeoutSeconds?: number;
+    calls?: number;
+    ratePerSecond?: number;
+    /** Run inside this network namespace (where the lab's Kamailio runs). */
+    netns?: Netns;
+  },
 ): Promise<SippRun> {
   const port = await freePort();
   const mediaPort = await freePort();
@@ -52,7 +61,8 @@ export async function runSipp(
     '-nr',
     ...(options.service ? ['-s', options.service, `127.0.0.1:${options.kamailioPort}`] : []),
   ];
-  const child = spawn(SIPP, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, argv] = options.netns ? options.netns.wrap(SIPP, args) : [SIPP, args];
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   child.stderr!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
