@@ -94,6 +94,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     settings,
     secrets: ports.secrets,
     power: ports.power,
+    network: ports.network,
     clock: ports.clock,
     log: log.child('telephony'),
     version: ports.host.version,

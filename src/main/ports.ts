@@ -28,6 +28,16 @@ export interface PowerEvents {
   onResume(listener: () => void): Unsubscribe;
 }
 
+export interface NetworkState {
+  /** Whether the machine has any usable address (not just loopback). */
+  readonly online: boolean;
+}
+
+/** The network changed (came back, or moved: a new address). Telephony reconnects at once. */
+export interface NetworkEvents {
+  onChange(listener: (state: NetworkState) => void): Unsubscribe;
+}
+
 export interface Notice {
   readonly title: string;
   readonly body: string;
@@ -66,6 +76,7 @@ export interface Ports {
   readonly paths: AppPaths;
   readonly secrets: SecretStore;
   readonly power: PowerEvents;
+  readonly network: NetworkEvents;
   readonly notifier: Notifier;
   readonly attention: Attention;
   readonly clock: Clock;

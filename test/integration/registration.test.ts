@@ -6,6 +6,8 @@ import { SipWebSocketTransport } from '../../src/main/telephony/ws-transport';
 import type { RegistrationState } from '../../src/shared/contract/calls';
 import { kamailioRequirement, labUser, startKamailio, stopAll, type Kamailio } from '../lab/kamailio';
 import { freePort } from '../lab/ports';
+import { startCable } from '../lab/cable';
+import { InterfaceWatcher, type InterfaceReader } from '../../src/main/host/network-watcher';
 import { configureAccount, FAST, startApp, waitForRegistration } from '../support/app';
 import { tempDir } from '../support/temp';
 
@@ -147,5 +149,86 @@ describe.skipIf(kamailioRequirement.skip)('SIP trace', () => {
     expect(text).not.toMatch(/secret1001|response="/);
     expect(text).not.toContain('sip:1001@');
     expect(text).not.toContain('OPTIONS ');
+  });
+});
+
+describe.skipIf(kamailioRequirement.skip)('network changes', () => {
+  beforeAll(() => kamailioRequirement.assert());
+
+  /** The real watcher, reading a scripted interface list instead of this machine's (which never changes). */
+  function scriptedNetwork() {
+    let interfaces: ReturnType<InterfaceReader> = {};
+    const watcher = new InterfaceWatcher({ read: () => interfaces, intervalMs: 3_600_000 });
+    return {
+      watcher,
+      set(address: string | null) {
+        interfaces = address
+          ? {
+              eth0: [
+                {
+                  address,
+                  netmask: '255.255.255.0',
+                  family: 'IPv4',
+                  mac: '02:00:00:00:00:01',
+                  internal: false,
+                  cidr: `${address}/24`,
+                },
+              ],
+            }
+          : {};
+        watcher.check();
+      },
+    };
+  }
+
+  it('reconnects at once when the network comes back, not when the back-off would', async () => {
+    const kamailio = await lab();
+    const cable = await startCable(kamailio.wsPort);
+    const network = scriptedNetwork();
+    network.set('192.168.1.20');
+    const core = await startApp(
+      await tempDir(),
+      { backoff: { baseMs: 60_000, maxMs: 60_000, jitter: 0 } },
+      { network: network.watcher },
+    );
+    apps.push(core);
+    try {
+      await configureAccount(core, { servers: [cable.wsUrl], ...labUser('1001') });
+      await waitForRegistration(core, (state) => state.state === 'registered');
+
+      cable.pull();
+      network.set(null);
+      const waiting = await waitForRegistration(core, (state) => state.state === 'reconnecting');
+      const retryAt = waiting.state === 'reconnecting' ? waiting.retryAt : 0;
+      cable.plugIn();
+      network.set('192.168.1.20');
+      await waitForRegistration(core, (state) => state.state === 'registered');
+      // Registered again long before the back-off's next try.
+      expect(Date.now()).toBeLessThan(retryAt);
+    } finally {
+      await cable.close();
+    }
+  });
+
+  it('checks the connection at once when the address changes: a dead one is found by the ping', async () => {
+    const kamailio = await lab();
+    const cable = await startCable(kamailio.wsPort);
+    const network = scriptedNetwork();
+    network.set('192.168.1.20');
+    const core = await startApp(await tempDir(), FAST, { network: network.watcher });
+    apps.push(core);
+    try {
+      // Pings every 5 minutes: only the network change can find the dead connection soon.
+      await configureAccount(core, { servers: [cable.wsUrl], ...labUser('1002') }, { pingIntervalSeconds: 300 });
+      await waitForRegistration(core, (state) => state.state === 'registered');
+      cable.stall();
+      network.set('10.0.0.7');
+      const lost = await waitForRegistration(core, (state) => state.state === 'reconnecting');
+      expect(lost).toMatchObject({ problem: 'silent' });
+      cable.plugIn();
+      await waitForRegistration(core, (state) => state.state === 'registered', 30_000);
+    } finally {
+      await cable.close();
+    }
   });
 });

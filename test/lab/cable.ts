@@ -9,12 +9,15 @@ export interface Cable {
   /** ws://127.0.0.1:port, to give the console instead of Kamailio's own address. */
   readonly wsUrl: string;
   pull(): void;
+  /** Connections stay open but carry nothing any more, either way (a silent outage). */
+  stall(): void;
   plugIn(): void;
   close(): Promise<void>;
 }
 
 export async function startCable(targetPort: number): Promise<Cable> {
   const sockets = new Set<Socket>();
+  const pairs = new Set<[Socket, Socket]>();
   let pulled = false;
   const server: Server = createServer((client) => {
     if (pulled) {
@@ -29,6 +32,9 @@ export async function startCable(targetPort: number): Promise<Cable> {
     }
     client.pipe(upstream);
     upstream.pipe(client);
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.add(pair);
+    client.on('close', () => pairs.delete(pair));
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
@@ -40,6 +46,15 @@ export async function startCable(targetPort: number): Promise<Cable> {
     pull() {
       pulled = true;
       for (const socket of [...sockets]) socket.resetAndDestroy();
+    },
+    stall() {
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        // Keep reading, and let it vanish.
+        client.resume();
+        upstream.resume();
+      }
     },
     plugIn() {
       pulled = false;

@@ -1,11 +1,19 @@
 import { createApp, type App, type AppTuning } from '../../src/main/app';
 import { createNodePorts, forwardNotifications } from '../../src/main/host/node-ports';
+import type { Ports } from '../../src/main/ports';
 import type { RegistrationState } from '../../src/shared/contract/calls';
 import { recordingLogger } from './logs';
 
 /** The real core in this process, on Node ports, as the browser host builds it. */
-export async function startApp(dataDir: string, tuning: AppTuning = {}): Promise<App> {
-  const ports = createNodePorts({ dataDir, policyFile: null, version: '0.0.0-test', log: recordingLogger() });
+export async function startApp(
+  dataDir: string,
+  tuning: AppTuning = {},
+  overrides: Partial<Pick<Ports, 'network'>> = {},
+): Promise<App> {
+  const ports = {
+    ...createNodePorts({ dataDir, policyFile: null, version: '0.0.0-test', log: recordingLogger() }),
+    ...overrides,
+  };
   const app = await createApp(ports, tuning);
   forwardNotifications(ports.notifier, app.events);
   return app;

@@ -11,6 +11,7 @@ import { fileLogWriter } from '../core/log-file';
 import { systemClock } from '../ports';
 import { APP_VERSION } from '../version';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
+import { InterfaceWatcher } from './network-watcher';
 import { securityHeaders } from './content-security-policy';
 import { registerGlobalCallShortcuts } from './electron-shortcuts';
 import { electronNotifier, electronPowerEvents, SafeStorageSecretStore, windowAttention } from './electron-ports';
@@ -128,6 +129,7 @@ async function runConsole(): Promise<void> {
       paths: { dataDir, policyFile: machinePolicyFile() },
       secrets: new SafeStorageSecretStore(dataDir),
       power: electronPowerEvents,
+      network: new InterfaceWatcher(),
       notifier: electronNotifier,
       attention: windowAttention(() => mainWindow),
       clock: systemClock,

@@ -5,6 +5,7 @@ import { readTextIfExists, writeFileAtomic } from '../core/files';
 import { z } from 'zod';
 import type { EventHub } from '../core/event-hub';
 import type { Logger } from '../core/log';
+import { InterfaceWatcher } from './network-watcher';
 import {
   systemClock,
   type Attention,
@@ -180,6 +181,7 @@ export interface NodePortsOptions {
 /** The ports for running main's services in plain Node: the browser host, tests and benchmarks. */
 export function createNodePorts(options: NodePortsOptions): Ports & {
   readonly power: TimerDriftPowerEvents;
+  readonly network: InterfaceWatcher;
   readonly notifier: ForwardingNotifier;
 } {
   return {
@@ -187,6 +189,7 @@ export function createNodePorts(options: NodePortsOptions): Ports & {
     paths: { dataDir: options.dataDir, policyFile: options.policyFile },
     secrets: new FileSecretStore(options.dataDir),
     power: new TimerDriftPowerEvents(),
+    network: new InterfaceWatcher(),
     notifier: new ForwardingNotifier(),
     attention: noAttention,
     clock: systemClock,

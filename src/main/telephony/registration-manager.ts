@@ -10,7 +10,7 @@ import {
 import WebSocket from 'ws';
 import type { RegistrationProblem, RegistrationState } from '../../shared/contract/calls';
 import type { Logger } from '../core/log';
-import type { Clock, PowerEvents, Unsubscribe } from '../ports';
+import type { Clock, NetworkEvents, PowerEvents, Unsubscribe } from '../ports';
 import type { SipTrace } from './sip-trace';
 import { backoffDelayMs, DEFAULT_BACKOFF, ServerRotation, type BackoffOptions } from './backoff';
 import {
@@ -36,6 +36,8 @@ export interface RegistrationManagerOptions {
   readonly log: Logger;
   readonly clock: Clock;
   readonly power: PowerEvents;
+  /** Network changes: reconnect at once when it comes back, check the connection when it moves. */
+  readonly network?: NetworkEvents;
   readonly userAgentString: string;
   readonly random?: () => number;
   readonly backoff?: BackoffOptions;
@@ -87,6 +89,7 @@ export class RegistrationManager {
   private generation = 0;
   private started = false;
   private readonly stopPower: Unsubscribe;
+  private readonly stopNetwork: Unsubscribe;
   private readonly options: RegistrationManagerOptions;
 
   constructor(options: RegistrationManagerOptions) {
@@ -96,6 +99,17 @@ export class RegistrationManager {
       options.log.info('resumed from sleep: reconnecting now');
       this.reconnectNow();
     });
+    this.stopNetwork =
+      options.network?.onChange(({ online }) => {
+        if (!this.account || !online) return;
+        if (this.current.state === 'reconnecting') {
+          options.log.info('the network is back: reconnecting now');
+          this.reconnectNow();
+        } else if (this.current.state === 'registered') {
+          // The connection may have died with the old address: a ping tells at once.
+          this.transport?.checkNow();
+        }
+      }) ?? (() => undefined);
   }
 
   get state(): RegistrationState {
@@ -144,6 +158,7 @@ export class RegistrationManager {
 
   async stop(): Promise<void> {
     this.stopPower();
+    this.stopNetwork();
     await this.teardown();
     this.account = null;
     this.setState(NOT_CONFIGURED);

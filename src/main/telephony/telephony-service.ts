@@ -1,7 +1,7 @@
 import type { RegistrationState } from '../../shared/contract/calls';
 import { hasSipAccount, type SettingsValues } from '../../shared/settings';
 import type { Logger } from '../core/log';
-import type { Clock, PowerEvents, SecretStore, Unsubscribe } from '../ports';
+import type { Clock, NetworkEvents, PowerEvents, SecretStore, Unsubscribe } from '../ports';
 import type { SettingsService } from '../settings/settings-service';
 import type { BackoffOptions } from './backoff';
 import { trustedCertificates } from './certificates';
@@ -26,6 +26,7 @@ export interface TelephonyOptions {
   readonly settings: SettingsService;
   readonly secrets: SecretStore;
   readonly power: PowerEvents;
+  readonly network?: NetworkEvents;
   readonly clock: Clock;
   readonly log: Logger;
   readonly version: string;
@@ -92,6 +93,7 @@ export class TelephonyService {
       log: options.log.child('registration'),
       clock: options.clock,
       power: options.power,
+      ...(options.network ? { network: options.network } : {}),
       userAgentString: `Hotline Desk/${options.version}`,
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.failbackIntervalMs ? { failbackIntervalMs: options.failbackIntervalMs } : {}),

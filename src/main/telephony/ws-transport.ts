@@ -219,6 +219,11 @@ export class SipWebSocketTransport implements Transport {
     this.pendingPing = null;
   }
 
+  /** Pings now, out of turn (after a network change): an unanswered ping drops the connection. */
+  checkNow(): void {
+    this.ping();
+  }
+
   private ping(): void {
     if (this.pendingPing || !this.isConnected()) return;
     const callId = `${PING_CALL_ID_PREFIX}${token()}`;

@@ -203,6 +203,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         ports.power.stop();
+        ports.network.stop();
         await app.close();
         await lock.release();
       })();
