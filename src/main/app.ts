@@ -112,10 +112,12 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     // A call that rings asks for the agent's attention once: OS notification and a flashing window.
     if (call.phase === 'ringing' && !announced.has(call.id)) {
       announced.add(call.id);
-      ports.notifier.show(incomingCallNotice(call.remote, settings.get('ui.language')));
+      ports.notifier.show({ ...incomingCallNotice(call.remote, settings.get('ui.language')), tag: `call:${call.id}` });
       ports.attention.request();
     }
     if (call.phase !== 'ringing' && announced.delete(call.id)) {
+      // Answered, rejected or gone: the "incoming call" notice is out of date.
+      ports.notifier.withdraw(`call:${call.id}`);
       if (!telephony.calls.list().some((each) => each.phase === 'ringing' && each.id !== call.id))
         ports.attention.cancel();
     }

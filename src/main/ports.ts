@@ -41,11 +41,15 @@ export interface NetworkEvents {
 export interface Notice {
   readonly title: string;
   readonly body: string;
+  /** Set when the notice may be taken back later (`withdraw`). */
+  readonly tag?: string;
 }
 
 /** OS notifications (Electron) or notifications shown by the renderer (browser host). */
 export interface Notifier {
   show(notice: Notice): void;
+  /** Takes down the notice with this tag, if it is still up. */
+  withdraw(tag: string): void;
 }
 
 /** Drawing the agent's eye to the window while a call rings (flashFrame, dock bounce). */

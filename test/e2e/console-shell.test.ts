@@ -167,10 +167,13 @@ describe.skipIf(chromium.skip)('console shell in Chromium against the browser ho
 
   it('shows a notification main asks for, announced to screen readers', async () => {
     const { page, host } = await open();
-    host.app.ports.notifier.show({ title: 'Test', body: 'Eingehender Anruf' });
+    host.app.ports.notifier.show({ title: 'Test', body: 'Eingehender Anruf', tag: 'call:1' });
     const region = page.locator('.notices[role="status"]');
     await region.getByText('Eingehender Anruf').waitFor();
     expect(await axeViolations(page)).toEqual([]);
+    // Out of date (the call was answered): main takes it back.
+    host.app.ports.notifier.withdraw('call:1');
+    await expect.poll(() => region.getByText('Eingehender Anruf').count()).toBe(0);
   });
 
   it('lists the audio devices, saves a choice, and shows the microphone level in the test', async () => {

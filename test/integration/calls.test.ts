@@ -35,7 +35,7 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)(
       const caller = await sipp('caller-bye.xml', { kamailioPort: kamailio.sipPort, service: '1001' });
       const notices: unknown[] = [];
       app.events.subscribe((name, payload) => {
-        if (name === 'app.notification') notices.push(payload);
+        if (name === 'app.notification' || name === 'app.notificationWithdrawn') notices.push({ name, payload });
       });
       const ringing = await callEvent(calls, (call) => call.phase === 'ringing');
       expect(ringing).toMatchObject({
@@ -44,7 +44,12 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)(
       });
       // The agent is told, in the UI language, even when the console is not in front.
       await expect.poll(() => notices.length).toBe(1);
-      expect(notices).toEqual([{ title: 'Eingehender Anruf', body: 'Erika Mustermann (+4930123456)' }]);
+      expect(notices).toEqual([
+        {
+          name: 'app.notification',
+          payload: { title: 'Eingehender Anruf', body: 'Erika Mustermann (+4930123456)', tag: `call:${ringing.id}` },
+        },
+      ]);
       expect(await app.dispatch('calls.list', {}, context)).toMatchObject({
         ok: true,
         value: [{ id: ringing.id, phase: 'ringing' }],
@@ -53,6 +58,8 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)(
       const answered = await app.dispatch('calls.answer', { callId: ringing.id }, context);
       expect(answered).toMatchObject({ ok: true, value: { phase: 'active', answeredAt: expect.any(Number) } });
       expect(media.remote.get(ringing.id)?.[0]).toContain('telephone-event');
+      // Answered: the "incoming call" notice is taken back.
+      expect(notices[1]).toEqual({ name: 'app.notificationWithdrawn', payload: { tag: `call:${ringing.id}` } });
 
       const ended = await callEvent(calls, (call) => call.phase === 'ended');
       expect(ended).toMatchObject({ id: ringing.id, outcome: 'answered', endedBy: 'remote' });

@@ -72,9 +72,24 @@ export const electronPowerEvents: PowerEvents = {
   },
 };
 
+const shownNotifications = new Map<string, Notification>();
+
 export const electronNotifier: Notifier = {
   show(notice) {
-    if (Notification.isSupported()) new Notification({ title: notice.title, body: notice.body, silent: true }).show();
+    if (!Notification.isSupported()) return;
+    const notification = new Notification({ title: notice.title, body: notice.body, silent: true });
+    if (notice.tag !== undefined) {
+      shownNotifications.get(notice.tag)?.close();
+      shownNotifications.set(notice.tag, notification);
+      notification.on('close', () => {
+        if (shownNotifications.get(notice.tag!) === notification) shownNotifications.delete(notice.tag!);
+      });
+    }
+    notification.show();
+  },
+  withdraw(tag) {
+    shownNotifications.get(tag)?.close();
+    shownNotifications.delete(tag);
   },
 };
 

@@ -152,20 +152,27 @@ export class TimerDriftPowerEvents implements PowerEvents {
  * connects this port to the app's events once the app exists.
  */
 export class ForwardingNotifier implements Notifier {
-  private sink: ((notice: Notice) => void) | null = null;
+  private sink: { show(notice: Notice): void; withdraw(tag: string): void } | null = null;
 
-  connect(sink: (notice: Notice) => void): void {
+  connect(sink: { show(notice: Notice): void; withdraw(tag: string): void }): void {
     this.sink = sink;
   }
 
   show(notice: Notice): void {
-    this.sink?.(notice);
+    this.sink?.show(notice);
+  }
+
+  withdraw(tag: string): void {
+    this.sink?.withdraw(tag);
   }
 }
 
-/** Shows main's notifications through the renderer: the `app.notification` event. */
+/** Shows main's notifications through the renderer: `app.notification` and `app.notificationWithdrawn`. */
 export function forwardNotifications(notifier: ForwardingNotifier, events: EventHub): void {
-  notifier.connect((notice) => events.emit('app.notification', notice));
+  notifier.connect({
+    show: (notice) => events.emit('app.notification', notice),
+    withdraw: (tag) => events.emit('app.notificationWithdrawn', { tag }),
+  });
 }
 
 /** The browser host has no window to flash; the page title is the renderer's business. */

@@ -18,6 +18,8 @@ export type AppInfo = z.infer<typeof appInfoSchema>;
 export const notificationSchema = z.object({
   title: z.string().max(200),
   body: z.string().max(1000),
+  /** Names a notification that main may take back (an incoming call once it stops ringing). */
+  tag: z.string().max(100).optional(),
 });
 
 export const appRequests = {
@@ -32,5 +34,9 @@ export const appEvents = {
   'app.notification': defineEvent({
     payload: notificationSchema,
     summary: 'Main asks the renderer to show a notification (browser host; Electron shows OS notifications itself).',
+  }),
+  'app.notificationWithdrawn': defineEvent({
+    payload: z.object({ tag: z.string().max(100) }),
+    summary: 'The notification with this tag is out of date (the call was answered or ended): take it down.',
   }),
 };

@@ -6,6 +6,9 @@ interface Notice {
   readonly id: number;
   readonly title: string;
   readonly body: string;
+  readonly tag: string | null;
+  /** The system notification shown with it, to close together. */
+  readonly system: Notification | null;
 }
 
 const SHOWN_FOR_MS = 15_000;
@@ -21,12 +24,31 @@ export function Notices() {
 
   useEffect(() => {
     let next = 1;
-    return api.on('app.notification', ({ title, body }) => {
+    const stopShow = api.on('app.notification', ({ title, body, tag }) => {
       const id = next++;
-      setNotices((current) => [...current.slice(-2), { id, title, body }]);
+      const system =
+        'Notification' in window && Notification.permission === 'granted'
+          ? new Notification(title, { body, ...(tag ? { tag } : {}) })
+          : null;
+      setNotices((current) => [
+        ...current.filter((notice) => tag === undefined || notice.tag !== tag).slice(-2),
+        { id, title, body, tag: tag ?? null, system },
+      ]);
       setTimeout(() => setNotices((current) => current.filter((notice) => notice.id !== id)), SHOWN_FOR_MS);
-      if ('Notification' in window && Notification.permission === 'granted') new Notification(title, { body });
     });
+    const stopWithdraw = api.on('app.notificationWithdrawn', ({ tag }) => {
+      setNotices((current) =>
+        current.filter((notice) => {
+          if (notice.tag !== tag) return true;
+          notice.system?.close();
+          return false;
+        }),
+      );
+    });
+    return () => {
+      stopShow();
+      stopWithdraw();
+    };
   }, [api]);
 
   return (
