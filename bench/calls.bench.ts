@@ -6,10 +6,34 @@ import { runSipp, sippRequirement } from '../test/lab/sipp';
 import { configureAccount, FAST, startApp, waitForRegistration } from '../test/support/app';
 import { StaticMediaEngine } from '../test/support/static-media';
 import { tempDir } from '../test/support/temp';
-import { printFigures, printMachine, type Figures } from './measure';
+import { LoggerFactory } from 'sip.js/lib/core/log/logger-factory.js';
+import { Parser } from 'sip.js/lib/core/messages/parser.js';
+import { measure, printFigures, printMachine, type Figures } from './measure';
 
 const context = { clientId: 'bench' };
 const clock = () => performance.timeOrigin + performance.now();
+
+/** An INVITE as Kamailio relays a sipp caller's to the console (two Record-Routes, two Vias, SDP). */
+const SAMPLE_INVITE = [
+  'INVITE sip:k8c1l2qz@x7hq2w9p3m4v.invalid;alias=127.0.0.1~60054~5;transport=ws SIP/2.0',
+  'Record-Route: <sip:127.0.0.1:45831;transport=ws;r2=on;lr>',
+  'Record-Route: <sip:127.0.0.1:5060;r2=on;lr>',
+  'Via: SIP/2.0/WS 127.0.0.1:45831;branch=z9hG4bK8265.8f03c689570cc2c491959a7afe706e69.0',
+  'Via: SIP/2.0/UDP 127.0.0.1:34019;received=127.0.0.1;branch=z9hG4bK-14221-1-0;rport=34019',
+  'From: "Erika Mustermann" <sip:+4930123456@127.0.0.1:34019>;tag=14221SIPpTag001',
+  'To: <sip:1001@127.0.0.1:45831>',
+  'Call-ID: 1-14221@127.0.0.1',
+  'CSeq: 1 INVITE',
+  'Contact: <sip:caller@127.0.0.1:34019>',
+  'Max-Forwards: 69',
+  'Content-Type: application/sdp',
+  'Content-Length: 147',
+  '',
+  'v=0\r\no=caller 53655765 2353687637 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n',
+].join('\r\n');
+const quietFactory = new LoggerFactory();
+quietFactory.builtinEnabled = false;
+const quietLogger = quietFactory.getLogger('sip.Parser');
 
 function figures(name: string, samples: number[]): Figures {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -134,10 +158,17 @@ it.skipIf(kamailioRequirement.skip || sippRequirement.skip)(
         await production.close();
       }
 
+      // For comparison: sip.js's own parser on the INVITE as it reaches the console (no network,
+      // none of our code). Most of "INVITE received → ringing event" is spent here.
+      const parsing = await measure('sip.js Parser.parseMessage(INVITE) alone (for comparison)', () =>
+        Parser.parseMessage(SAMPLE_INVITE, quietLogger),
+      );
+
       printFigures([
         figures('REGISTER → 200 OK (network round trip via Kamailio)', registerRoundTrip),
         figures('200 OK received → registered event (in process)', registeredHandling),
         figures('INVITE received → ringing event (in process)', ringHandling),
+        parsing,
         figures('answer request → 200 OK sent (in process, with the media engine)', answerHandling),
         figures('server back → registered again (default back-off)', restart),
       ]);
