@@ -12,6 +12,8 @@ import type { BackoffOptions } from './telephony/backoff';
 import type { MediaEngine } from './telephony/media';
 import { RendererMediaEngine } from './telephony/renderer-media';
 import { incomingCallNotice } from './telephony/notices';
+import { CallLog } from './calllog/call-log';
+import type { CallSnapshot } from '../shared/calls';
 import { TelephonyService } from './telephony/telephony-service';
 
 export const APP_NAME = 'Hotline Desk';
@@ -105,9 +107,29 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     agent: { acceptsCalls: () => agent.acceptsCalls, code: () => agent.code },
   });
   callsUp = () => telephony.calls.hasCalls;
+  // The call log follows every call from its first ring or dial, and takes its quality at the end.
+  const callLog = await CallLog.open({
+    dataDir: ports.paths.dataDir,
+    secrets: ports.secrets,
+    env: process.env,
+    clock: ports.clock,
+    log: log.child('calllog'),
+  });
+  const stopCallLog = callLog.onChange((record) => events.emit('calllog.changed', record));
+  const stopCallLogStatus = callLog.onStatus((status) => events.emit('calllog.statusChanged', status));
+  const logCall = (call: CallSnapshot): void => {
+    try {
+      callLog.record(call);
+    } catch (error) {
+      log.error('a call could not be written to the call log', {
+        error: error instanceof Error ? error.message : 'unknown',
+      });
+    }
+  };
   const stopAgent = agent.onChange((state) => events.emit('agent.changed', state));
   const announced = new Set<string>();
   const stopCalls = telephony.calls.onChange((call) => {
+    logCall(call);
     events.emit('calls.changed', call);
     // A call that rings asks for the agent's attention once: OS notification and a flashing window.
     if (call.phase === 'ringing' && !announced.has(call.id)) {
@@ -124,7 +146,16 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     if (call.phase === 'ended' && call.outcome === 'answered') void agent.callEnded();
   });
   const stopRegistration = telephony.registration.onChange((state) => events.emit('calls.registrationChanged', state));
-  const stopQuality = telephony.calls.onQuality((report) => events.emit('calls.qualityReported', report));
+  const stopQuality = telephony.calls.onQuality((report) => {
+    events.emit('calls.qualityReported', report);
+    try {
+      callLog.recordQuality(report.callId, report.quality);
+    } catch (error) {
+      log.error('call quality could not be written to the call log', {
+        error: error instanceof Error ? error.message : 'unknown',
+      });
+    }
+  });
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -160,6 +191,10 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     'agent.signIn': ({ code, name }) => agent.signIn(code, name),
     'agent.signOut': () => agent.signOut(),
     'agent.setStatus': ({ status }) => agent.setStatus(status),
+    'calllog.status': () => callLog.status,
+    'calllog.list': ({ query, after, limit }) => callLog.list(query, after, limit),
+    'calllog.get': ({ id }) => callLog.get(id),
+    'calllog.startFresh': () => callLog.startFresh(),
     'media.attach': (_input, { clientId }) => {
       rendererMedia.attach(clientId, (request) => {
         const checked = events.check('media.request', request);
@@ -214,11 +249,14 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       stopRegistration();
       stopQuality();
       stopCalls();
+      stopCallLog();
+      stopCallLogStatus();
       stopAgent();
       agent.close();
       stopPolicyWatch();
       stopSettings();
       await telephony.close();
+      callLog.close();
     },
   };
 }

@@ -48,6 +48,10 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'media.attach': () => ({ owner: true }),
     'media.reply': () => ({ accepted: false }),
     'media.quality': () => ({ accepted: false }),
+    'calllog.status': () => ({ state: 'open', calls: 0 }),
+    'calllog.list': () => ({ rows: [], next: null }),
+    'calllog.get': noSuchCall,
+    'calllog.startFresh': () => ({ state: 'open', calls: 0 }),
     ...overrides,
   };
 }

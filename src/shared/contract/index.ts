@@ -4,6 +4,7 @@ import { agentEvents, agentRequests } from './agent';
 import { appEvents, appRequests } from './app';
 import { diagnosticsRequests } from './diagnostics';
 import { callsEvents, callsRequests } from './calls';
+import { calllogEvents, calllogRequests } from './calllog';
 import type { EventDefinition, RequestDefinition } from './define';
 import { mediaEvents, mediaRequests } from './media';
 import { settingsEvents, settingsRequests } from './settings';
@@ -19,6 +20,7 @@ export const requests = {
   ...mediaRequests,
   ...agentRequests,
   ...diagnosticsRequests,
+  ...calllogRequests,
 } satisfies Record<string, RequestDefinition>;
 
 export const events = {
@@ -27,6 +29,7 @@ export const events = {
   ...callsEvents,
   ...mediaEvents,
   ...agentEvents,
+  ...calllogEvents,
 } satisfies Record<string, EventDefinition>;
 
 export type Requests = typeof requests;

@@ -1,0 +1,339 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database as Connection, Statement } from 'better-sqlite3-multiple-ciphers';
+import type { CallSnapshot } from '../../shared/calls';
+import type { CallLogQuery, CallLogStatus, CallRecord, LoggedOutcome } from '../../shared/contract/calllog';
+import type { QualityFigures } from '../../shared/quality';
+import { AppError } from '../../shared/result';
+import type { Logger } from '../core/log';
+import type { Clock, SecretStore, Unsubscribe } from '../ports';
+import { talkMs } from '../telephony/call-state';
+import { keyCheckValue, loadDatabaseKey, readKeyCheck, writeKeyCheck } from './database-key';
+import { moveAside, openEncrypted } from './database';
+
+export const CALL_LOG_FILE = 'call-log.sqlite';
+export const KEY_CHECK_FILE = 'call-log.keycheck';
+
+export interface CallLogOptions {
+  readonly dataDir: string;
+  readonly secrets: SecretStore;
+  readonly env: NodeJS.ProcessEnv;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+interface Row {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  remote_number: string | null;
+  remote_name: string | null;
+  anonymous: 0 | 1;
+  agent_code: string | null;
+  started_at: number;
+  answered_at: number | null;
+  ended_at: number | null;
+  talk_ms: number | null;
+  hold_ms: number;
+  wrap_up_ms: number | null;
+  outcome: LoggedOutcome | null;
+  ended_by: CallRecord['endedBy'];
+  end_status: number | null;
+  disposition: string | null;
+  rtt_ms: number | null;
+  jitter_ms: number | null;
+  loss_percent: number | null;
+  mos: number | null;
+  packets_received: number | null;
+}
+
+function toRecord(row: Row): CallRecord {
+  return {
+    id: row.id,
+    direction: row.direction,
+    remote: { number: row.remote_number, name: row.remote_name, anonymous: row.anonymous === 1 },
+    agentCode: row.agent_code,
+    startedAt: row.started_at,
+    answeredAt: row.answered_at,
+    endedAt: row.ended_at,
+    talkMs: row.talk_ms,
+    holdMs: row.hold_ms,
+    wrapUpMs: row.wrap_up_ms,
+    outcome: row.outcome,
+    endedBy: row.ended_by,
+    endStatus: row.end_status,
+    disposition: row.disposition,
+    quality:
+      row.packets_received === null
+        ? null
+        : {
+            rttMs: row.rtt_ms,
+            jitterMs: row.jitter_ms,
+            lossPercent: row.loss_percent,
+            mos: row.mos,
+            packetsReceived: row.packets_received,
+          },
+  };
+}
+
+/** The local calendar day `YYYY-MM-DD` as epoch ms: its first millisecond, or the first of the next day. */
+function dayStart(day: string, next = false): number {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  return new Date(year, month - 1, date + (next ? 1 : 0)).getTime();
+}
+
+/**
+ * The call log: an encrypted SQLite database in the data directory (better-sqlite3-multiple-ciphers).
+ * Every call is written when it starts ringing or dialling and updated as it goes on; calls a crash
+ * left open are closed as "interrupted" at the next start. A log that cannot be opened never stops
+ * the app: the status says why (wrong key, damaged file moved aside, newer version).
+ */
+export class CallLog {
+  private db: Connection | null = null;
+  private key: string | null = null;
+  private current: CallLogStatus = { state: 'unavailable', reason: 'not opened yet' };
+  private readonly statements = new Map<string, Statement>();
+  private readonly listeners = new Set<(record: CallRecord) => void>();
+  private readonly statusListeners = new Set<(status: CallLogStatus) => void>();
+  private readonly options: CallLogOptions;
+  private readonly file: string;
+  private readonly checkFile: string;
+
+  private constructor(options: CallLogOptions) {
+    this.options = options;
+    this.file = join(options.dataDir, CALL_LOG_FILE);
+    this.checkFile = join(options.dataDir, KEY_CHECK_FILE);
+  }
+
+  static async open(options: CallLogOptions): Promise<CallLog> {
+    const log = new CallLog(options);
+    try {
+      log.setStatus(await log.openFile());
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : 'unknown error';
+      options.log.error('the call log could not be opened', { reason });
+      log.setStatus({ state: 'unavailable', reason });
+    }
+    return log;
+  }
+
+  /** The state, with the number of calls counted now when the log is open. */
+  get status(): CallLogStatus {
+    return this.current.state === 'open' ? this.openStatus() : this.current;
+  }
+
+  onChange(listener: (record: CallRecord) => void): Unsubscribe {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onStatus(listener: (status: CallLogStatus) => void): Unsubscribe {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /** A call started or changed: insert its row, or update it. */
+  record(call: CallSnapshot): void {
+    const db = this.db;
+    if (!db) return;
+    const now = this.options.clock.now();
+    const ended = call.phase === 'ended';
+    this.statement(
+      `INSERT INTO calls (id, direction, remote_number, number_digits, remote_name, anonymous, agent_code,
+         started_at, answered_at, ended_at, talk_ms, hold_ms, outcome, ended_by, end_status, updated_at)
+       VALUES (@id, @direction, @number, @digits, @name, @anonymous, @agent,
+         @startedAt, @answeredAt, @endedAt, @talkMs, @holdMs, @outcome, @endedBy, @endStatus, @now)
+       ON CONFLICT (id) DO UPDATE SET
+         answered_at = excluded.answered_at, ended_at = excluded.ended_at, talk_ms = excluded.talk_ms,
+         hold_ms = excluded.hold_ms, outcome = excluded.outcome, ended_by = excluded.ended_by,
+         end_status = excluded.end_status, updated_at = excluded.updated_at`,
+    ).run({
+      id: call.id,
+      direction: call.direction,
+      number: call.remote.number,
+      digits: call.remote.number === null ? null : call.remote.number.replace(/\D/g, ''),
+      name: call.remote.name,
+      anonymous: call.remote.anonymous ? 1 : 0,
+      agent: call.agentCode,
+      startedAt: call.startedAt,
+      answeredAt: call.answeredAt,
+      endedAt: call.endedAt,
+      talkMs: ended && call.answeredAt !== null ? talkMs(call, now) : null,
+      holdMs: call.holdMs,
+      outcome: ended ? call.outcome : null,
+      endedBy: call.endedBy,
+      endStatus: call.endStatus,
+      now,
+    });
+    this.changed(call.id);
+  }
+
+  /** The call's audio quality, handed over by the media engine at its end. */
+  recordQuality(callId: string, quality: QualityFigures): void {
+    if (!this.db) return;
+    const result = this.statement(
+      `UPDATE calls SET rtt_ms = @rttMs, jitter_ms = @jitterMs, loss_percent = @lossPercent, mos = @mos,
+         packets_received = @packetsReceived, updated_at = @now WHERE id = @id`,
+    ).run({ ...quality, id: callId, now: this.options.clock.now() });
+    if (result.changes > 0) this.changed(callId);
+  }
+
+  get(id: string): CallRecord {
+    const row = this.statement('SELECT * FROM calls WHERE id = ?').get(id) as Row | undefined;
+    if (!row) throw new AppError('not_found', `There is no call ${id} in the log.`);
+    return toRecord(row);
+  }
+
+  /** One page, newest first, after the cursor. */
+  list(
+    query: CallLogQuery,
+    after: { startedAt: number; id: string } | undefined,
+    limit: number,
+  ): { rows: CallRecord[]; next: { startedAt: number; id: string } | null } {
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: limit + 1 };
+    const search = query.search.trim();
+    if (search !== '') {
+      const digits = search.replace(/\D/g, '');
+      if (!/\p{L}/u.test(search) && digits !== '') {
+        // A number: its digits as a prefix (index range), e.g. "0301234" or "+49 30".
+        where.push('number_digits >= @digits AND number_digits < @digitsEnd');
+        params.digits = digits;
+        params.digitsEnd = `${digits}:`;
+      } else {
+        // A name: its beginning, case-insensitive (the column's NOCASE index, as a range).
+        where.push('remote_name >= @name AND remote_name < @nameEnd');
+        params.name = search;
+        params.nameEnd = `${search}\uffff`;
+      }
+    }
+    if (query.from) {
+      where.push('started_at >= @from');
+      params.from = dayStart(query.from);
+    }
+    if (query.to) {
+      where.push('started_at < @to');
+      params.to = dayStart(query.to, true);
+    }
+    if (query.outcomes.length > 0) {
+      where.push(`outcome IN (${query.outcomes.map((_, i) => `@outcome${i}`).join(', ')})`);
+      query.outcomes.forEach((outcome, i) => (params[`outcome${i}`] = outcome));
+    }
+    if (query.disposition) {
+      where.push('disposition = @disposition');
+      params.disposition = query.disposition;
+    }
+    if (after) {
+      where.push('(started_at < @afterAt OR (started_at = @afterAt AND id < @afterId))');
+      params.afterAt = after.startedAt;
+      params.afterId = after.id;
+    }
+    const sql = `SELECT * FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY started_at DESC, id DESC LIMIT @limit`;
+    const rows = (this.statement(sql).all(params) as Row[]).map(toRecord);
+    const more = rows.length > limit;
+    if (more) rows.pop();
+    const last = rows.at(-1);
+    return { rows, next: more && last ? { startedAt: last.startedAt, id: last.id } : null };
+  }
+
+  /** After a damaged log was moved aside: a new, empty one with the same key. */
+  async startFresh(): Promise<CallLogStatus> {
+    if (this.current.state !== 'corrupt')
+      throw new AppError('conflict', 'Only a log that was moved aside can be started afresh.');
+    if (!this.key) throw new AppError('unavailable', 'There is no key for a new log.');
+    const opened = openEncrypted(this.file, this.key);
+    if (!opened.ok) throw new AppError('unavailable', 'A new log could not be created.');
+    await writeKeyCheck(this.checkFile, this.key);
+    this.use(opened.db);
+    this.options.log.info('started a fresh call log');
+    this.setStatus(this.openStatus());
+    return this.current;
+  }
+
+  close(): void {
+    this.statements.clear();
+    this.db?.close();
+    this.db = null;
+  }
+
+  private async openFile(): Promise<CallLogStatus> {
+    const exists = existsSync(this.file);
+    const key = await loadDatabaseKey(this.options.secrets, this.options.env, !exists);
+    if (!key) {
+      this.options.log.error('the call log exists but its key is missing');
+      return { state: 'wrong_key' };
+    }
+    this.key = key.key;
+    const storedCheck = await readKeyCheck(this.checkFile);
+    if (exists && storedCheck !== null && storedCheck !== keyCheckValue(key.key)) {
+      this.options.log.error('the key does not open this call log; the file is left as it is');
+      return { state: 'wrong_key' };
+    }
+    const opened = openEncrypted(this.file, key.key);
+    if (!opened.ok) {
+      if (opened.problem === 'newer_version') {
+        this.options.log.error('the call log was written by a newer version', { version: opened.version });
+        return { state: 'newer_version', version: opened.version };
+      }
+      if (storedCheck === null) {
+        // Without a check value a wrong key and a damaged file look the same: touch nothing.
+        return { state: 'unavailable', reason: `the call log cannot be opened (${opened.detail})` };
+      }
+      const movedTo = await moveAside(this.file, new Date(this.options.clock.now()));
+      this.options.log.error('the call log could not be opened and was moved aside', {
+        detail: opened.detail,
+        movedTo,
+      });
+      return { state: 'corrupt', movedTo };
+    }
+    if (storedCheck === null) await writeKeyCheck(this.checkFile, key.key);
+    this.use(opened.db);
+    this.closeInterrupted();
+    return this.openStatus();
+  }
+
+  private use(db: Connection): void {
+    this.statements.clear();
+    this.db = db;
+  }
+
+  /** Calls a crash left open: closed as interrupted, ended when they were last written. */
+  private closeInterrupted(): void {
+    const result = this.statement(
+      `UPDATE calls SET outcome = 'interrupted', ended_at = updated_at,
+         talk_ms = CASE WHEN answered_at IS NULL THEN NULL ELSE max(0, updated_at - answered_at - hold_ms) END
+       WHERE outcome IS NULL`,
+    ).run();
+    if (result.changes > 0) this.options.log.warn('closed calls left open by a crash', { calls: result.changes });
+  }
+
+  private openStatus(): CallLogStatus {
+    const { count } = this.statement('SELECT count(*) AS count FROM calls').get() as { count: number };
+    return { state: 'open', calls: count };
+  }
+
+  private openDb(): Connection {
+    if (!this.db) throw new AppError('unavailable', 'The call log is not open.');
+    return this.db;
+  }
+
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.openDb().prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private changed(id: string): void {
+    if (this.listeners.size === 0) return;
+    const record = this.get(id);
+    for (const listener of [...this.listeners]) listener(record);
+  }
+
+  private setStatus(status: CallLogStatus): void {
+    this.current = status;
+    for (const listener of [...this.statusListeners]) listener(status);
+  }
+}

@@ -1,0 +1,9 @@
+import { migration001Calls } from './001-calls';
+import type { Migration } from './migration';
+
+/** Every migration, in order: version N is at index N - 1. */
+export const MIGRATIONS: readonly Migration[] = [migration001Calls];
+
+export const LATEST_VERSION = MIGRATIONS.length;
+
+export type { Migration } from './migration';
