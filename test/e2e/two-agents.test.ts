@@ -223,4 +223,37 @@ describe.skipIf(skip)('two agents call each other with real WebRTC audio', () =>
     expect(status, output).toBe(0);
     await expect.poll(() => pageA.locator('.call-card').count(), { timeout: 10_000 }).toBe(0);
   });
+
+  it('B’s call log lists the calls with their quality; a missed call is marked, and Call back calls A', async () => {
+    const endWrapUp = async (page: Page) => {
+      const button = page.getByTestId('agent-end-wrap-up');
+      if ((await button.count()) > 0) await button.click();
+    };
+    await endWrapUp(pageA);
+    await endWrapUp(pageB);
+    // A calls B and gives up before B answers: a missed call for B.
+    await pageA.getByTestId('dial-target').fill('1002');
+    await pageA.getByTestId('dial-call').click();
+    await pageB.getByTestId('incoming-call').waitFor({ timeout: 15_000 });
+    await pageA.getByTestId('call-hangup').click();
+    await expect.poll(() => pageB.getByTestId('incoming-call').count(), { timeout: 10_000 }).toBe(0);
+
+    await pageB.keyboard.press('Alt+2');
+    const rows = pageB.getByTestId('calllog-row');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(2);
+    expect(await rows.nth(0).getAttribute('data-outcome')).toBe('missed');
+    expect(await rows.nth(1).getAttribute('data-outcome')).toBe('answered');
+    expect(await rows.nth(0).innerText()).toMatch(/Platz 1001/);
+    // The answered call's detail shows the quality the media engine handed over.
+    await rows.nth(1).locator('.calllog-select').click();
+    await expect.poll(() => pageB.getByTestId('calllog-quality').innerText(), { timeout: 10_000 }).toMatch(/MOS/);
+    expect(await axeViolations(pageB)).toEqual([]);
+
+    await rows.nth(0).getByTestId('calllog-callback').click();
+    await pageB.waitForFunction(() => window.location.hash === '#/calls');
+    await pageA.getByTestId('incoming-call').waitFor({ timeout: 15_000 });
+    expect(await pageA.getByTestId('incoming-caller').innerText()).toMatch(/\(1002\)$/);
+    await pageA.getByTestId('incoming-reject').click();
+    await expect.poll(() => pageB.locator('.call-card').count(), { timeout: 10_000 }).toBe(0);
+  });
 });

@@ -26,7 +26,7 @@ async function signIn(page: Page, code: string, name: string): Promise<void> {
     .toMatch(/angemeldet bei|registered with/);
 }
 
-it('takes the Calls view: ready, an incoming call, a connected call (German and English)', async () => {
+it('takes the Calls view (ready, an incoming call, a connected call; German and English) and the call log', async () => {
   chromium.assert();
   kamailioRequirement.assert();
   netnsRequirement.assert();
@@ -77,6 +77,15 @@ it('takes the Calls view: ready, an incoming call, a connected call (German and 
     await agent.locator('body').click({ position: { x: 5, y: 5 } });
     await agent.screenshot({ path: join(OUT, 'calls-connected-en.png') });
     await agent.getByTestId('call-hangup').click();
+
+    // The call log after that call, with its detail (back in German).
+    await agent.keyboard.press('Alt+4');
+    await agent.getByTestId('setting-language').selectOption('de');
+    await agent.getByRole('navigation', { name: 'Hauptnavigation' }).waitFor();
+    await agent.keyboard.press('Alt+2');
+    await agent.getByTestId('calllog-row').first().locator('.calllog-select').click();
+    await expect.poll(() => agent.getByTestId('calllog-quality').innerText(), { timeout: 10_000 }).toMatch(/MOS/);
+    await agent.screenshot({ path: join(OUT, 'calllog.png') });
   } finally {
     await browser.close();
     for (const host of hosts) await host.stop();
