@@ -118,18 +118,15 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
   const stopCallLog = callLog.onChange((record) => events.emit('calllog.changed', record));
   const stopCallLogStatus = callLog.onStatus((status) => events.emit('calllog.statusChanged', status));
   const logCall = (call: CallSnapshot): void => {
-    try {
-      callLog.record(call);
-    } catch (error) {
+    callLog.record(call).catch((error: unknown) => {
       log.error('a call could not be written to the call log', {
         error: error instanceof Error ? error.message : 'unknown',
       });
-    }
+    });
   };
   const stopAgent = agent.onChange((state) => events.emit('agent.changed', state));
   const announced = new Set<string>();
   const stopCalls = telephony.calls.onChange((call) => {
-    logCall(call);
     events.emit('calls.changed', call);
     // A call that rings asks for the agent's attention once: OS notification and a flashing window.
     if (call.phase === 'ringing' && !announced.has(call.id)) {
@@ -144,17 +141,17 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
         ports.attention.cancel();
     }
     if (call.phase === 'ended' && call.outcome === 'answered') void agent.callEnded();
+    // Written in the call log's worker: the commit waits for the disk, nothing here does.
+    logCall(call);
   });
   const stopRegistration = telephony.registration.onChange((state) => events.emit('calls.registrationChanged', state));
   const stopQuality = telephony.calls.onQuality((report) => {
     events.emit('calls.qualityReported', report);
-    try {
-      callLog.recordQuality(report.callId, report.quality);
-    } catch (error) {
+    callLog.recordQuality(report.callId, report.quality).catch((error: unknown) => {
       log.error('call quality could not be written to the call log', {
         error: error instanceof Error ? error.message : 'unknown',
       });
-    }
+    });
   });
 
   const handlers: Handlers = {
@@ -256,7 +253,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       stopPolicyWatch();
       stopSettings();
       await telephony.close();
-      callLog.close();
+      await callLog.close();
     },
   };
 }

@@ -18,8 +18,8 @@ import { tempDir } from '../support/temp';
 
 /** The call log on real, encrypted database files in temporary directories. */
 const logs: CallLog[] = [];
-afterEach(() => {
-  for (const log of logs.splice(0)) log.close();
+afterEach(async () => {
+  for (const log of logs.splice(0)) await log.close();
 });
 
 const erika = { number: '+49 30 1234567', name: 'Erika Mustermann', anonymous: false };
@@ -57,11 +57,11 @@ describe('the call log database', () => {
     expect(existsSync(join(dataDir, KEY_CHECK_FILE))).toBe(true);
 
     let call = newInboundCall('call-1', erika, 1_000, 'HL-07');
-    log.record(call);
+    await log.record(call);
     call = step(call, { type: 'answer' }, 3_000);
-    log.record(call);
+    await log.record(call);
     call = step(call, { type: 'hangup', by: 'remote' }, 63_000);
-    log.record(call);
+    await log.record(call);
 
     const files = (await readdir(dataDir)).filter((name) => name.startsWith(CALL_LOG_FILE));
     expect(files).toEqual(expect.arrayContaining([CALL_LOG_FILE, `${CALL_LOG_FILE}-wal`]));
@@ -82,17 +82,17 @@ describe('the call log database', () => {
     const changes: string[] = [];
     log.onChange((record) => changes.push(`${record.id}:${record.outcome ?? 'open'}`));
     let call = newInboundCall('call-1', erika, 1_000, 'HL-07');
-    log.record(call);
+    await log.record(call);
     expect(log.get('call-1')).toMatchObject({ outcome: null, answeredAt: null, remote: erika, agentCode: 'HL-07' });
     call = step(call, { type: 'answer' }, 3_000);
     call = step(call, { type: 'hold' }, 10_000);
     call = step(call, { type: 'resume' }, 15_000);
-    log.record(call);
+    await log.record(call);
     call = step(call, { type: 'hangup', by: 'local' }, 63_000);
-    log.record(call);
-    log.recordQuality('call-1', { rttMs: 40, jitterMs: 5, lossPercent: 0.5, mos: 4.3, packetsReceived: 3000 });
+    await log.record(call);
+    await log.recordQuality('call-1', { rttMs: 40, jitterMs: 5, lossPercent: 0.5, mos: 4.3, packetsReceived: 3000 });
     expect(changes).toEqual(['call-1:open', 'call-1:open', 'call-1:answered', 'call-1:answered']);
-    log.close();
+    await log.close();
 
     const again = await openLog(dataDir);
     expect(again.status).toEqual({ state: 'open', calls: 1 });
@@ -115,9 +115,9 @@ describe('the call log database', () => {
     let clock = 5_000;
     const log = await openLog(dataDir, { now: () => clock });
     const talking = step(newInboundCall('talking', erika, 1_000), { type: 'answer' }, 2_000);
-    log.record(talking);
-    log.record(newOutboundCall('dialling', { number: '112', name: null, anonymous: false }, 4_000));
-    log.close();
+    await log.record(talking);
+    await log.record(newOutboundCall('dialling', { number: '112', name: null, anonymous: false }, 4_000));
+    await log.close();
 
     clock = 99_000;
     const again = await openLog(dataDir, { now: () => clock });
@@ -128,8 +128,8 @@ describe('the call log database', () => {
   it('with the wrong key says so, and leaves the file exactly as it was', async () => {
     const dataDir = await tempDir();
     const log = await openLog(dataDir);
-    log.record(newInboundCall('call-1', erika, 1_000));
-    log.close();
+    await log.record(newInboundCall('call-1', erika, 1_000));
+    await log.close();
     const file = join(dataDir, CALL_LOG_FILE);
     const before = await sha(file);
     const wrong = await openLog(dataDir, { env: { HOTLINE_DESK_DB_KEY: randomBytes(32).toString('hex') } });
@@ -141,7 +141,7 @@ describe('the call log database', () => {
 
   it('never makes a new key for a log whose key is gone: that would look like a damaged file', async () => {
     const dataDir = await tempDir();
-    (await openLog(dataDir)).close();
+    await (await openLog(dataDir)).close();
     await new FileSecretStore(dataDir).delete(DATABASE_KEY_SECRET);
     const log = await openLog(dataDir);
     expect(log.status).toEqual({ state: 'wrong_key' });
@@ -150,7 +150,7 @@ describe('the call log database', () => {
 
   it('a damaged file (the key fits) is moved aside, never overwriting, and a fresh log can be started', async () => {
     const dataDir = await tempDir();
-    (await openLog(dataDir)).close();
+    await (await openLog(dataDir)).close();
     const file = join(dataDir, CALL_LOG_FILE);
     const garbage = randomBytes(8192);
     await writeFile(file, garbage);
@@ -166,14 +166,14 @@ describe('the call log database', () => {
     expect(existsSync(file)).toBe(false);
 
     expect(await log.startFresh()).toEqual({ state: 'open', calls: 0 });
-    log.record(newInboundCall('call-1', erika, 1_000));
+    await log.record(newInboundCall('call-1', erika, 1_000));
     expect(log.list({ search: '', outcomes: [] }, undefined, 10).rows).toHaveLength(1);
   });
 
   it('refuses a log written by a newer version, and leaves it alone', async () => {
     const dataDir = await tempDir();
     const secrets = new FileSecretStore(dataDir);
-    (await openLog(dataDir)).close();
+    await (await openLog(dataDir)).close();
     const key = (await secrets.get(DATABASE_KEY_SECRET))!;
     const db = new Database(join(dataDir, CALL_LOG_FILE));
     db.pragma(`cipher='sqlcipher'`);
@@ -193,7 +193,7 @@ describe('the call log database', () => {
     const log = await openLog(dataDir, { env: { HOTLINE_DESK_DB_KEY: key } });
     expect(log.status.state).toBe('open');
     expect(await new FileSecretStore(dataDir).get(DATABASE_KEY_SECRET)).toBeNull();
-    log.close();
+    await log.close();
     const bad = await openLog(await tempDir(), { env: { HOTLINE_DESK_DB_KEY: 'secret' } });
     expect(bad.status).toEqual({
       state: 'unavailable',
@@ -220,7 +220,7 @@ describe('the call log database', () => {
         person.outcome === 'answered'
           ? step(step(call, { type: 'answer' }, person.at + 1), { type: 'hangup', by: 'remote' }, person.at + 2)
           : step(call, { type: 'cancelled' }, person.at + 1);
-      log.record(call);
+      await log.record(call);
     }
     const ids = (query: Partial<Parameters<CallLog['list']>[0]>) =>
       log.list({ search: '', outcomes: [], ...query }, undefined, 50).rows.map((row) => row.id);
@@ -277,10 +277,18 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)('calls reach t
     await expectCompleted(missed);
     await callEvent(calls, (call) => call.id !== ringing.id && call.phase === 'ended');
 
-    const page = await app.dispatch('calllog.list', {}, { clientId: 'test' });
-    expect(page.ok).toBe(true);
-    const rows = page.ok ? (page.value as { rows: CallRecord[] }).rows : [];
-    expect(rows.map((row) => row.outcome)).toEqual(['missed', 'answered']);
+    // Written by the log's worker: wait until both are committed.
+    const list = async (): Promise<CallRecord[]> => {
+      const page = await app.dispatch('calllog.list', {}, { clientId: 'test' });
+      return page.ok ? (page.value as { rows: CallRecord[] }).rows : [];
+    };
+    await expect
+      .poll(async () => (await list()).map((row) => [row.outcome, row.quality?.mos ?? null]))
+      .toEqual([
+        ['missed', null],
+        ['answered', 4.4],
+      ]);
+    const rows = await list();
     expect(rows[1]).toMatchObject({
       id: ringing.id,
       agentCode: 'A1001',

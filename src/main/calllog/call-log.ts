@@ -10,6 +10,7 @@ import type { Clock, SecretStore, Unsubscribe } from '../ports';
 import { talkMs } from '../telephony/call-state';
 import { keyCheckValue, loadDatabaseKey, readKeyCheck, writeKeyCheck } from './database-key';
 import { moveAside, openEncrypted } from './database';
+import { CallLogWriter } from './writer';
 
 export const CALL_LOG_FILE = 'call-log.sqlite';
 export const KEY_CHECK_FILE = 'call-log.keycheck';
@@ -89,6 +90,8 @@ function dayStart(day: string, next = false): number {
  */
 export class CallLog {
   private db: Connection | null = null;
+  /** Writes go through a worker thread (its commits wait for the disk); reads use `db`. */
+  private writer: CallLogWriter | null = null;
   private key: string | null = null;
   private current: CallLogStatus = { state: 'unavailable', reason: 'not opened yet' };
   private readonly statements = new Map<string, Statement>();
@@ -131,13 +134,13 @@ export class CallLog {
     return () => this.statusListeners.delete(listener);
   }
 
-  /** A call started or changed: insert its row, or update it. */
-  record(call: CallSnapshot): void {
-    const db = this.db;
-    if (!db) return;
+  /** A call started or changed: insert its row, or update it. Resolves once it is committed. */
+  async record(call: CallSnapshot): Promise<void> {
+    const writer = this.writer;
+    if (!writer) return;
     const now = this.options.clock.now();
     const ended = call.phase === 'ended';
-    this.statement(
+    await writer.run(
       `INSERT INTO calls (id, direction, remote_number, number_digits, remote_name, anonymous, agent_code,
          started_at, answered_at, ended_at, talk_ms, hold_ms, outcome, ended_by, end_status, updated_at)
        VALUES (@id, @direction, @number, @digits, @name, @anonymous, @agent,
@@ -146,35 +149,38 @@ export class CallLog {
          answered_at = excluded.answered_at, ended_at = excluded.ended_at, talk_ms = excluded.talk_ms,
          hold_ms = excluded.hold_ms, outcome = excluded.outcome, ended_by = excluded.ended_by,
          end_status = excluded.end_status, updated_at = excluded.updated_at`,
-    ).run({
-      id: call.id,
-      direction: call.direction,
-      number: call.remote.number,
-      digits: call.remote.number === null ? null : call.remote.number.replace(/\D/g, ''),
-      name: call.remote.name,
-      anonymous: call.remote.anonymous ? 1 : 0,
-      agent: call.agentCode,
-      startedAt: call.startedAt,
-      answeredAt: call.answeredAt,
-      endedAt: call.endedAt,
-      talkMs: ended && call.answeredAt !== null ? talkMs(call, now) : null,
-      holdMs: call.holdMs,
-      outcome: ended ? call.outcome : null,
-      endedBy: call.endedBy,
-      endStatus: call.endStatus,
-      now,
-    });
+      {
+        id: call.id,
+        direction: call.direction,
+        number: call.remote.number,
+        digits: call.remote.number === null ? null : call.remote.number.replace(/\D/g, ''),
+        name: call.remote.name,
+        anonymous: call.remote.anonymous ? 1 : 0,
+        agent: call.agentCode,
+        startedAt: call.startedAt,
+        answeredAt: call.answeredAt,
+        endedAt: call.endedAt,
+        talkMs: ended && call.answeredAt !== null ? talkMs(call, now) : null,
+        holdMs: call.holdMs,
+        outcome: ended ? call.outcome : null,
+        endedBy: call.endedBy,
+        endStatus: call.endStatus,
+        now,
+      },
+    );
     this.changed(call.id);
   }
 
   /** The call's audio quality, handed over by the media engine at its end. */
-  recordQuality(callId: string, quality: QualityFigures): void {
-    if (!this.db) return;
-    const result = this.statement(
+  async recordQuality(callId: string, quality: QualityFigures): Promise<void> {
+    const writer = this.writer;
+    if (!writer) return;
+    const changes = await writer.run(
       `UPDATE calls SET rtt_ms = @rttMs, jitter_ms = @jitterMs, loss_percent = @lossPercent, mos = @mos,
          packets_received = @packetsReceived, updated_at = @now WHERE id = @id`,
-    ).run({ ...quality, id: callId, now: this.options.clock.now() });
-    if (result.changes > 0) this.changed(callId);
+      { ...quality, id: callId, now: this.options.clock.now() },
+    );
+    if (changes > 0) this.changed(callId);
   }
 
   get(id: string): CallRecord {
@@ -244,13 +250,19 @@ export class CallLog {
     const opened = openEncrypted(this.file, this.key);
     if (!opened.ok) throw new AppError('unavailable', 'A new log could not be created.');
     await writeKeyCheck(this.checkFile, this.key);
-    this.use(opened.db);
+    this.statements.clear();
+    this.db = opened.db;
+    this.writer = new CallLogWriter(this.file, this.key);
     this.options.log.info('started a fresh call log');
     this.setStatus(this.openStatus());
     return this.current;
   }
 
-  close(): void {
+  /** Waits for the writes sent so far, then closes both connections. */
+  async close(): Promise<void> {
+    const writer = this.writer;
+    this.writer = null;
+    await writer?.close();
     this.statements.clear();
     this.db?.close();
     this.db = null;
@@ -287,14 +299,11 @@ export class CallLog {
       return { state: 'corrupt', movedTo };
     }
     if (storedCheck === null) await writeKeyCheck(this.checkFile, key.key);
-    this.use(opened.db);
-    this.closeInterrupted();
-    return this.openStatus();
-  }
-
-  private use(db: Connection): void {
     this.statements.clear();
-    this.db = db;
+    this.db = opened.db;
+    this.closeInterrupted();
+    this.writer = new CallLogWriter(this.file, key.key);
+    return this.openStatus();
   }
 
   /** Calls a crash left open: closed as interrupted, ended when they were last written. */

@@ -1,0 +1,113 @@
+import { createRequire } from 'node:module';
+import { sep } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
+
+/**
+ * The call log's writer: a worker thread with its own connection, so that a commit waiting for
+ * the disk (synchronous=FULL) never holds up SIP or headset events on the main thread. Writes run
+ * in the order they were sent; each resolves once committed.
+ *
+ * The worker's code is a small plain-JavaScript string run with `eval`, so that it is the same
+ * whether main runs from source (tests) or bundled (the app), and no bundler helper leaks into it.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.modulePath);
+const db = new Database(workerData.file);
+db.pragma("cipher='sqlcipher'");
+db.pragma('legacy=4');
+db.pragma("key=\\"x'" + workerData.key + "'\\"");
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.pragma('foreign_keys = ON');
+db.pragma('secure_delete = ON');
+db.pragma('busy_timeout = 5000');
+const statements = new Map();
+parentPort.on('message', (message) => {
+  if (message.op === 'close') {
+    db.close();
+    parentPort.postMessage({ seq: message.seq, ok: true, changes: 0 });
+    parentPort.close();
+    return;
+  }
+  try {
+    let statement = statements.get(message.sql);
+    if (!statement) {
+      statement = db.prepare(message.sql);
+      statements.set(message.sql, statement);
+    }
+    const result = statement.run(message.params);
+    parentPort.postMessage({ seq: message.seq, ok: true, changes: result.changes });
+  } catch (error) {
+    parentPort.postMessage({ seq: message.seq, ok: false, error: String(error && error.message) });
+  }
+});
+`;
+
+const replySchema = z.discriminatedUnion('ok', [
+  z.object({ seq: z.number(), ok: z.literal(true), changes: z.number() }),
+  z.object({ seq: z.number(), ok: z.literal(false), error: z.string() }),
+]);
+
+/** Where the SQLite module is, for the worker: in a packaged app, outside the asar archive. */
+function sqliteModulePath(): string {
+  const path = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
+  return path.replace(`${sep}app.asar${sep}`, `${sep}app.asar.unpacked${sep}`);
+}
+
+export class CallLogWriter {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve(changes: number): void; reject(error: Error): void }>();
+  private next = 1;
+  private closed: Promise<void> | null = null;
+
+  constructor(file: string, keyHex: string) {
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { modulePath: sqliteModulePath(), file, key: keyHex },
+    });
+    this.worker.unref();
+    this.worker.on('message', (message: unknown) => {
+      const reply = replySchema.safeParse(message);
+      if (!reply.success) return;
+      const waiting = this.pending.get(reply.data.seq);
+      if (!waiting) return;
+      this.pending.delete(reply.data.seq);
+      if (reply.data.ok) waiting.resolve(reply.data.changes);
+      else waiting.reject(new Error(reply.data.error));
+    });
+    this.worker.on('error', (error) => this.failAll(error));
+    this.worker.on('exit', () => this.failAll(new Error('the call log writer stopped')));
+  }
+
+  /** Runs one statement in the worker; resolves with the number of rows it changed, once committed. */
+  run(sql: string, params: Record<string, unknown> = {}): Promise<number> {
+    if (this.closed) return Promise.reject(new Error('the call log writer is closed'));
+    return this.send({ op: 'run', sql, params });
+  }
+
+  /** Waits for every write sent so far, then closes the worker's connection. */
+  close(): Promise<void> {
+    this.closed ??= this.send({ op: 'close' }).then(
+      () => this.worker.terminate().then(() => undefined),
+      () => this.worker.terminate().then(() => undefined),
+    );
+    return this.closed;
+  }
+
+  private send(
+    message: { op: 'run'; sql: string; params: Record<string, unknown> } | { op: 'close' },
+  ): Promise<number> {
+    const seq = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      this.worker.postMessage({ ...message, seq });
+    });
+  }
+
+  private failAll(error: Error): void {
+    for (const waiting of this.pending.values()) waiting.reject(error);
+    this.pending.clear();
+  }
+}
