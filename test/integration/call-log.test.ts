@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -65,6 +65,8 @@ describe('the call log database', () => {
 
     const files = (await readdir(dataDir)).filter((name) => name.startsWith(CALL_LOG_FILE));
     expect(files).toEqual(expect.arrayContaining([CALL_LOG_FILE, `${CALL_LOG_FILE}-wal`]));
+    // Health data: readable by the agent's account only.
+    for (const name of files) expect((await stat(join(dataDir, name))).mode & 0o777, name).toBe(0o600);
     for (const name of files) {
       const bytes = await readFile(join(dataDir, name));
       for (const secret of ['Erika', 'Mustermann', '1234567', 'HL-07'])

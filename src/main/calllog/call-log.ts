@@ -10,6 +10,7 @@ import type { Clock, SecretStore, Unsubscribe } from '../ports';
 import { talkMs } from '../telephony/call-state';
 import { keyCheckValue, loadDatabaseKey, readKeyCheck, writeKeyCheck } from './database-key';
 import { moveAside, openEncrypted } from './database';
+import { seedCalls } from './seed';
 import { CallLogWriter } from './writer';
 
 export const CALL_LOG_FILE = 'call-log.sqlite';
@@ -240,6 +241,18 @@ export class CallLog {
     if (more) rows.pop();
     const last = rows.at(-1);
     return { rows, next: more && last ? { startedAt: last.startedAt, id: last.id } : null };
+  }
+
+  /**
+   * Fills the log with synthetic calls (demos, benchmarks) on the main connection, in committed
+   * batches. For the CLI, with the data directory locked: never while the app takes calls.
+   */
+  async seed(options: Omit<Parameters<typeof seedCalls>[1], 'now'>): Promise<number> {
+    await this.writer?.close();
+    this.writer = null;
+    const count = seedCalls(this.openDb(), { ...options, now: this.options.clock.now() });
+    this.writer = this.key ? new CallLogWriter(this.file, this.key) : null;
+    return count;
   }
 
   /** After a damaged log was moved aside: a new, empty one with the same key. */

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { link, unlink } from 'node:fs/promises';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { Database as Connection } from 'better-sqlite3-multiple-ciphers';
@@ -18,6 +18,8 @@ export type OpenResult =
 export function openEncrypted(file: string, keyHex: string): OpenResult {
   let db: Connection | null = null;
   try {
+    // A new log is made readable by its owner only; SQLite gives its WAL the same mode.
+    if (!existsSync(file)) closeSync(openSync(file, 'wx', 0o600));
     db = new Database(file);
     db.pragma(`cipher='sqlcipher'`);
     db.pragma('legacy=4');

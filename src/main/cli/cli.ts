@@ -10,6 +10,9 @@ import { readTextIfExists } from '../core/files';
 import { APP_VERSION } from '../version';
 import { checkNativeModules } from './native-modules';
 import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { CallLog } from '../calllog/call-log';
+import { lockDataDir } from '../host/data-dir-lock';
 import { defaultSettings } from '../../shared/settings';
 
 export interface CliIo {
@@ -156,7 +159,61 @@ const policyCommand: CliCommand = {
   },
 };
 
-export const COMMANDS: readonly CliCommand[] = [infoCommand, settingsCommand, policyCommand];
+const dbCommand: CliCommand = {
+  name: 'db',
+  usage: 'db seed --calls N [--seed S] [--data-dir DIR] [--json]',
+  summary:
+    'Fills the call log with N synthetic calls (German names and numbers; the same for the same seed), for demos and benchmarks.',
+  options: { calls: { type: 'string' }, seed: { type: 'string' } },
+  async run(positionals, flags, values, env) {
+    if (positionals[0] !== 'seed' || positionals.length !== 1) throw new UsageError('expected "db seed --calls N"');
+    const count = Number(values.calls);
+    if (!Number.isInteger(count) || count < 1 || count > 10_000_000)
+      throw new UsageError('--calls: expected a whole number from 1 to 10000000');
+    const seed = values.seed === undefined ? 1 : Number(values.seed);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+      throw new UsageError('--seed: expected a whole number from 0 to 4294967295');
+    await mkdir(flags.dataDir, { recursive: true, mode: 0o700 });
+    // The running app holds this lock: seeding under it would race its writes.
+    const lock = await lockDataDir(flags.dataDir, 'CLI db seed');
+    const log = await CallLog.open({
+      dataDir: flags.dataDir,
+      secrets: env.openSecrets(flags.dataDir),
+      env: process.env,
+      clock: systemClock,
+      log: silentLogger(),
+    });
+    try {
+      const status = log.status;
+      if (status.state !== 'open') {
+        env.io.stderr(
+          `the call log cannot be used: ${status.state === 'unavailable' ? status.reason : status.state}\n`,
+        );
+        return EXIT_PROBLEM;
+      }
+      const started = performance.now();
+      await log.seed({
+        count,
+        seed,
+        // Each committed batch is said at once: what a crash can no longer take away.
+        committed: (total) => {
+          if (!flags.json) env.io.stdout(`committed ${total}\n`);
+        },
+      });
+      const seconds = (performance.now() - started) / 1000;
+      const after = log.status;
+      const total = after.state === 'open' ? after.calls : count;
+      if (flags.json) printJson(env, { inserted: count, seed, calls: total, seconds });
+      else env.io.stdout(`inserted ${count} calls (seed ${seed}) in ${seconds.toFixed(1)} s; the log holds ${total}\n`);
+      return EXIT_OK;
+    } finally {
+      await log.close();
+      await lock.release();
+    }
+  },
+};
+
+export const COMMANDS: readonly CliCommand[] = [infoCommand, settingsCommand, policyCommand, dbCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.usage.length));

@@ -1,0 +1,220 @@
+import type { Database as Connection } from 'better-sqlite3-multiple-ciphers';
+import type { LoggedOutcome } from '../../shared/contract/calllog';
+
+/**
+ * Synthetic calls for demos and benchmarks: German names and numbers, office hours, a realistic
+ * mix of outcomes. Deterministic for a given seed (mulberry32), so a bench run can be repeated.
+ * Never real people: the names are common ones, the numbers from ranges in ordinary use.
+ */
+const FIRST_NAMES = [
+  'Anna',
+  'Ben',
+  'Clara',
+  'David',
+  'Elena',
+  'Felix',
+  'Greta',
+  'Hannah',
+  'Ida',
+  'Jonas',
+  'Karin',
+  'Lukas',
+  'Marie',
+  'Noah',
+  'Olga',
+  'Paul',
+  'Petra',
+  'Rainer',
+  'Sabine',
+  'Thomas',
+  'Ursula',
+  'Viktor',
+  'Wolfgang',
+  'Yvonne',
+  'Zoe',
+  'Erika',
+  'Jürgen',
+  'Özlem',
+  'Mehmet',
+  'Sophie',
+  'Emil',
+  'Lina',
+  'Matthias',
+  'Helga',
+];
+const LAST_NAMES = [
+  'Müller',
+  'Schmidt',
+  'Schneider',
+  'Fischer',
+  'Weber',
+  'Meyer',
+  'Wagner',
+  'Becker',
+  'Schulz',
+  'Hoffmann',
+  'Schäfer',
+  'Koch',
+  'Bauer',
+  'Richter',
+  'Klein',
+  'Wolf',
+  'Schröder',
+  'Neumann',
+  'Schwarz',
+  'Zimmermann',
+  'Braun',
+  'Krüger',
+  'Hofmann',
+  'Hartmann',
+  'Lange',
+  'Schmitt',
+  'Werner',
+  'Krause',
+  'Meier',
+  'Lehmann',
+  'Yılmaz',
+  'Kaya',
+  'Nowak',
+  'Kowalski',
+  'Mustermann',
+];
+const AREA_CODES = ['30', '40', '89', '221', '69', '711', '211', '341', '351', '511', '231', '421', '911', '6221'];
+const MOBILE_CODES = ['151', '152', '160', '162', '170', '171', '176', '177'];
+const OUTCOMES: readonly [LoggedOutcome, number][] = [
+  ['answered', 0.72],
+  ['missed', 0.14],
+  ['busy', 0.05],
+  ['rejected', 0.02],
+  ['failed', 0.03],
+  ['dropped', 0.02],
+  ['interrupted', 0.02],
+];
+
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+const digits = (random: () => number, count: number): string =>
+  Array.from({ length: count }, () => Math.floor(random() * 10)).join('');
+
+export interface SeedRow {
+  readonly id: string;
+  readonly direction: 'inbound' | 'outbound';
+  readonly number: string | null;
+  readonly digits: string | null;
+  readonly name: string | null;
+  readonly anonymous: 0 | 1;
+  readonly agent: string;
+  readonly startedAt: number;
+  readonly answeredAt: number | null;
+  readonly endedAt: number;
+  readonly talkMs: number | null;
+  readonly holdMs: number;
+  readonly outcome: LoggedOutcome;
+  readonly endedBy: 'local' | 'remote' | 'network' | 'transfer';
+  readonly rttMs: number | null;
+  readonly jitterMs: number | null;
+  readonly lossPercent: number | null;
+  readonly mos: number | null;
+  readonly packetsReceived: number | null;
+}
+
+/** The `index`-th synthetic call of a seeded series, starting within `days` before `now`. */
+export function syntheticCall(random: () => number, index: number, now: number, days: number): SeedRow {
+  const anonymous = random() < 0.03;
+  const mobile = random() < 0.4;
+  const number = anonymous
+    ? null
+    : mobile
+      ? `+49 ${pick(random, MOBILE_CODES)} ${digits(random, 7 + Math.floor(random() * 2))}`
+      : `+49 ${pick(random, AREA_CODES)} ${digits(random, 6 + Math.floor(random() * 3))}`;
+  const name = anonymous || random() < 0.25 ? null : `${pick(random, FIRST_NAMES)} ${pick(random, LAST_NAMES)}`;
+  let roll = random();
+  let outcome: LoggedOutcome = 'answered';
+  for (const [candidate, share] of OUTCOMES) {
+    if (roll < share) {
+      outcome = candidate;
+      break;
+    }
+    roll -= share;
+  }
+  const day = new Date(now - Math.floor(random() * days) * 86_400_000);
+  day.setHours(8, 0, 0, 0);
+  const startedAt = day.getTime() + Math.floor(random() * 12 * 3_600_000);
+  const ringMs = 2_000 + Math.floor(random() * 25_000);
+  const talked = outcome === 'answered' || outcome === 'dropped' || outcome === 'interrupted';
+  const talkMs = talked ? Math.floor(-Math.log(1 - random()) * 240_000) + 5_000 : null;
+  const holdMs = talked && random() < 0.15 ? Math.floor(random() * 90_000) : 0;
+  const answeredAt = talked ? startedAt + ringMs : null;
+  const endedAt = answeredAt !== null ? answeredAt + (talkMs ?? 0) + holdMs : startedAt + ringMs;
+  const rtt = talked ? 20 + Math.floor(random() * 120) : null;
+  const jitter = talked ? 1 + Math.floor(random() * 25) : null;
+  const loss = talked ? Math.round(random() * random() * 40) / 10 : null;
+  return {
+    id: `seed-${index.toString(36).padStart(8, '0')}`,
+    direction: random() < 0.85 ? 'inbound' : 'outbound',
+    number,
+    digits: number === null ? null : number.replace(/\D/g, ''),
+    name,
+    anonymous: anonymous ? 1 : 0,
+    agent: `HL-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}`,
+    startedAt,
+    answeredAt,
+    endedAt,
+    talkMs,
+    holdMs,
+    outcome,
+    endedBy: outcome === 'dropped' || outcome === 'failed' ? 'network' : random() < 0.5 ? 'local' : 'remote',
+    rttMs: rtt,
+    jitterMs: jitter,
+    lossPercent: loss,
+    mos: talked ? Math.round((4.4 - (rtt ?? 0) / 400 - (loss ?? 0) * 0.15) * 100) / 100 : null,
+    packetsReceived: talked ? Math.floor(((talkMs ?? 0) + holdMs) / 20) : null,
+  };
+}
+
+/**
+ * Inserts `count` synthetic calls in transactions of `batch`; `committed` hears the running total
+ * after each commit (what a crash can no longer take away).
+ */
+export function seedCalls(
+  db: Connection,
+  options: {
+    count: number;
+    seed: number;
+    now: number;
+    days?: number;
+    batch?: number;
+    committed?: (total: number) => void;
+  },
+): number {
+  const random = mulberry32(options.seed);
+  const insert = db.prepare(
+    `INSERT OR REPLACE INTO calls (id, direction, remote_number, number_digits, remote_name, anonymous, agent_code,
+       started_at, answered_at, ended_at, talk_ms, hold_ms, outcome, ended_by, rtt_ms, jitter_ms, loss_percent, mos,
+       packets_received, updated_at)
+     VALUES (@id, @direction, @number, @digits, @name, @anonymous, @agent, @startedAt, @answeredAt, @endedAt, @talkMs,
+       @holdMs, @outcome, @endedBy, @rttMs, @jitterMs, @lossPercent, @mos, @packetsReceived, @endedAt)`,
+  );
+  const batch = options.batch ?? 5_000;
+  const insertBatch = db.transaction((from: number, to: number) => {
+    for (let index = from; index < to; index += 1)
+      insert.run(syntheticCall(random, index, options.now, options.days ?? 90));
+  });
+  for (let from = 0; from < options.count; from += batch) {
+    const to = Math.min(options.count, from + batch);
+    insertBatch(from, to);
+    options.committed?.(to);
+  }
+  db.pragma('optimize');
+  return options.count;
+}
