@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CallLog } from '../../src/main/calllog/call-log';
+import { CALL_LOG_FILE, CallLog } from '../../src/main/calllog/call-log';
 import { FileSecretStore } from '../../src/main/host/node-ports';
 import { recordingLogger } from '../support/logs';
 import { tempDir } from '../support/temp';
@@ -55,8 +58,9 @@ describe('the call log across a crash', () => {
     expect(await exited).toBe('SIGKILL');
 
     const log = await open(dataDir);
-    // Opening runs the integrity check; a failure would have moved the file aside instead.
     expect(log.status.state).toBe('open');
+    // The integrity check runs in the log's worker after opening.
+    expect(await log.integrity).toBe('ok');
     const calls = log.status.state === 'open' ? log.status.calls : 0;
     expect(calls).toBeGreaterThanOrEqual(committed);
     // Only whole batches: a transaction the kill interrupted left nothing behind.
@@ -89,5 +93,29 @@ describe('the call log across a crash', () => {
     const bad = await run(await tempDir(), ['--seed', 'x']);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--seed: expected a whole number from 0 to 4294967295');
+  });
+});
+
+describe('damage deep inside the log', () => {
+  it('is found by the integrity check in the worker after opening: the log is moved aside, and the status says so', async () => {
+    const dataDir = await tempDir();
+    const log = await open(dataDir);
+    await log.seed({ count: 5_000, seed: 3 });
+    await log.close();
+    // Page 1 (the key check) stays intact; a page in the middle is overwritten.
+    const file = join(dataDir, CALL_LOG_FILE);
+    const handle = await openFile(file, 'r+');
+    const { size } = await handle.stat();
+    await handle.write(randomBytes(4096), 0, 4096, Math.floor(size / 2 / 4096) * 4096);
+    await handle.close();
+
+    const damaged = await open(dataDir);
+    const statuses: string[] = [];
+    damaged.onStatus((status) => statuses.push(status.state));
+    expect(await damaged.integrity).toBe('failed');
+    expect(damaged.status.state).toBe('corrupt');
+    expect(statuses).toEqual(['corrupt']);
+    expect(existsSync(file)).toBe(false);
+    expect(readdirSync(dataDir).some((name) => name.startsWith(`${CALL_LOG_FILE}.unreadable-`))).toBe(true);
   });
 });

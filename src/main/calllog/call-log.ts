@@ -93,6 +93,11 @@ export class CallLog {
   private db: Connection | null = null;
   /** Writes go through a worker thread (its commits wait for the disk); reads use `db`. */
   private writer: CallLogWriter | null = null;
+  /**
+   * The integrity check runs in the writer's worker after opening (on a large log it takes long):
+   * "ok", or "failed" (the log was then moved aside), or "skipped" (the log never opened).
+   */
+  integrity: Promise<'ok' | 'failed' | 'skipped'> = Promise.resolve('skipped');
   private key: string | null = null;
   private current: CallLogStatus = { state: 'unavailable', reason: 'not opened yet' };
   private readonly statements = new Map<string, Statement>();
@@ -199,16 +204,21 @@ export class CallLog {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: limit + 1 };
     const search = query.search.trim();
+    // A search by name or number starts from its own index: scanning the newest calls first and
+    // filtering would read most of a large log when few calls match.
+    let index = '';
     if (search !== '') {
       const digits = search.replace(/\D/g, '');
       if (!/\p{L}/u.test(search) && digits !== '') {
         // A number: its digits as a prefix (index range), e.g. "0301234" or "+49 30".
         where.push('number_digits >= @digits AND number_digits < @digitsEnd');
+        index = 'INDEXED BY calls_by_number';
         params.digits = digits;
         params.digitsEnd = `${digits}:`;
       } else {
         // A name: its beginning, case-insensitive (the column's NOCASE index, as a range).
         where.push('remote_name >= @name AND remote_name < @nameEnd');
+        index = 'INDEXED BY calls_by_name';
         params.name = search;
         params.nameEnd = `${search}\uffff`;
       }
@@ -234,7 +244,7 @@ export class CallLog {
       params.afterAt = after.startedAt;
       params.afterId = after.id;
     }
-    const sql = `SELECT * FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const sql = `SELECT * FROM calls ${index} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY started_at DESC, id DESC LIMIT @limit`;
     const rows = (this.statement(sql).all(params) as Row[]).map(toRecord);
     const more = rows.length > limit;
@@ -251,7 +261,7 @@ export class CallLog {
     await this.writer?.close();
     this.writer = null;
     const count = seedCalls(this.openDb(), { ...options, now: this.options.clock.now() });
-    this.writer = this.key ? new CallLogWriter(this.file, this.key) : null;
+    if (this.key) this.startWriter(this.key);
     return count;
   }
 
@@ -265,7 +275,7 @@ export class CallLog {
     await writeKeyCheck(this.checkFile, this.key);
     this.statements.clear();
     this.db = opened.db;
-    this.writer = new CallLogWriter(this.file, this.key);
+    this.startWriter(this.key);
     this.options.log.info('started a fresh call log');
     this.setStatus(this.openStatus());
     return this.current;
@@ -294,7 +304,7 @@ export class CallLog {
       this.options.log.error('the key does not open this call log; the file is left as it is');
       return { state: 'wrong_key' };
     }
-    const opened = openEncrypted(this.file, key.key);
+    const opened = openEncrypted(this.file, key.key, { integrityCheck: false });
     if (!opened.ok) {
       if (opened.problem === 'newer_version') {
         this.options.log.error('the call log was written by a newer version', { version: opened.version });
@@ -315,8 +325,25 @@ export class CallLog {
     this.statements.clear();
     this.db = opened.db;
     this.closeInterrupted();
-    this.writer = new CallLogWriter(this.file, key.key);
+    this.startWriter(key.key);
     return this.openStatus();
+  }
+
+  private startWriter(key: string): void {
+    const writer = new CallLogWriter(this.file, key);
+    this.writer = writer;
+    this.integrity = writer.integrityCheck().then(
+      async (result) => {
+        if (result === 'ok') return 'ok' as const;
+        this.options.log.error('the call log failed its integrity check', { detail: result.slice(0, 300) });
+        if (this.writer !== writer) return 'failed' as const;
+        await this.close();
+        const movedTo = await moveAside(this.file, new Date(this.options.clock.now()));
+        this.setStatus({ state: 'corrupt', movedTo });
+        return 'failed' as const;
+      },
+      () => 'skipped' as const,
+    );
   }
 
   /** Calls a crash left open: closed as interrupted, ended when they were last written. */

@@ -7,15 +7,18 @@ import { LATEST_VERSION, MIGRATIONS } from './migrations';
 /**
  * Opening the call log: SQLCipher 4 compatible encryption with a raw 256-bit key (a passphrase
  * would run the key derivation, about 180 ms, on every connection), WAL, synchronous=FULL (a
- * committed record survives a power cut), foreign keys and secure_delete on, an integrity check,
- * then the numbered migrations.
+ * committed record survives a power cut), foreign keys and secure_delete on, an integrity check
+ * (unless the caller runs it elsewhere: on a large log it takes long), then the numbered migrations.
  */
 export type OpenResult =
   | { readonly ok: true; readonly db: Connection }
   | { readonly ok: false; readonly problem: 'not_a_database'; readonly detail: string }
   | { readonly ok: false; readonly problem: 'newer_version'; readonly version: number };
 
-export function openEncrypted(file: string, keyHex: string): OpenResult {
+/** Pages kept decrypted in memory per connection (KiB, as SQLite takes a negative cache_size). */
+export const CACHE_KIB = 32_768;
+
+export function openEncrypted(file: string, keyHex: string, options: { integrityCheck?: boolean } = {}): OpenResult {
   let db: Connection | null = null;
   try {
     // A new log is made readable by its owner only; SQLite gives its WAL the same mode.
@@ -30,8 +33,11 @@ export function openEncrypted(file: string, keyHex: string): OpenResult {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('secure_delete = ON');
-    const integrity = db.pragma('integrity_check', { simple: true });
-    if (integrity !== 'ok') throw new Error(`integrity check: ${String(integrity)}`);
+    db.pragma(`cache_size = -${CACHE_KIB}`);
+    if (options.integrityCheck ?? true) {
+      const integrity = db.pragma('integrity_check', { simple: true });
+      if (integrity !== 'ok') throw new Error(`integrity check: ${String(integrity)}`);
+    }
     const version = Number(db.pragma('user_version', { simple: true }));
     if (version > LATEST_VERSION) {
       db.close();

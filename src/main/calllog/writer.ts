@@ -2,11 +2,12 @@ import { createRequire } from 'node:module';
 import { sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
+import { CACHE_KIB } from './database';
 
 /**
  * The call log's writer: a worker thread with its own connection, so that a commit waiting for
- * the disk (synchronous=FULL) never holds up SIP or headset events on the main thread. Writes run
- * in the order they were sent; each resolves once committed.
+ * the disk (synchronous=FULL) or the integrity check of a large log never holds up SIP or headset
+ * events on the main thread. Work runs in the order it was sent; each write resolves once committed.
  *
  * The worker's code is a small plain-JavaScript string run with `eval`, so that it is the same
  * whether main runs from source (tests) or bundled (the app), and no bundler helper leaks into it.
@@ -23,12 +24,23 @@ db.pragma('synchronous = FULL');
 db.pragma('foreign_keys = ON');
 db.pragma('secure_delete = ON');
 db.pragma('busy_timeout = 5000');
+db.pragma('cache_size = -' + workerData.cacheKib);
 const statements = new Map();
 parentPort.on('message', (message) => {
   if (message.op === 'close') {
     db.close();
     parentPort.postMessage({ seq: message.seq, ok: true, changes: 0 });
     parentPort.close();
+    return;
+  }
+  if (message.op === 'integrity') {
+    try {
+      const rows = db.pragma('integrity_check');
+      const text = rows.map((row) => row.integrity_check).join('; ');
+      parentPort.postMessage({ seq: message.seq, ok: true, changes: 0, text });
+    } catch (error) {
+      parentPort.postMessage({ seq: message.seq, ok: true, changes: 0, text: String(error && error.message) });
+    }
     return;
   }
   try {
@@ -46,7 +58,7 @@ parentPort.on('message', (message) => {
 `;
 
 const replySchema = z.discriminatedUnion('ok', [
-  z.object({ seq: z.number(), ok: z.literal(true), changes: z.number() }),
+  z.object({ seq: z.number(), ok: z.literal(true), changes: z.number(), text: z.string().optional() }),
   z.object({ seq: z.number(), ok: z.literal(false), error: z.string() }),
 ]);
 
@@ -58,14 +70,17 @@ function sqliteModulePath(): string {
 
 export class CallLogWriter {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve(changes: number): void; reject(error: Error): void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve(reply: { changes: number; text?: string | undefined }): void; reject(error: Error): void }
+  >();
   private next = 1;
   private closed: Promise<void> | null = null;
 
   constructor(file: string, keyHex: string) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { modulePath: sqliteModulePath(), file, key: keyHex },
+      workerData: { modulePath: sqliteModulePath(), file, key: keyHex, cacheKib: CACHE_KIB },
     });
     this.worker.unref();
     this.worker.on('message', (message: unknown) => {
@@ -74,7 +89,7 @@ export class CallLogWriter {
       const waiting = this.pending.get(reply.data.seq);
       if (!waiting) return;
       this.pending.delete(reply.data.seq);
-      if (reply.data.ok) waiting.resolve(reply.data.changes);
+      if (reply.data.ok) waiting.resolve(reply.data);
       else waiting.reject(new Error(reply.data.error));
     });
     this.worker.on('error', (error) => this.failAll(error));
@@ -82,9 +97,15 @@ export class CallLogWriter {
   }
 
   /** Runs one statement in the worker; resolves with the number of rows it changed, once committed. */
-  run(sql: string, params: Record<string, unknown> = {}): Promise<number> {
-    if (this.closed) return Promise.reject(new Error('the call log writer is closed'));
-    return this.send({ op: 'run', sql, params });
+  async run(sql: string, params: Record<string, unknown> = {}): Promise<number> {
+    if (this.closed) throw new Error('the call log writer is closed');
+    return (await this.send({ op: 'run', sql, params })).changes;
+  }
+
+  /** PRAGMA integrity_check, in the worker: "ok", or what is wrong. It can take long on a large log. */
+  async integrityCheck(): Promise<string> {
+    if (this.closed) throw new Error('the call log writer is closed');
+    return (await this.send({ op: 'integrity' })).text ?? '';
   }
 
   /** Waits for every write sent so far, then closes the worker's connection. */
@@ -97,8 +118,8 @@ export class CallLogWriter {
   }
 
   private send(
-    message: { op: 'run'; sql: string; params: Record<string, unknown> } | { op: 'close' },
-  ): Promise<number> {
+    message: { op: 'run'; sql: string; params: Record<string, unknown> } | { op: 'integrity' } | { op: 'close' },
+  ): Promise<{ changes: number; text?: string | undefined }> {
     const seq = this.next++;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });
