@@ -13,6 +13,8 @@ import type { MediaEngine } from './telephony/media';
 import { RendererMediaEngine } from './telephony/renderer-media';
 import { incomingCallNotice } from './telephony/notices';
 import { CallLog } from './calllog/call-log';
+import type { AuditAction } from './calllog/audit';
+import { sipTraceText } from '../shared/contract/diagnostics';
 import type { CallSnapshot } from '../shared/calls';
 import { TelephonyService } from './telephony/telephony-service';
 
@@ -114,7 +116,13 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     env: process.env,
     clock: ports.clock,
     log: log.child('calllog'),
+    agentCode: () => agent.code,
   });
+  const audit = (action: AuditAction, record: string, fields: readonly string[]): void => {
+    callLog.audit(action, record, fields).catch((error: unknown) => {
+      log.error('the audit log could not be written', { error: error instanceof Error ? error.message : 'unknown' });
+    });
+  };
   const stopCallLog = callLog.onChange((record) => events.emit('calllog.changed', record));
   const stopCallLogStatus = callLog.onStatus((status) => events.emit('calllog.statusChanged', status));
   const logCall = (call: CallSnapshot): void => {
@@ -163,10 +171,18 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       secretStorage: { ...ports.secrets.protection },
     }),
     'settings.get': () => settings.snapshot(),
-    'settings.update': (change) => settings.update(change),
+    'settings.update': async (change) => {
+      const snapshot = await settings.update(change);
+      audit('settings_change', `setting:${change.key}`, [change.key]);
+      return snapshot;
+    },
     'calls.registration': () => telephony.state,
     'calls.account': () => telephony.account(),
-    'calls.setPassword': ({ password }) => telephony.setPassword(password),
+    'calls.setPassword': async ({ password }) => {
+      const account = await telephony.setPassword(password);
+      audit('settings_change', 'secret:sip.password', ['sip.password']);
+      return account;
+    },
     'calls.reconnect': () => telephony.reconnect(),
     'calls.list': () => telephony.calls.list(),
     'calls.answer': ({ callId }) => telephony.calls.answer(callId),
@@ -183,6 +199,14 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       telephony.trace.setEnabled(enabled);
       log.info(enabled ? 'SIP trace on' : 'SIP trace off');
       return { enabled: telephony.trace.enabled, entries: telephony.trace.list() };
+    },
+    'diagnostics.exportSipTrace': () => {
+      const text = sipTraceText({ enabled: telephony.trace.enabled, entries: telephony.trace.list() });
+      audit('export', 'sip-trace', ['messages']);
+      return {
+        fileName: `hotline-desk-sip-trace-${new Date(ports.clock.now()).toISOString().replace(/[:.]/g, '-')}.txt`,
+        text,
+      };
     },
     'agent.get': () => agent.state,
     'agent.signIn': ({ code, name }) => agent.signIn(code, name),

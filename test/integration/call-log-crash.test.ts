@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CALL_LOG_FILE, CallLog } from '../../src/main/calllog/call-log';
 import { FileSecretStore } from '../../src/main/host/node-ports';
@@ -117,5 +118,59 @@ describe('damage deep inside the log', () => {
     expect(statuses).toEqual(['corrupt']);
     expect(existsSync(file)).toBe(false);
     expect(readdirSync(dataDir).some((name) => name.startsWith(`${CALL_LOG_FILE}.unreadable-`))).toBe(true);
+  });
+});
+
+describe('the audit log', () => {
+  it('records who changed which setting and which call fields, never values; `audit verify` finds tampering', async () => {
+    const dataDir = await tempDir();
+    const log = await CallLog.open({
+      dataDir,
+      secrets: new FileSecretStore(dataDir),
+      env: {},
+      clock: { now: () => 1_000 },
+      log: recordingLogger(),
+      agentCode: () => 'HL-07',
+    });
+    logs.push(log);
+    await log.audit('settings_change', 'setting:ui.language', ['ui.language']);
+    await log.audit('export', 'sip-trace', ['messages']);
+    await log.audit('view', 'call:abc', ['symptoms']);
+    expect(log.verifyAudit()).toMatchObject({ ok: true, entries: 3 });
+    await log.close();
+
+    const verify = async () => {
+      const child = spawn(process.execPath, [CLI, 'audit', 'verify', '--data-dir', dataDir], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      return { code, out };
+    };
+    expect(await verify()).toEqual({ code: 0, out: 'audit log: 3 entries, the chain is intact\n' });
+
+    // Someone with the key removes the guard and edits entry 2.
+    const key = (await new FileSecretStore(dataDir).get('calllog.key'))!;
+    const db = new Database(join(dataDir, CALL_LOG_FILE));
+    db.pragma(`cipher='sqlcipher'`);
+    db.pragma('legacy=4');
+    db.pragma(`key="x'${key}'"`);
+    const entries = db.prepare('SELECT os_user, agent_code, fields FROM audit ORDER BY seq').all();
+    expect(entries).toEqual([
+      { os_user: expect.any(String), agent_code: 'HL-07', fields: '["ui.language"]' },
+      { os_user: expect.any(String), agent_code: 'HL-07', fields: '["messages"]' },
+      { os_user: expect.any(String), agent_code: 'HL-07', fields: '["symptoms"]' },
+    ]);
+    db.exec('DROP TRIGGER audit_append_only_update');
+    db.prepare("UPDATE audit SET agent_code = 'HL-99' WHERE seq = 2").run();
+    db.close();
+    expect(await verify()).toEqual({ code: 1, out: 'audit log: BROKEN at entry 2: its content was changed\n' });
+
+    // Where there is no log, verifying says so and creates nothing.
+    const empty = await tempDir();
+    const none = spawn(process.execPath, [CLI, 'audit', 'verify', '--data-dir', empty], { stdio: 'ignore' });
+    expect(await new Promise((resolve) => none.once('exit', resolve))).toBe(1);
+    expect(readdirSync(empty)).toEqual([]);
   });
 });

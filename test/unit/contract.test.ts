@@ -48,6 +48,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'media.attach': () => ({ owner: true }),
     'media.reply': () => ({ accepted: false }),
     'media.quality': () => ({ accepted: false }),
+    'diagnostics.exportSipTrace': () => ({ fileName: 'trace.txt', text: '' }),
     'calllog.status': () => ({ state: 'open', calls: 0 }),
     'calllog.list': () => ({ rows: [], next: null }),
     'calllog.get': noSuchCall,

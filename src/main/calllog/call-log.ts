@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Database as Connection, Statement } from 'better-sqlite3-multiple-ciphers';
 import type { CallSnapshot } from '../../shared/calls';
@@ -10,6 +11,16 @@ import type { Clock, SecretStore, Unsubscribe } from '../ports';
 import { talkMs } from '../telephony/call-state';
 import { keyCheckValue, loadDatabaseKey, readKeyCheck, writeKeyCheck } from './database-key';
 import { moveAside, openEncrypted } from './database';
+import {
+  auditHash,
+  auditRowSchema,
+  checkChain,
+  entryFromRow,
+  GENESIS_HASH,
+  type AuditAction,
+  type ChainCheck,
+  type StoredAuditEntry,
+} from './audit';
 import { seedCalls } from './seed';
 import { CallLogWriter } from './writer';
 
@@ -22,6 +33,16 @@ export interface CallLogOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly clock: Clock;
   readonly log: Logger;
+  /** The signed-in agent, for the audit log's "who". */
+  readonly agentCode?: () => string | null;
+}
+
+function osUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
 }
 
 interface Row {
@@ -101,6 +122,11 @@ export class CallLog {
   private key: string | null = null;
   private current: CallLogStatus = { state: 'unavailable', reason: 'not opened yet' };
   private readonly statements = new Map<string, Statement>();
+  /** The head of the audit chain: entries are numbered and hashed here, written in order by the worker. */
+  private auditHead = { seq: 0, hash: GENESIS_HASH };
+  private readonly osUser = osUserName();
+  /** Calls written in this run: the first write of each is audited as a create. */
+  private readonly created = new Set<string>();
   private readonly listeners = new Set<(record: CallRecord) => void>();
   private readonly statusListeners = new Set<(status: CallLogStatus) => void>();
   private readonly options: CallLogOptions;
@@ -174,7 +200,68 @@ export class CallLog {
         now,
       },
     );
+    if (!this.created.has(call.id)) {
+      this.created.add(call.id);
+      await this.audit('create', `call:${call.id}`, [
+        'direction',
+        'started_at',
+        ...(call.remote.number === null ? [] : ['remote_number']),
+        ...(call.remote.name === null ? [] : ['remote_name']),
+        ...(call.agentCode === null ? [] : ['agent_code']),
+      ]);
+    }
+    if (ended) {
+      this.created.delete(call.id);
+      await this.audit('update', `call:${call.id}`, ['ended_at', 'outcome', 'talk_ms', 'hold_ms']);
+    }
     this.changed(call.id);
+  }
+
+  /**
+   * Appends to the audit log: who, when, what, which record and which fields (never values).
+   * The entry is numbered and chained here and written in order by the worker.
+   */
+  async audit(action: AuditAction, record: string | null, fields: readonly string[]): Promise<void> {
+    const writer = this.writer;
+    if (!writer) return;
+    const entry = {
+      seq: this.auditHead.seq + 1,
+      at: this.options.clock.now(),
+      osUser: this.osUser,
+      agentCode: this.options.agentCode?.() ?? null,
+      action,
+      record,
+      fields: [...fields],
+    };
+    const prevHash = this.auditHead.hash;
+    const hash = auditHash(prevHash, entry);
+    this.auditHead = { seq: entry.seq, hash };
+    try {
+      await writer.run(
+        `INSERT INTO audit (seq, at, os_user, agent_code, action, record, fields, prev_hash, hash)
+         VALUES (@seq, @at, @osUser, @agentCode, @action, @record, @fields, @prevHash, @hash)`,
+        { ...entry, fields: JSON.stringify(entry.fields), prevHash, hash },
+      );
+    } catch (error) {
+      // The chain must go on from what is really stored.
+      if (this.db) this.auditHead = this.readAuditHead();
+      throw error;
+    }
+  }
+
+  /** Checks the whole audit chain; names the first entry that breaks it. */
+  verifyAudit(): ChainCheck {
+    const rows = this.statement('SELECT * FROM audit ORDER BY seq').iterate() as IterableIterator<unknown>;
+    function* entries(): Generator<StoredAuditEntry> {
+      for (const row of rows) yield entryFromRow(auditRowSchema.parse(row));
+    }
+    return checkChain(entries());
+  }
+
+  private readAuditHead(): { seq: number; hash: string } {
+    const head = this.statement('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
+      { seq: number; hash: string } | undefined;
+    return head ?? { seq: 0, hash: GENESIS_HASH };
   }
 
   /** The call's audio quality, handed over by the media engine at its end. */
@@ -275,6 +362,7 @@ export class CallLog {
     await writeKeyCheck(this.checkFile, this.key);
     this.statements.clear();
     this.db = opened.db;
+    this.auditHead = this.readAuditHead();
     this.startWriter(this.key);
     this.options.log.info('started a fresh call log');
     this.setStatus(this.openStatus());
@@ -324,8 +412,10 @@ export class CallLog {
     if (storedCheck === null) await writeKeyCheck(this.checkFile, key.key);
     this.statements.clear();
     this.db = opened.db;
-    this.closeInterrupted();
+    const interrupted = this.closeInterrupted();
+    this.auditHead = this.readAuditHead();
     this.startWriter(key.key);
+    if (interrupted > 0) await this.audit('update', 'calls:interrupted', ['outcome', 'ended_at', 'talk_ms']);
     return this.openStatus();
   }
 
@@ -347,13 +437,14 @@ export class CallLog {
   }
 
   /** Calls a crash left open: closed as interrupted, ended when they were last written. */
-  private closeInterrupted(): void {
+  private closeInterrupted(): number {
     const result = this.statement(
       `UPDATE calls SET outcome = 'interrupted', ended_at = updated_at,
          talk_ms = CASE WHEN answered_at IS NULL THEN NULL ELSE max(0, updated_at - answered_at - hold_ms) END
        WHERE outcome IS NULL`,
     ).run();
     if (result.changes > 0) this.options.log.warn('closed calls left open by a crash', { calls: result.changes });
+    return result.changes;
   }
 
   private openStatus(): CallLogStatus {

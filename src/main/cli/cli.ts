@@ -11,7 +11,8 @@ import { APP_VERSION } from '../version';
 import { checkNativeModules } from './native-modules';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { CallLog } from '../calllog/call-log';
+import { existsSync } from 'node:fs';
+import { CALL_LOG_FILE, CallLog } from '../calllog/call-log';
 import { lockDataDir } from '../host/data-dir-lock';
 import { defaultSettings } from '../../shared/settings';
 
@@ -159,6 +160,31 @@ const policyCommand: CliCommand = {
   },
 };
 
+/** Opens the data directory's call log for one command; says why, and exits 1, when it cannot be used. */
+async function withCallLog(
+  flags: CommonFlags,
+  env: CliEnvironment,
+  work: (log: CallLog) => Promise<number>,
+): Promise<number> {
+  const log = await CallLog.open({
+    dataDir: flags.dataDir,
+    secrets: env.openSecrets(flags.dataDir),
+    env: process.env,
+    clock: systemClock,
+    log: silentLogger(),
+  });
+  try {
+    const status = log.status;
+    if (status.state !== 'open') {
+      env.io.stderr(`the call log cannot be used: ${status.state === 'unavailable' ? status.reason : status.state}\n`);
+      return EXIT_PROBLEM;
+    }
+    return await work(log);
+  } finally {
+    await log.close();
+  }
+}
+
 const dbCommand: CliCommand = {
   name: 'db',
   usage: 'db seed --calls N [--seed S] [--data-dir DIR] [--json]',
@@ -176,44 +202,54 @@ const dbCommand: CliCommand = {
     await mkdir(flags.dataDir, { recursive: true, mode: 0o700 });
     // The running app holds this lock: seeding under it would race its writes.
     const lock = await lockDataDir(flags.dataDir, 'CLI db seed');
-    const log = await CallLog.open({
-      dataDir: flags.dataDir,
-      secrets: env.openSecrets(flags.dataDir),
-      env: process.env,
-      clock: systemClock,
-      log: silentLogger(),
-    });
     try {
-      const status = log.status;
-      if (status.state !== 'open') {
-        env.io.stderr(
-          `the call log cannot be used: ${status.state === 'unavailable' ? status.reason : status.state}\n`,
-        );
-        return EXIT_PROBLEM;
-      }
-      const started = performance.now();
-      await log.seed({
-        count,
-        seed,
-        // Each committed batch is said at once: what a crash can no longer take away.
-        committed: (total) => {
-          if (!flags.json) env.io.stdout(`committed ${total}\n`);
-        },
+      return await withCallLog(flags, env, async (log) => {
+        const started = performance.now();
+        await log.seed({
+          count,
+          seed,
+          // Each committed batch is said at once: what a crash can no longer take away.
+          committed: (total) => {
+            if (!flags.json) env.io.stdout(`committed ${total}\n`);
+          },
+        });
+        const seconds = (performance.now() - started) / 1000;
+        const after = log.status;
+        const total = after.state === 'open' ? after.calls : count;
+        if (flags.json) printJson(env, { inserted: count, seed, calls: total, seconds });
+        else
+          env.io.stdout(`inserted ${count} calls (seed ${seed}) in ${seconds.toFixed(1)} s; the log holds ${total}\n`);
+        return EXIT_OK;
       });
-      const seconds = (performance.now() - started) / 1000;
-      const after = log.status;
-      const total = after.state === 'open' ? after.calls : count;
-      if (flags.json) printJson(env, { inserted: count, seed, calls: total, seconds });
-      else env.io.stdout(`inserted ${count} calls (seed ${seed}) in ${seconds.toFixed(1)} s; the log holds ${total}\n`);
-      return EXIT_OK;
     } finally {
-      await log.close();
       await lock.release();
     }
   },
 };
 
-export const COMMANDS: readonly CliCommand[] = [infoCommand, settingsCommand, policyCommand, dbCommand];
+const auditCommand: CliCommand = {
+  name: 'audit',
+  usage: 'audit verify [--data-dir DIR] [--json]',
+  summary: 'Checks the audit log’s hash chain. Exit 0: intact. Exit 1: names the first entry that breaks it.',
+  options: {},
+  async run(positionals, flags, _values, env) {
+    if (positionals[0] !== 'verify' || positionals.length !== 1) throw new UsageError('expected "audit verify"');
+    // Checking must never create a log (and a key) where there was none.
+    if (!existsSync(join(flags.dataDir, CALL_LOG_FILE))) {
+      env.io.stderr(`there is no call log in ${flags.dataDir}\n`);
+      return EXIT_PROBLEM;
+    }
+    return withCallLog(flags, env, async (log) => {
+      const check = log.verifyAudit();
+      if (flags.json) printJson(env, check);
+      else if (check.ok) env.io.stdout(`audit log: ${check.entries} entries, the chain is intact\n`);
+      else env.io.stdout(`audit log: BROKEN at entry ${check.brokenAt}: ${check.reason}\n`);
+      return check.ok ? EXIT_OK : EXIT_PROBLEM;
+    });
+  },
+};
+
+export const COMMANDS: readonly CliCommand[] = [infoCommand, settingsCommand, policyCommand, dbCommand, auditCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.usage.length));

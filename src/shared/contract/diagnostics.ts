@@ -8,6 +8,16 @@ export const sipTraceSchema = z.object({
 });
 export type SipTraceSnapshot = z.infer<typeof sipTraceSchema>;
 
+/** The trace as the exported text file. */
+export function sipTraceText(trace: SipTraceSnapshot): string {
+  return trace.entries
+    .map(
+      (entry) =>
+        `--- ${new Date(entry.at).toISOString()} ${entry.direction === 'in' ? '<<< received' : '>>> sent'}\n${entry.message.replace(/\r\n/g, '\n')}`,
+    )
+    .join('\n\n');
+}
+
 export const diagnosticsRequests = {
   'diagnostics.sipTrace': defineRequest({
     input: noInput,
@@ -18,5 +28,10 @@ export const diagnosticsRequests = {
     input: z.strictObject({ enabled: z.boolean() }),
     output: sipTraceSchema,
     summary: 'Turns the SIP trace on, or off (which also forgets it).',
+  }),
+  'diagnostics.exportSipTrace': defineRequest({
+    input: noInput,
+    output: z.object({ fileName: z.string(), text: z.string() }),
+    summary: 'The SIP trace as a text file to save; every export is written to the audit log.',
   }),
 };

@@ -3,15 +3,6 @@ import { useTranslation } from 'react-i18next';
 import type { SipTraceSnapshot } from '../../../../shared/contract/diagnostics';
 import { useApi } from '../../api/client';
 
-function traceText(trace: SipTraceSnapshot): string {
-  return trace.entries
-    .map(
-      (entry) =>
-        `--- ${new Date(entry.at).toISOString()} ${entry.direction === 'in' ? '<<< received' : '>>> sent'}\n${entry.message.replace(/\r\n/g, '\n')}`,
-    )
-    .join('\n\n');
-}
-
 /** Settings → Diagnostics: the SIP trace, off by default, redacted, exportable. */
 export function DiagnosticsSettings() {
   const { t } = useTranslation();
@@ -39,12 +30,14 @@ export function DiagnosticsSettings() {
     if (result.ok) setTrace(result.value);
   };
 
-  const exportTrace = (): void => {
-    if (!trace) return;
-    const url = URL.createObjectURL(new Blob([traceText(trace)], { type: 'text/plain' }));
+  // main writes the text (and audits the export); the page only saves it.
+  const exportTrace = async (): Promise<void> => {
+    const result = await api.request('diagnostics.exportSipTrace');
+    if (!result.ok) return;
+    const url = URL.createObjectURL(new Blob([result.value.text], { type: 'text/plain' }));
     const link = document.createElement('a');
     link.href = url;
-    link.download = `hotline-desk-sip-trace-${new Date().toISOString().replace(/[:.]/g, '-')}.txt`;
+    link.download = result.value.fileName;
     link.click();
     URL.revokeObjectURL(url);
   };
@@ -74,7 +67,7 @@ export function DiagnosticsSettings() {
           <button
             type="button"
             disabled={trace.entries.length === 0}
-            onClick={exportTrace}
+            onClick={() => void exportTrace()}
             data-testid="sip-trace-export"
           >
             {t('settings.sipTraceExport')}

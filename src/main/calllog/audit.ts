@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/** The audit chain, pure: how an entry's hash is made, and how a chain is checked. */
+
+export const AUDIT_ACTIONS = ['create', 'update', 'view', 'export', 'purge', 'erase', 'settings_change'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** The hash before the first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditEntry {
+  readonly seq: number;
+  readonly at: number;
+  readonly osUser: string;
+  readonly agentCode: string | null;
+  readonly action: AuditAction;
+  /** Which record: `call:<id>`, `setting:<key>`, `sip-trace`, … */
+  readonly record: string | null;
+  /** Which fields, by name; never their values. */
+  readonly fields: readonly string[];
+}
+
+export interface StoredAuditEntry extends AuditEntry {
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export function auditHash(prevHash: string, entry: AuditEntry): string {
+  const content = JSON.stringify([
+    entry.seq,
+    entry.at,
+    entry.osUser,
+    entry.agentCode,
+    entry.action,
+    entry.record,
+    entry.fields,
+  ]);
+  return createHash('sha256').update(`${prevHash}\n${content}`).digest('hex');
+}
+
+export const auditRowSchema = z.object({
+  seq: z.number().int(),
+  at: z.number().int(),
+  os_user: z.string(),
+  agent_code: z.string().nullable(),
+  action: z.enum(AUDIT_ACTIONS),
+  record: z.string().nullable(),
+  fields: z.string(),
+  prev_hash: z.string(),
+  hash: z.string(),
+});
+
+export function entryFromRow(row: z.infer<typeof auditRowSchema>): StoredAuditEntry {
+  const fields = z.array(z.string()).safeParse(JSON.parse(row.fields));
+  return {
+    seq: row.seq,
+    at: row.at,
+    osUser: row.os_user,
+    agentCode: row.agent_code,
+    action: row.action,
+    record: row.record,
+    fields: fields.success ? fields.data : [`<unreadable: ${row.fields.slice(0, 40)}>`],
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+export type ChainCheck =
+  | { readonly ok: true; readonly entries: number; readonly lastHash: string }
+  | { readonly ok: false; readonly entries: number; readonly brokenAt: number; readonly reason: string };
+
+/**
+ * Walks the chain in order: every entry must follow the one before (seq + 1), name its hash, and
+ * hash to what it says. The first entry that does not is named.
+ */
+export function checkChain(entries: Iterable<StoredAuditEntry>): ChainCheck {
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  let count = 0;
+  for (const entry of entries) {
+    count += 1;
+    if (entry.seq !== expectedSeq)
+      return { ok: false, entries: count, brokenAt: entry.seq, reason: `entry ${expectedSeq} is missing` };
+    if (entry.prevHash !== prevHash)
+      return { ok: false, entries: count, brokenAt: entry.seq, reason: 'it does not follow the entry before it' };
+    if (auditHash(prevHash, entry) !== entry.hash)
+      return { ok: false, entries: count, brokenAt: entry.seq, reason: 'its content was changed' };
+    prevHash = entry.hash;
+    expectedSeq += 1;
+  }
+  return { ok: true, entries: count, lastHash: prevHash };
+}
