@@ -123,6 +123,16 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       log.error('the audit log could not be written', { error: error instanceof Error ? error.message : 'unknown' });
     });
   };
+  // Retention: personal fields go N days after the call; at start and then daily, each run audited.
+  const runRetention = (): void => {
+    if (callLog.status.state !== 'open') return;
+    callLog.purge(settings.get('retention.days')).catch((error: unknown) => {
+      log.error('the retention run failed', { error: error instanceof Error ? error.message : 'unknown' });
+    });
+  };
+  runRetention();
+  const retentionTimer = setInterval(runRetention, 86_400_000);
+  retentionTimer.unref();
   const stopCallLog = callLog.onChange((record) => events.emit('calllog.changed', record));
   const stopCallLogStatus = callLog.onStatus((status) => events.emit('calllog.statusChanged', status));
   const logCall = (call: CallSnapshot): void => {
@@ -272,6 +282,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       stopCalls();
       stopCallLog();
       stopCallLogStatus();
+      clearInterval(retentionTimer);
       stopAgent();
       agent.close();
       stopPolicyWatch();

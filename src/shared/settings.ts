@@ -95,6 +95,11 @@ export const SETTINGS = {
     30,
     'After-call work after each answered call, in seconds; incoming calls are declined with 486 meanwhile (0: none).',
   ),
+  'retention.days': setting(
+    z.number().int().min(1).max(3_650),
+    28,
+    'Days after a call when its personal and health fields are erased from the call log (the anonymous row stays for statistics).',
+  ),
   'sip.pingIntervalSeconds': setting(
     z.number().int().min(1).max(300),
     10,

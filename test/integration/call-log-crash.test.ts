@@ -4,11 +4,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CALL_LOG_FILE, CallLog } from '../../src/main/calllog/call-log';
 import { FileSecretStore } from '../../src/main/host/node-ports';
 import { recordingLogger } from '../support/logs';
+import { openRaw } from '../support/sqlcipher-pages';
 import { tempDir } from '../support/temp';
 
 /**
@@ -152,10 +152,7 @@ describe('the audit log', () => {
 
     // Someone with the key removes the guard and edits entry 2.
     const key = (await new FileSecretStore(dataDir).get('calllog.key'))!;
-    const db = new Database(join(dataDir, CALL_LOG_FILE));
-    db.pragma(`cipher='sqlcipher'`);
-    db.pragma('legacy=4');
-    db.pragma(`key="x'${key}'"`);
+    const db = openRaw(join(dataDir, CALL_LOG_FILE), key);
     const entries = db.prepare('SELECT os_user, agent_code, fields FROM audit ORDER BY seq').all();
     expect(entries).toEqual([
       { os_user: expect.any(String), agent_code: 'HL-07', fields: '["ui.language"]' },

@@ -14,6 +14,7 @@ import { kamailioRequirement } from '../lab/kamailio';
 import { sippRequirement } from '../lab/sipp';
 import { callEvent, cleanUpCallLab, expectCompleted, lab, registeredAgent, sipp } from '../support/calls';
 import { recordingLogger } from '../support/logs';
+import { openRaw } from '../support/sqlcipher-pages';
 import { tempDir } from '../support/temp';
 
 /** The call log on real, encrypted database files in temporary directories. */
@@ -177,10 +178,7 @@ describe('the call log database', () => {
     const secrets = new FileSecretStore(dataDir);
     await (await openLog(dataDir)).close();
     const key = (await secrets.get(DATABASE_KEY_SECRET))!;
-    const db = new Database(join(dataDir, CALL_LOG_FILE));
-    db.pragma(`cipher='sqlcipher'`);
-    db.pragma('legacy=4');
-    db.pragma(`key="x'${key}'"`);
+    const db = openRaw(join(dataDir, CALL_LOG_FILE), key);
     db.pragma('user_version = 99');
     db.close();
     const before = await sha(join(dataDir, CALL_LOG_FILE));

@@ -249,6 +249,31 @@ export class CallLog {
     }
   }
 
+  /**
+   * Retention: erases the personal fields (number, name; later the intake's personal and health
+   * fields) of calls that started more than `days` ago. The anonymous row stays for statistics;
+   * secure_delete overwrites the freed bytes. Every run is audited, also one that found nothing.
+   */
+  async purge(days: number): Promise<number> {
+    const writer = this.writer;
+    if (!writer) return 0;
+    const now = this.options.clock.now();
+    const before = now - days * 86_400_000;
+    const changes = await writer.run(
+      `UPDATE calls SET remote_number = NULL, number_digits = NULL, remote_name = NULL, purged_at = @now
+       WHERE purged_at IS NULL AND started_at < @before`,
+      { now, before },
+    );
+    // Push the erased pages out of the WAL into the file, where secure_delete has overwritten them.
+    await writer.run('PRAGMA wal_checkpoint(TRUNCATE)');
+    await this.audit('purge', `calls:started-before:${new Date(before).toISOString()}`, [
+      'remote_number',
+      'remote_name',
+    ]);
+    this.options.log.info('retention: erased personal fields', { calls: changes, days });
+    return changes;
+  }
+
   /** Checks the whole audit chain; names the first entry that breaks it. */
   verifyAudit(): ChainCheck {
     const rows = this.statement('SELECT * FROM audit ORDER BY seq').iterate() as IterableIterator<unknown>;

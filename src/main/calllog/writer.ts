@@ -49,7 +49,7 @@ parentPort.on('message', (message) => {
       statement = db.prepare(message.sql);
       statements.set(message.sql, statement);
     }
-    const result = statement.run(message.params);
+    const result = Object.keys(message.params).length > 0 ? statement.run(message.params) : statement.run();
     parentPort.postMessage({ seq: message.seq, ok: true, changes: result.changes });
   } catch (error) {
     parentPort.postMessage({ seq: message.seq, ok: false, error: String(error && error.message) });

@@ -1,9 +1,10 @@
 import { migration001Calls } from './001-calls';
 import { migration002Audit } from './002-audit';
+import { migration003Retention } from './003-retention';
 import type { Migration } from './migration';
 
 /** Every migration, in order: version N is at index N - 1. */
-export const MIGRATIONS: readonly Migration[] = [migration001Calls, migration002Audit];
+export const MIGRATIONS: readonly Migration[] = [migration001Calls, migration002Audit, migration003Retention];
 
 export const LATEST_VERSION = MIGRATIONS.length;
 
