@@ -228,8 +228,11 @@ describe('the call log database', () => {
     expect(ids({})).toEqual(['d', 'c', 'b', 'a']);
     expect(ids({ search: 'ERI' })).toEqual(['b', 'a']);
     expect(ids({ search: 'Mustermann' })).toEqual([]);
-    expect(ids({ search: '+49 30 12' })).toEqual(['a']);
-    expect(ids({ search: '030 1234' })).toEqual(['b']);
+    // Numbers match in any usual form: +49 30…, 030…, 0049 30… are the same number.
+    expect(ids({ search: '+49 30 1234' })).toEqual(['b', 'a']);
+    expect(ids({ search: '030 1234 5' })).toEqual(['a']);
+    expect(ids({ search: '0049 40 555' })).toEqual(['c']);
+    expect(ids({ search: '030 1234', outcomes: ['missed'] })).toEqual(['b']);
     expect(ids({ outcomes: ['missed'] })).toEqual(['d', 'b']);
     expect(ids({ from: '2026-11-03', to: '2026-11-03' })).toEqual(['c', 'b']);
     expect(ids({ from: '2026-11-03', outcomes: ['answered'] })).toEqual(['c']);

@@ -21,6 +21,7 @@ import {
   type ChainCheck,
   type StoredAuditEntry,
 } from './audit';
+import { searchDigits } from './numbers';
 import { seedCalls } from './seed';
 import { CallLogWriter } from './writer';
 
@@ -185,7 +186,7 @@ export class CallLog {
         id: call.id,
         direction: call.direction,
         number: call.remote.number,
-        digits: call.remote.number === null ? null : call.remote.number.replace(/\D/g, ''),
+        digits: call.remote.number === null ? null : searchDigits(call.remote.number),
         name: call.remote.name,
         anonymous: call.remote.anonymous ? 1 : 0,
         agent: call.agentCode,
@@ -316,24 +317,25 @@ export class CallLog {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: limit + 1 };
     const search = query.search.trim();
-    // A search by name or number starts from its own index: scanning the newest calls first and
-    // filtering would read most of a large log when few calls match.
-    let index = '';
+    // A name or number search picks the newest matches inside its own index (it carries the start
+    // time and id), then reads only those rows: scanning the newest calls and filtering would read
+    // most of a large log when few match, and sorting full rows is slow when many do.
+    let matches = '';
     if (search !== '') {
-      const digits = search.replace(/\D/g, '');
-      if (!/\p{L}/u.test(search) && digits !== '') {
-        // A number: its digits as a prefix (index range), e.g. "0301234" or "+49 30".
-        where.push('number_digits >= @digits AND number_digits < @digitsEnd');
-        index = 'INDEXED BY calls_by_number';
-        params.digits = digits;
-        params.digitsEnd = `${digits}:`;
-      } else {
-        // A name: its beginning, case-insensitive (the column's NOCASE index, as a range).
-        where.push('remote_name >= @name AND remote_name < @nameEnd');
-        index = 'INDEXED BY calls_by_name';
-        params.name = search;
-        params.nameEnd = `${search}\uffff`;
+      const digits = searchDigits(search);
+      const byNumber = !/\p{L}/u.test(search) && digits !== '';
+      const [index, column] = byNumber ? ['calls_by_number', 'number_digits'] : ['calls_by_name', 'remote_name'];
+      params.from0 = byNumber ? digits : search;
+      params.to0 = byNumber ? `${digits}:` : `${search}\uffff`;
+      const inner = [`${column} >= @from0 AND ${column} < @to0`];
+      if (after) inner.push('(started_at < @afterAt OR (started_at = @afterAt AND id < @afterId))');
+      matches = `id IN (SELECT id FROM calls INDEXED BY ${index} WHERE ${inner.join(' AND ')}
+        ORDER BY started_at DESC, id DESC LIMIT @limit)`;
+      if (query.from || query.to || query.outcomes.length > 0 || query.disposition) {
+        // With more filters the newest matches may not qualify: filter inside instead.
+        matches = `id IN (SELECT id FROM calls INDEXED BY ${index} WHERE ${inner.join(' AND ')})`;
       }
+      where.push(matches);
     }
     if (query.from) {
       where.push('started_at >= @from');
@@ -356,7 +358,7 @@ export class CallLog {
       params.afterAt = after.startedAt;
       params.afterId = after.id;
     }
-    const sql = `SELECT * FROM calls ${index} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const sql = `SELECT * FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY started_at DESC, id DESC LIMIT @limit`;
     const rows = (this.statement(sql).all(params) as Row[]).map(toRecord);
     const more = rows.length > limit;

@@ -1,5 +1,6 @@
 import type { Database as Connection } from 'better-sqlite3-multiple-ciphers';
 import type { LoggedOutcome } from '../../shared/contract/calllog';
+import { searchDigits } from './numbers';
 
 /**
  * Synthetic calls for demos and benchmarks: German names and numbers, office hours, a realistic
@@ -163,7 +164,7 @@ export function syntheticCall(random: () => number, index: number, now: number, 
     id: `seed-${index.toString(36).padStart(8, '0')}`,
     direction: random() < 0.85 ? 'inbound' : 'outbound',
     number,
-    digits: number === null ? null : number.replace(/\D/g, ''),
+    digits: number === null ? null : searchDigits(number),
     name,
     anonymous: anonymous ? 1 : 0,
     agent: `HL-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}`,

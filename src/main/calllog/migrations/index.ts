@@ -1,10 +1,16 @@
 import { migration001Calls } from './001-calls';
 import { migration002Audit } from './002-audit';
 import { migration003Retention } from './003-retention';
+import { migration004SearchIndexes } from './004-search-indexes';
 import type { Migration } from './migration';
 
 /** Every migration, in order: version N is at index N - 1. */
-export const MIGRATIONS: readonly Migration[] = [migration001Calls, migration002Audit, migration003Retention];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001Calls,
+  migration002Audit,
+  migration003Retention,
+  migration004SearchIndexes,
+];
 
 export const LATEST_VERSION = MIGRATIONS.length;
 
