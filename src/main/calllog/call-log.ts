@@ -320,7 +320,6 @@ export class CallLog {
     // A name or number search picks the newest matches inside its own index (it carries the start
     // time and id), then reads only those rows: scanning the newest calls and filtering would read
     // most of a large log when few match, and sorting full rows is slow when many do.
-    let matches = '';
     if (search !== '') {
       const digits = searchDigits(search);
       const byNumber = !/\p{L}/u.test(search) && digits !== '';
@@ -329,13 +328,12 @@ export class CallLog {
       params.to0 = byNumber ? `${digits}:` : `${search}\uffff`;
       const inner = [`${column} >= @from0 AND ${column} < @to0`];
       if (after) inner.push('(started_at < @afterAt OR (started_at = @afterAt AND id < @afterId))');
-      matches = `id IN (SELECT id FROM calls INDEXED BY ${index} WHERE ${inner.join(' AND ')}
-        ORDER BY started_at DESC, id DESC LIMIT @limit)`;
-      if (query.from || query.to || query.outcomes.length > 0 || query.disposition) {
-        // With more filters the newest matches may not qualify: filter inside instead.
-        matches = `id IN (SELECT id FROM calls INDEXED BY ${index} WHERE ${inner.join(' AND ')})`;
-      }
-      where.push(matches);
+      // With more filters the newest matches may not qualify: then every match goes to the filters.
+      const moreFilters = query.from || query.to || query.outcomes.length > 0 || query.disposition;
+      where.push(
+        `id IN (SELECT id FROM calls INDEXED BY ${index} WHERE ${inner.join(' AND ')}
+          ${moreFilters ? '' : 'ORDER BY started_at DESC, id DESC LIMIT @limit'})`,
+      );
     }
     if (query.from) {
       where.push('started_at >= @from');
