@@ -39,6 +39,9 @@ it(`call log: ${CALLS.toLocaleString('en')} calls`, { timeout: 1_800_000 }, asyn
   const opening = performance.now();
   log = await open(dataDir);
   const openMs = performance.now() - opening;
+  // The integrity check runs in the writer's worker after opening; the app is usable meanwhile.
+  const integrity = await log.integrity;
+  const integrityMs = performance.now() - opening;
   const files = await Promise.all(
     ['', '-wal'].map(
       async (suffix) => (await stat(join(dataDir, CALL_LOG_FILE + suffix)).catch(() => null))?.size ?? 0,
@@ -85,7 +88,7 @@ it(`call log: ${CALLS.toLocaleString('en')} calls`, { timeout: 1_800_000 }, asyn
   console.log(
     [
       `inserts: ${Math.round(CALLS / seedSeconds).toLocaleString('en')} calls/s (${seedSeconds.toFixed(1)} s for ${CALLS.toLocaleString('en')}, batches of 5,000)`,
-      `open with integrity check: ${openMs.toFixed(0)} ms`,
+      `open (ready for calls): ${openMs.toFixed(0)} ms; integrity check in the worker: ${integrity} after ${(integrityMs / 1000).toFixed(1)} s`,
       `file size: ${(files[0]! / 2 ** 20).toFixed(1)} MiB (+ WAL ${(files[1]! / 2 ** 20).toFixed(1)} MiB), ${(files[0]! / CALLS).toFixed(0)} bytes per call`,
     ].join('\n'),
   );
