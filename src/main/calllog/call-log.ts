@@ -115,6 +115,8 @@ export class CallLog {
   private db: Connection | null = null;
   /** Writes go through a worker thread (its commits wait for the disk); reads use `db`. */
   private writer: CallLogWriter | null = null;
+  /** The integrity check's own worker, while it runs. */
+  private checker: CallLogWriter | null = null;
   /**
    * The integrity check runs in the writer's worker after opening (on a large log it takes long):
    * "ok", or "failed" (the log was then moved aside), or "skipped" (the log never opened).
@@ -396,6 +398,9 @@ export class CallLog {
 
   /** Waits for the writes sent so far, then closes both connections. */
   async close(): Promise<void> {
+    // A check still running is only reading: stop it rather than wait for it.
+    await this.checker?.terminate();
+    this.checker = null;
     const writer = this.writer;
     this.writer = null;
     await writer?.close();
@@ -447,8 +452,13 @@ export class CallLog {
   private startWriter(key: string): void {
     const writer = new CallLogWriter(this.file, key);
     this.writer = writer;
-    this.integrity = writer.integrityCheck().then(
+    // The check gets a worker and connection of its own: on a large log it takes minutes (about
+    // 80 s for a million calls here), and the calls going on must not wait for it to be written.
+    const checker = new CallLogWriter(this.file, key);
+    this.checker = checker;
+    this.integrity = checker.integrityCheck().then(
       async (result) => {
+        void checker.terminate();
         if (result === 'ok') return 'ok' as const;
         this.options.log.error('the call log failed its integrity check', { detail: result.slice(0, 300) });
         if (this.writer !== writer) return 'failed' as const;

@@ -117,6 +117,12 @@ export class CallLogWriter {
     return this.closed;
   }
 
+  /** Stops the worker at once, failing whatever is still pending (for a read-only check). */
+  async terminate(): Promise<void> {
+    this.closed ??= this.worker.terminate().then(() => undefined);
+    await this.closed;
+  }
+
   private send(
     message: { op: 'run'; sql: string; params: Record<string, unknown> } | { op: 'integrity' } | { op: 'close' },
   ): Promise<{ changes: number; text?: string | undefined }> {

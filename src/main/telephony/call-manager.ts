@@ -28,7 +28,12 @@ interface CallEntry {
   recoveryDeadline: NodeJS.Timeout | null;
   /** Bumped on every loss, so that an older recovery loop knows to stop. */
   recoveryRound: number;
+  /** Resolves when the far end acknowledged our answer (ACK); at once for calls we placed. */
+  readonly acked: Promise<void>;
 }
+
+/** How long a re-INVITE waits for the ACK of an answered call before going anyway. */
+const ACK_WAIT_MS = 4_000;
 
 /** How a re-INVITE went: accepted, or refused with the status (null: no response at all). */
 type ReinviteResult = { readonly ok: true } | { readonly ok: false; readonly status: number | null };
@@ -109,6 +114,7 @@ export class CallManager {
       remote = { number: null, name: null, anonymous: true };
     }
     const callId = randomUUID();
+    let markAcked = (): void => undefined;
     const entry: CallEntry = {
       snapshot: newInboundCall(callId, remote, this.options.clock.now(), this.options.agentCode?.() ?? null),
       session: invitation,
@@ -116,12 +122,14 @@ export class CallManager {
       cancelled: false,
       recoveryDeadline: null,
       recoveryRound: 0,
+      acked: new Promise<void>((resolve) => (markAcked = resolve)),
     };
     this.calls.set(callId, entry);
     this.bySession.set(invitation, callId);
     invitation.delegate = {
       onCancel: () => (entry.cancelled = true),
       onRefer: (referral) => this.referred(callId, referral),
+      onAck: () => markAcked(),
     };
     invitation.stateChange.addListener((state) => {
       if (state === SessionState.Terminated) this.sessionEnded(callId);
@@ -353,8 +361,15 @@ export class CallManager {
     entry.recoveryDeadline = null;
   }
 
-  /** A re-INVITE with a fresh offer from the media engine (held or not). */
-  private reinvite(entry: CallEntry, hold: boolean): Promise<ReinviteResult> {
+  /**
+   * A re-INVITE with a fresh offer from the media engine (held or not). On a call we answered it
+   * first waits for the caller's ACK (RFC 5407 3.1.4: a re-INVITE that overtakes the ACK collides
+   * with the answer; the agent pressing Hold at once must not break the call).
+   */
+  private async reinvite(entry: CallEntry, hold: boolean): Promise<ReinviteResult> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([entry.acked, new Promise((resolve) => (timer = setTimeout(resolve, ACK_WAIT_MS)))]);
+    clearTimeout(timer);
     return new Promise((resolve) => {
       entry.session
         .invite({
@@ -419,6 +434,7 @@ export class CallManager {
       cancelled: false,
       recoveryDeadline: null,
       recoveryRound: 0,
+      acked: Promise.resolve(),
     };
     this.calls.set(callId, entry);
     this.bySession.set(inviter, callId);
