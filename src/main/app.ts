@@ -94,6 +94,15 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     wrapUpSeconds: () => settings.get('calls.wrapUpSeconds'),
     hasCalls: () => callsUp(),
   });
+  // Opened before telephony starts, so that no call can ring before the log listens.
+  const callLog = await CallLog.open({
+    dataDir: ports.paths.dataDir,
+    secrets: ports.secrets,
+    env: process.env,
+    clock: ports.clock,
+    log: log.child('calllog'),
+    agentCode: () => agent.code,
+  });
   const telephony = await TelephonyService.start({
     settings,
     secrets: ports.secrets,
@@ -110,14 +119,6 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
   });
   callsUp = () => telephony.calls.hasCalls;
   // The call log follows every call from its first ring or dial, and takes its quality at the end.
-  const callLog = await CallLog.open({
-    dataDir: ports.paths.dataDir,
-    secrets: ports.secrets,
-    env: process.env,
-    clock: ports.clock,
-    log: log.child('calllog'),
-    agentCode: () => agent.code,
-  });
   const audit = (action: AuditAction, record: string, fields: readonly string[]): void => {
     callLog.audit(action, record, fields).catch((error: unknown) => {
       log.error('the audit log could not be written', { error: error instanceof Error ? error.message : 'unknown' });
@@ -130,7 +131,8 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       log.error('the retention run failed', { error: error instanceof Error ? error.message : 'unknown' });
     });
   };
-  runRetention();
+  // After the integrity check: its long read would keep the purge's checkpoint from emptying the WAL.
+  void callLog.integrity.then(runRetention);
   const retentionTimer = setInterval(runRetention, 86_400_000);
   retentionTimer.unref();
   const stopCallLog = callLog.onChange((record) => events.emit('calllog.changed', record));
@@ -245,6 +247,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
   };
 
   const dispatch = createDispatch(handlers, log.child('router'));
+  let closing: Promise<void> | null = null;
   const detachers = new Set<() => void>();
 
   return {
@@ -275,20 +278,24 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       log.debug('renderer attached', { client: client.id });
       return detach;
     },
-    async close() {
-      for (const detach of [...detachers]) detach();
-      stopRegistration();
-      stopQuality();
-      stopCalls();
-      stopCallLog();
-      stopCallLogStatus();
-      clearInterval(retentionTimer);
-      stopAgent();
-      agent.close();
-      stopPolicyWatch();
-      stopSettings();
-      await telephony.close();
-      await callLog.close();
+    close() {
+      closing ??= (async () => {
+        for (const detach of [...detachers]) detach();
+        clearInterval(retentionTimer);
+        stopPolicyWatch();
+        stopSettings();
+        // Telephony first: calls still up end now, and the log must still hear how they ended.
+        await telephony.close();
+        stopRegistration();
+        stopQuality();
+        stopCalls();
+        stopCallLog();
+        stopCallLogStatus();
+        stopAgent();
+        agent.close();
+        await callLog.close();
+      })();
+      return closing;
     },
   };
 }

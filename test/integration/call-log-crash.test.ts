@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { open as openFile } from 'node:fs/promises';
+import { open as openFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -137,6 +137,17 @@ describe('the audit log', () => {
     await log.audit('export', 'sip-trace', ['messages']);
     await log.audit('view', 'call:abc', ['symptoms']);
     expect(log.verifyAudit()).toMatchObject({ ok: true, entries: 3 });
+    // Verifying while the log is open (the app running) reads only: the file stays as it is.
+    const before = createHash('sha256')
+      .update(await readFile(join(dataDir, CALL_LOG_FILE)))
+      .digest('hex');
+    const whileOpen = spawn(process.execPath, [CLI, 'audit', 'verify', '--data-dir', dataDir], { stdio: 'ignore' });
+    expect(await new Promise((resolve) => whileOpen.once('exit', resolve))).toBe(0);
+    expect(
+      createHash('sha256')
+        .update(await readFile(join(dataDir, CALL_LOG_FILE)))
+        .digest('hex'),
+    ).toBe(before);
     await log.close();
 
     const verify = async () => {

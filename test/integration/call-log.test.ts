@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -140,6 +140,15 @@ describe('the call log database', () => {
     expect(await sha(file)).toBe(before);
     expect((await readdir(dataDir)).filter((name) => name.includes('unreadable'))).toEqual([]);
     expect(() => wrong.list({ search: '', outcomes: [] }, undefined, 10)).toThrow(/not open/);
+  });
+
+  it('a new log replaces the key check left by a log that is gone (support deleted it with its key)', async () => {
+    const dataDir = await tempDir();
+    await (await openLog(dataDir)).close();
+    await new FileSecretStore(dataDir).delete(DATABASE_KEY_SECRET);
+    await rm(join(dataDir, CALL_LOG_FILE));
+    expect((await openLog(dataDir)).status).toEqual({ state: 'open', calls: 0 });
+    expect((await openLog(dataDir)).status).toEqual({ state: 'open', calls: 0 });
   });
 
   it('never makes a new key for a log whose key is gone: that would look like a damaged file', async () => {
@@ -308,5 +317,21 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)('calls reach t
       ok: false,
       error: { code: 'not_found' },
     });
+  });
+
+  it('a call still up when the app quits is logged as ended then, not left for the crash closure', async () => {
+    const kamailio = await lab();
+    const { app, calls } = await registeredAgent(kamailio.wsUrl, '1001');
+    await sipp('caller-recover.xml', { kamailioPort: kamailio.sipPort, service: '1001' });
+    const ringing = await callEvent(calls, (call) => call.phase === 'ringing');
+    await app.dispatch('calls.answer', { callId: ringing.id }, { clientId: 'test' });
+    const dataDir = app.ports.paths.dataDir;
+    await app.close();
+
+    const log = await openLog(dataDir);
+    const row = log.get(ringing.id);
+    expect(row.outcome).toBe('answered');
+    expect(row.endedBy).toBe('local');
+    expect(row.endedAt).not.toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
 import type { Database as Connection, Statement } from 'better-sqlite3-multiple-ciphers';
 import type { CallSnapshot } from '../../shared/calls';
 import type { CallLogQuery, CallLogStatus, CallRecord, LoggedOutcome } from '../../shared/contract/calllog';
@@ -99,6 +100,64 @@ function toRecord(row: Row): CallRecord {
   };
 }
 
+/** Audit rows as entries; a row that does not even read as one becomes an entry that cannot verify. */
+function* auditEntries(rows: Iterable<unknown>): Generator<StoredAuditEntry> {
+  let last = 0;
+  for (const row of rows) {
+    try {
+      const entry = entryFromRow(auditRowSchema.parse(row));
+      last = entry.seq;
+      yield entry;
+    } catch {
+      last += 1;
+      yield {
+        seq: last,
+        at: 0,
+        osUser: '',
+        agentCode: null,
+        action: 'view',
+        record: null,
+        fields: [],
+        prevHash: '',
+        hash: '',
+      };
+    }
+  }
+}
+
+/**
+ * Checks the audit chain of a log file without changing anything in it (no migrations, no
+ * crash closure, no workers): for `cli audit verify`, also while the app runs.
+ */
+export async function verifyAuditFile(
+  dataDir: string,
+  secrets: SecretStore,
+  env: NodeJS.ProcessEnv,
+): Promise<ChainCheck | { readonly ok: false; readonly problem: string }> {
+  const file = join(dataDir, CALL_LOG_FILE);
+  if (!existsSync(file)) return { ok: false, problem: `there is no call log in ${dataDir}` };
+  const key = await loadDatabaseKey(secrets, env, false);
+  if (!key) return { ok: false, problem: 'the key of this call log is missing' };
+  const check = await readKeyCheck(join(dataDir, KEY_CHECK_FILE));
+  if (check !== null && check !== keyCheckValue(key.key))
+    return { ok: false, problem: 'this key does not open this call log' };
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma(`cipher='sqlcipher'`);
+    db.pragma('legacy=4');
+    db.pragma(`key="x'${key.key}'"`);
+    db.pragma('busy_timeout = 5000');
+    return checkChain(auditEntries(db.prepare('SELECT * FROM audit ORDER BY seq').iterate()));
+  } catch (error) {
+    return {
+      ok: false,
+      problem: `the call log cannot be read (${error instanceof Error ? error.message : 'unknown'})`,
+    };
+  } finally {
+    db.close();
+  }
+}
+
 /** The local calendar day `YYYY-MM-DD` as epoch ms: its first millisecond, or the first of the next day. */
 function dayStart(day: string, next = false): number {
   const [year, month, date] = day.split('-').map(Number) as [number, number, number];
@@ -127,6 +186,7 @@ export class CallLog {
   private readonly statements = new Map<string, Statement>();
   /** The head of the audit chain: entries are numbered and hashed here, written in order by the worker. */
   private auditHead = { seq: 0, hash: GENESIS_HASH };
+  private auditQueue: Promise<void> = Promise.resolve();
   private readonly osUser = osUserName();
   /** Calls written in this run: the first write of each is audited as a create. */
   private readonly created = new Set<string>();
@@ -156,7 +216,8 @@ export class CallLog {
 
   /** The state, with the number of calls counted now when the log is open. */
   get status(): CallLogStatus {
-    return this.current.state === 'open' ? this.openStatus() : this.current;
+    if (this.current.state !== 'open') return this.current;
+    return this.db ? this.openStatus() : { state: 'unavailable', reason: 'the call log is closed' };
   }
 
   onChange(listener: (record: CallRecord) => void): Unsubscribe {
@@ -224,7 +285,15 @@ export class CallLog {
    * Appends to the audit log: who, when, what, which record and which fields (never values).
    * The entry is numbered and chained here and written in order by the worker.
    */
-  async audit(action: AuditAction, record: string | null, fields: readonly string[]): Promise<void> {
+  audit(action: AuditAction, record: string | null, fields: readonly string[]): Promise<void> {
+    // One at a time: an entry is chained only once the one before it is stored, so that a failed
+    // write cannot leave later entries chained to a hash that is not there.
+    const next = this.auditQueue.then(() => this.appendAudit(action, record, fields));
+    this.auditQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async appendAudit(action: AuditAction, record: string | null, fields: readonly string[]): Promise<void> {
     const writer = this.writer;
     if (!writer) return;
     const entry = {
@@ -280,10 +349,7 @@ export class CallLog {
   /** Checks the whole audit chain; names the first entry that breaks it. */
   verifyAudit(): ChainCheck {
     const rows = this.statement('SELECT * FROM audit ORDER BY seq').iterate() as IterableIterator<unknown>;
-    function* entries(): Generator<StoredAuditEntry> {
-      for (const row of rows) yield entryFromRow(auditRowSchema.parse(row));
-    }
-    return checkChain(entries());
+    return checkChain(auditEntries(rows));
   }
 
   private readAuditHead(): { seq: number; hash: string } {
@@ -398,8 +464,8 @@ export class CallLog {
 
   /** Waits for the writes sent so far, then closes both connections. */
   async close(): Promise<void> {
-    // A check still running is only reading: stop it rather than wait for it.
-    await this.checker?.terminate();
+    // A check still running is only reading: let it go (its worker ends when SQLite returns).
+    void this.checker?.terminate();
     this.checker = null;
     const writer = this.writer;
     this.writer = null;
@@ -428,8 +494,9 @@ export class CallLog {
         this.options.log.error('the call log was written by a newer version', { version: opened.version });
         return { state: 'newer_version', version: opened.version };
       }
-      if (storedCheck === null) {
-        // Without a check value a wrong key and a damaged file look the same: touch nothing.
+      if (storedCheck === null || opened.problem === 'failed') {
+        // Without a check value a wrong key and a damaged file look the same; and busy, full or
+        // forbidden says nothing about the file: touch nothing.
         return { state: 'unavailable', reason: `the call log cannot be opened (${opened.detail})` };
       }
       const movedTo = await moveAside(this.file, new Date(this.options.clock.now()));
@@ -439,7 +506,8 @@ export class CallLog {
       });
       return { state: 'corrupt', movedTo };
     }
-    if (storedCheck === null) await writeKeyCheck(this.checkFile, key.key);
+    // A new log gets its key's check value, replacing any left from a log that is gone.
+    if (storedCheck === null || !exists) await writeKeyCheck(this.checkFile, key.key);
     this.statements.clear();
     this.db = opened.db;
     const interrupted = this.closeInterrupted();
@@ -454,21 +522,30 @@ export class CallLog {
     this.writer = writer;
     // The check gets a worker and connection of its own: on a large log it takes minutes (about
     // 80 s for a million calls here), and the calls going on must not wait for it to be written.
+    void this.checker?.terminate();
     const checker = new CallLogWriter(this.file, key);
     this.checker = checker;
-    this.integrity = checker.integrityCheck().then(
-      async (result) => {
+    this.integrity = checker
+      .integrityCheck()
+      .then(async (result) => {
         void checker.terminate();
         if (result === 'ok') return 'ok' as const;
         this.options.log.error('the call log failed its integrity check', { detail: result.slice(0, 300) });
         if (this.writer !== writer) return 'failed' as const;
-        await this.close();
-        const movedTo = await moveAside(this.file, new Date(this.options.clock.now()));
-        this.setStatus({ state: 'corrupt', movedTo });
+        const closing = this.close();
+        try {
+          await closing;
+          const movedTo = await moveAside(this.file, new Date(this.options.clock.now()));
+          this.setStatus({ state: 'corrupt', movedTo });
+        } catch (error) {
+          this.setStatus({
+            state: 'unavailable',
+            reason: `the call log is damaged and could not be moved aside (${error instanceof Error ? error.message : 'unknown'})`,
+          });
+        }
         return 'failed' as const;
-      },
-      () => 'skipped' as const,
-    );
+      })
+      .catch(() => 'skipped' as const);
   }
 
   /** Calls a crash left open: closed as interrupted, ended when they were last written. */

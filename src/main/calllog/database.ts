@@ -13,6 +13,8 @@ import { LATEST_VERSION, MIGRATIONS } from './migrations';
 export type OpenResult =
   | { readonly ok: true; readonly db: Connection }
   | { readonly ok: false; readonly problem: 'not_a_database'; readonly detail: string }
+  /** It did not open for another reason (busy, disk full, permissions): nothing says the file is bad. */
+  | { readonly ok: false; readonly problem: 'failed'; readonly detail: string }
   | { readonly ok: false; readonly problem: 'newer_version'; readonly version: number };
 
 /** Pages kept decrypted in memory per connection (KiB, as SQLite takes a negative cache_size). */
@@ -34,6 +36,7 @@ export function openEncrypted(file: string, keyHex: string, options: { integrity
     db.pragma('foreign_keys = ON');
     db.pragma('secure_delete = ON');
     db.pragma(`cache_size = -${CACHE_KIB}`);
+    db.pragma('busy_timeout = 5000');
     if (options.integrityCheck ?? true) {
       const integrity = db.pragma('integrity_check', { simple: true });
       if (integrity !== 'ok') throw new Error(`integrity check: ${String(integrity)}`);

@@ -76,6 +76,7 @@ export class CallLogWriter {
   >();
   private next = 1;
   private closed: Promise<void> | null = null;
+  private dead: Error | null = null;
 
   constructor(file: string, keyHex: string) {
     this.worker = new Worker(WORKER_SOURCE, {
@@ -92,18 +93,21 @@ export class CallLogWriter {
       if (reply.data.ok) waiting.resolve(reply.data);
       else waiting.reject(new Error(reply.data.error));
     });
-    this.worker.on('error', (error) => this.failAll(error));
-    this.worker.on('exit', () => this.failAll(new Error('the call log writer stopped')));
+    // A worker that died takes nothing more: later work fails at once instead of waiting for ever.
+    this.worker.on('error', (error) => this.die(error));
+    this.worker.on('exit', () => this.die(new Error('the call log writer stopped')));
   }
 
   /** Runs one statement in the worker; resolves with the number of rows it changed, once committed. */
   async run(sql: string, params: Record<string, unknown> = {}): Promise<number> {
+    if (this.dead) throw this.dead;
     if (this.closed) throw new Error('the call log writer is closed');
     return (await this.send({ op: 'run', sql, params })).changes;
   }
 
   /** PRAGMA integrity_check, in the worker: "ok", or what is wrong. It can take long on a large log. */
   async integrityCheck(): Promise<string> {
+    if (this.dead) throw this.dead;
     if (this.closed) throw new Error('the call log writer is closed');
     return (await this.send({ op: 'integrity' })).text ?? '';
   }
@@ -131,6 +135,12 @@ export class CallLogWriter {
       this.pending.set(seq, { resolve, reject });
       this.worker.postMessage({ ...message, seq });
     });
+  }
+
+  private die(error: Error): void {
+    this.dead = error;
+    this.closed ??= Promise.resolve();
+    this.failAll(error);
   }
 
   private failAll(error: Error): void {

@@ -11,8 +11,7 @@ import { APP_VERSION } from '../version';
 import { checkNativeModules } from './native-modules';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { CALL_LOG_FILE, CallLog } from '../calllog/call-log';
+import { CallLog, verifyAuditFile } from '../calllog/call-log';
 import { lockDataDir } from '../host/data-dir-lock';
 import { defaultSettings } from '../../shared/settings';
 
@@ -234,18 +233,16 @@ const auditCommand: CliCommand = {
   options: {},
   async run(positionals, flags, _values, env) {
     if (positionals[0] !== 'verify' || positionals.length !== 1) throw new UsageError('expected "audit verify"');
-    // Checking must never create a log (and a key) where there was none.
-    if (!existsSync(join(flags.dataDir, CALL_LOG_FILE))) {
-      env.io.stderr(`there is no call log in ${flags.dataDir}\n`);
+    // Read-only, without the lock: it may run while the app runs, and never creates or changes a log.
+    const check = await verifyAuditFile(flags.dataDir, env.openSecrets(flags.dataDir), process.env);
+    if ('problem' in check) {
+      env.io.stderr(`${check.problem}\n`);
       return EXIT_PROBLEM;
     }
-    return withCallLog(flags, env, async (log) => {
-      const check = log.verifyAudit();
-      if (flags.json) printJson(env, check);
-      else if (check.ok) env.io.stdout(`audit log: ${check.entries} entries, the chain is intact\n`);
-      else env.io.stdout(`audit log: BROKEN at entry ${check.brokenAt}: ${check.reason}\n`);
-      return check.ok ? EXIT_OK : EXIT_PROBLEM;
-    });
+    if (flags.json) printJson(env, check);
+    else if (check.ok) env.io.stdout(`audit log: ${check.entries} entries, the chain is intact\n`);
+    else env.io.stdout(`audit log: BROKEN at entry ${check.brokenAt}: ${check.reason}\n`);
+    return check.ok ? EXIT_OK : EXIT_PROBLEM;
   },
 };
 

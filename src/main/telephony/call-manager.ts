@@ -278,6 +278,14 @@ export class CallManager {
     }
   }
 
+  /** The app quits: every call ends here, politely (BYE, CANCEL, or 486 to one still ringing). */
+  async hangupAll(): Promise<void> {
+    for (const [callId, entry] of [...this.calls]) {
+      if (entry.snapshot.phase === 'ended') continue;
+      await this.hangup(callId).catch(() => undefined);
+    }
+  }
+
   /**
    * The signalling connection went away. A connected call stays up (its audio may still flow)
    * and waits for the connection to come back; calls still being set up cannot finish over a
@@ -509,10 +517,18 @@ export class CallManager {
   /** The far end transferred us: accept and place the call it asks for. */
   private referred(callId: string, referral: Referral): void {
     this.options.log.info('transferred by the far end', { call: callId });
-    void referral.accept().then(() => {
-      const inviter = referral.makeInviter();
-      this.track(inviter, cleanNumber(inviter.remoteIdentity.uri.user ?? null));
-    });
+    referral
+      .accept()
+      .then(() => {
+        const inviter = referral.makeInviter();
+        this.track(inviter, cleanNumber(inviter.remoteIdentity.uri.user ?? null));
+      })
+      .catch((error: unknown) => {
+        this.options.log.warn('the transfer could not be followed', {
+          call: callId,
+          error: error instanceof Error ? error.name : 'unknown',
+        });
+      });
   }
 
   /** The session is over in sip.js: record how, if we do not know yet. */

@@ -145,6 +145,7 @@ export class TelephonyService {
 
   async close(): Promise<void> {
     this.stopSettings();
+    await this.calls.hangupAll();
     this.stopRegistration();
     await this.applying;
     await this.registration.stop();
