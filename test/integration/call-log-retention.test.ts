@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CALL_LOG_FILE, CallLog } from '../../src/main/calllog/call-log';
+import { nameKey, nameKeyLastFirst } from '../../src/main/calllog/names';
 import { DATABASE_KEY_SECRET } from '../../src/main/calllog/database-key';
 import { FileSecretStore } from '../../src/main/host/node-ports';
 import { newInboundCall, transition } from '../../src/main/telephony/call-state';
@@ -96,7 +97,14 @@ describe('retention', () => {
     await log.close();
 
     const pages = decryptedPages(file, key);
-    const erased = OLD_CALLERS.flatMap((caller) => [caller.name, caller.number, caller.number.replace(/\D/g, '')]);
+    // Every form they were stored in: as given, digits only, and the lower-case search keys.
+    const erased = OLD_CALLERS.flatMap((caller) => [
+      caller.name,
+      caller.number,
+      caller.number.replace(/\D/g, ''),
+      nameKey(caller.name),
+      nameKeyLastFirst(caller.name),
+    ]);
     expect(plaintextFound(pages, erased)).toEqual([]);
     expect(plaintextFound(pages, [RECENT.name])).toEqual([RECENT.name]);
 

@@ -22,6 +22,7 @@ import {
   type ChainCheck,
   type StoredAuditEntry,
 } from './audit';
+import { nameKey, nameKeyLastFirst } from './names';
 import { searchDigits } from './numbers';
 import { seedCalls } from './seed';
 import { CallLogWriter } from './writer';
@@ -237,9 +238,10 @@ export class CallLog {
     const now = this.options.clock.now();
     const ended = call.phase === 'ended';
     await writer.run(
-      `INSERT INTO calls (id, direction, remote_number, number_digits, remote_name, anonymous, agent_code,
-         started_at, answered_at, ended_at, talk_ms, hold_ms, outcome, ended_by, end_status, updated_at)
-       VALUES (@id, @direction, @number, @digits, @name, @anonymous, @agent,
+      `INSERT INTO calls (id, direction, remote_number, number_digits, remote_name, name_key, name_key_last,
+         anonymous, agent_code, started_at, answered_at, ended_at, talk_ms, hold_ms, outcome, ended_by, end_status,
+         updated_at)
+       VALUES (@id, @direction, @number, @digits, @name, @nameKey, @nameKeyLast, @anonymous, @agent,
          @startedAt, @answeredAt, @endedAt, @talkMs, @holdMs, @outcome, @endedBy, @endStatus, @now)
        ON CONFLICT (id) DO UPDATE SET
          answered_at = excluded.answered_at, ended_at = excluded.ended_at, talk_ms = excluded.talk_ms,
@@ -251,6 +253,8 @@ export class CallLog {
         number: call.remote.number,
         digits: call.remote.number === null ? null : searchDigits(call.remote.number),
         name: call.remote.name,
+        nameKey: call.remote.name === null ? null : nameKey(call.remote.name),
+        nameKeyLast: call.remote.name === null ? null : nameKeyLastFirst(call.remote.name),
         anonymous: call.remote.anonymous ? 1 : 0,
         agent: call.agentCode,
         startedAt: call.startedAt,
@@ -332,7 +336,8 @@ export class CallLog {
     const now = this.options.clock.now();
     const before = now - days * 86_400_000;
     const changes = await writer.run(
-      `UPDATE calls SET remote_number = NULL, number_digits = NULL, remote_name = NULL, purged_at = @now
+      `UPDATE calls SET remote_number = NULL, number_digits = NULL, remote_name = NULL, name_key = NULL,
+         name_key_last = NULL, purged_at = @now
        WHERE purged_at IS NULL AND started_at < @before`,
       { now, before },
     );
@@ -391,16 +396,22 @@ export class CallLog {
     if (search !== '') {
       const digits = searchDigits(search);
       const byNumber = !/\p{L}/u.test(search) && digits !== '';
-      const [index, column] = byNumber ? ['calls_by_number', 'number_digits'] : ['calls_by_name', 'remote_name'];
-      params.from0 = byNumber ? digits : search;
-      params.to0 = byNumber ? `${digits}:` : `${search}\uffff`;
-      const inner = [`${column} >= @from0 AND ${column} < @to0`];
-      if (after) inner.push('(started_at < @afterAt OR (started_at = @afterAt AND id < @afterId))');
+      const key = byNumber ? digits : nameKey(search);
+      params.from0 = key;
+      params.to0 = byNumber ? `${digits}:` : `${key}\uffff`;
       // With more filters the newest matches may not qualify: then every match goes to the filters.
       const moreFilters = query.from || query.to || query.outcomes.length > 0 || query.disposition;
+      const newest = (index: string, column: string): string => {
+        const inner = [`${column} >= @from0 AND ${column} < @to0`];
+        if (after) inner.push('(started_at < @afterAt OR (started_at = @afterAt AND id < @afterId))');
+        return `id IN (SELECT id FROM calls INDEXED BY ${index} WHERE ${inner.join(' AND ')}
+          ${moreFilters ? '' : 'ORDER BY started_at DESC, id DESC LIMIT @limit'})`;
+      };
+      // A name matches from its first word or from its last ("Müller" finds "Anna Müller").
       where.push(
-        `id IN (SELECT id FROM calls INDEXED BY ${index} WHERE ${inner.join(' AND ')}
-          ${moreFilters ? '' : 'ORDER BY started_at DESC, id DESC LIMIT @limit'})`,
+        byNumber
+          ? newest('calls_by_number', 'number_digits')
+          : `(${newest('calls_by_name_key', 'name_key')} OR ${newest('calls_by_name_last', 'name_key_last')})`,
       );
     }
     if (query.from) {

@@ -1,5 +1,6 @@
 import type { Database as Connection } from 'better-sqlite3-multiple-ciphers';
 import type { LoggedOutcome } from '../../shared/contract/calllog';
+import { nameKey, nameKeyLastFirst } from './names';
 import { searchDigits } from './numbers';
 
 /**
@@ -200,16 +201,23 @@ export function seedCalls(
 ): number {
   const random = mulberry32(options.seed);
   const insert = db.prepare(
-    `INSERT OR REPLACE INTO calls (id, direction, remote_number, number_digits, remote_name, anonymous, agent_code,
-       started_at, answered_at, ended_at, talk_ms, hold_ms, outcome, ended_by, rtt_ms, jitter_ms, loss_percent, mos,
-       packets_received, updated_at)
-     VALUES (@id, @direction, @number, @digits, @name, @anonymous, @agent, @startedAt, @answeredAt, @endedAt, @talkMs,
-       @holdMs, @outcome, @endedBy, @rttMs, @jitterMs, @lossPercent, @mos, @packetsReceived, @endedAt)`,
+    `INSERT OR REPLACE INTO calls (id, direction, remote_number, number_digits, remote_name, name_key, name_key_last,
+       anonymous, agent_code, started_at, answered_at, ended_at, talk_ms, hold_ms, outcome, ended_by, rtt_ms, jitter_ms,
+       loss_percent, mos, packets_received, updated_at)
+     VALUES (@id, @direction, @number, @digits, @name, @nameKey, @nameKeyLast, @anonymous, @agent, @startedAt,
+       @answeredAt, @endedAt, @talkMs, @holdMs, @outcome, @endedBy, @rttMs, @jitterMs, @lossPercent, @mos,
+       @packetsReceived, @endedAt)`,
   );
   const batch = options.batch ?? 5_000;
   const insertBatch = db.transaction((from: number, to: number) => {
-    for (let index = from; index < to; index += 1)
-      insert.run(syntheticCall(random, index, options.now, options.days ?? 90));
+    for (let index = from; index < to; index += 1) {
+      const call = syntheticCall(random, index, options.now, options.days ?? 90);
+      insert.run({
+        ...call,
+        nameKey: call.name === null ? null : nameKey(call.name),
+        nameKeyLast: call.name === null ? null : nameKeyLastFirst(call.name),
+      });
+    }
   });
   for (let from = 0; from < options.count; from += batch) {
     const to = Math.min(options.count, from + batch);

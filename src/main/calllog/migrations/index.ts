@@ -2,6 +2,7 @@ import { migration001Calls } from './001-calls';
 import { migration002Audit } from './002-audit';
 import { migration003Retention } from './003-retention';
 import { migration004SearchIndexes } from './004-search-indexes';
+import { migration005NameKeys } from './005-name-keys';
 import type { Migration } from './migration';
 
 /** Every migration, in order: version N is at index N - 1. */
@@ -10,6 +11,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration002Audit,
   migration003Retention,
   migration004SearchIndexes,
+  migration005NameKeys,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
