@@ -119,17 +119,18 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
   });
   callsUp = () => telephony.calls.hasCalls;
   // The call log follows every call from its first ring or dial, and takes its quality at the end.
+  /** Call-log work is never awaited on the event path: a failure is logged (without values). */
+  const logFailure =
+    (what: string) =>
+    (error: unknown): void =>
+      log.error(what, { error: error instanceof Error ? error.message : 'unknown' });
   const audit = (action: AuditAction, record: string, fields: readonly string[]): void => {
-    callLog.audit(action, record, fields).catch((error: unknown) => {
-      log.error('the audit log could not be written', { error: error instanceof Error ? error.message : 'unknown' });
-    });
+    callLog.audit(action, record, fields).catch(logFailure('the audit log could not be written'));
   };
   // Retention: personal fields go N days after the call; at start and then daily, each run audited.
   const runRetention = (): void => {
     if (callLog.status.state !== 'open') return;
-    callLog.purge(settings.get('retention.days')).catch((error: unknown) => {
-      log.error('the retention run failed', { error: error instanceof Error ? error.message : 'unknown' });
-    });
+    callLog.purge(settings.get('retention.days')).catch(logFailure('the retention run failed'));
   };
   // After the integrity check: its long read would keep the purge's checkpoint from emptying the WAL.
   void callLog.integrity.then(runRetention);
@@ -138,11 +139,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
   const stopCallLog = callLog.onChange((record) => events.emit('calllog.changed', record));
   const stopCallLogStatus = callLog.onStatus((status) => events.emit('calllog.statusChanged', status));
   const logCall = (call: CallSnapshot): void => {
-    callLog.record(call).catch((error: unknown) => {
-      log.error('a call could not be written to the call log', {
-        error: error instanceof Error ? error.message : 'unknown',
-      });
-    });
+    callLog.record(call).catch(logFailure('a call could not be written to the call log'));
   };
   const stopAgent = agent.onChange((state) => events.emit('agent.changed', state));
   const announced = new Set<string>();
@@ -167,11 +164,9 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
   const stopRegistration = telephony.registration.onChange((state) => events.emit('calls.registrationChanged', state));
   const stopQuality = telephony.calls.onQuality((report) => {
     events.emit('calls.qualityReported', report);
-    callLog.recordQuality(report.callId, report.quality).catch((error: unknown) => {
-      log.error('call quality could not be written to the call log', {
-        error: error instanceof Error ? error.message : 'unknown',
-      });
-    });
+    callLog
+      .recordQuality(report.callId, report.quality)
+      .catch(logFailure('call quality could not be written to the call log'));
   });
 
   const handlers: Handlers = {

@@ -1,6 +1,7 @@
 import { createDecipheriv } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
+import { unlock } from '../../src/main/calllog/database';
 
 /**
  * Reads an SQLCipher 4 database file page by page and decrypts every page itself, free pages
@@ -31,8 +32,6 @@ export function plaintextFound(pages: readonly Buffer[], needles: readonly strin
 /** Opens a call log file directly with its raw key, bypassing the app (to look, or to tamper). */
 export function openRaw(file: string, keyHex: string, options: { readonly?: boolean } = {}): Database.Database {
   const db = new Database(file, { readonly: options.readonly ?? false });
-  db.pragma(`cipher='sqlcipher'`);
-  db.pragma('legacy=4');
-  db.pragma(`key="x'${keyHex}'"`);
+  unlock(db, keyHex);
   return db;
 }

@@ -11,7 +11,7 @@ import type { Logger } from '../core/log';
 import type { Clock, SecretStore, Unsubscribe } from '../ports';
 import { talkMs } from '../telephony/call-state';
 import { keyCheckValue, loadDatabaseKey, readKeyCheck, writeKeyCheck } from './database-key';
-import { moveAside, openEncrypted } from './database';
+import { moveAside, openEncrypted, unlock } from './database';
 import {
   auditHash,
   auditRowSchema,
@@ -144,9 +144,7 @@ export async function verifyAuditFile(
     return { ok: false, problem: 'this key does not open this call log' };
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    db.pragma(`cipher='sqlcipher'`);
-    db.pragma('legacy=4');
-    db.pragma(`key="x'${key.key}'"`);
+    unlock(db, key.key);
     db.pragma('busy_timeout = 5000');
     return checkChain(auditEntries(db.prepare('SELECT * FROM audit ORDER BY seq').iterate()));
   } catch (error) {

@@ -17,6 +17,13 @@ export type OpenResult =
   | { readonly ok: false; readonly problem: 'failed'; readonly detail: string }
   | { readonly ok: false; readonly problem: 'newer_version'; readonly version: number };
 
+/** SQLCipher 4 with a raw 256-bit key (hex checked by the caller): every connection starts so. */
+export function unlock(db: Connection, keyHex: string): void {
+  db.pragma(`cipher='sqlcipher'`);
+  db.pragma('legacy=4');
+  db.pragma(`key="x'${keyHex}'"`);
+}
+
 /** Pages kept decrypted in memory per connection (KiB, as SQLite takes a negative cache_size). */
 export const CACHE_KIB = 32_768;
 
@@ -26,9 +33,7 @@ export function openEncrypted(file: string, keyHex: string, options: { integrity
     // A new log is made readable by its owner only; SQLite gives its WAL the same mode.
     if (!existsSync(file)) closeSync(openSync(file, 'wx', 0o600));
     db = new Database(file);
-    db.pragma(`cipher='sqlcipher'`);
-    db.pragma('legacy=4');
-    db.pragma(`key="x'${keyHex}'"`);
+    unlock(db, keyHex);
     // The first read decrypts page 1: a wrong key or a foreign file fails here.
     db.prepare('SELECT count(*) FROM sqlite_master').get();
     db.pragma('journal_mode = WAL');
