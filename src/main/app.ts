@@ -17,6 +17,9 @@ import type { AuditAction } from './calllog/audit';
 import { sipTraceText } from '../shared/contract/diagnostics';
 import type { CallSnapshot } from '../shared/calls';
 import { TelephonyService } from './telephony/telephony-service';
+import { DEFAULT_INTAKE_FORM } from './intake/default-form';
+import { subjectExport } from './intake/subject-export';
+import { AppError } from '../shared/result';
 
 export const APP_NAME = 'Hotline Desk';
 export const USER_SETTINGS_FILE = 'settings.json';
@@ -132,16 +135,44 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     if (callLog.status.state !== 'open') return;
     callLog.purge(settings.get('retention.days')).catch(logFailure('the retention run failed'));
   };
+  // And the audit log's own retention (years, not weeks), each run audited too.
+  const runAuditRetention = (): void => {
+    if (callLog.status.state !== 'open') return;
+    callLog.purgeAudit(settings.get('retention.auditDays')).catch(logFailure('the audit retention run failed'));
+  };
   // After the integrity check: its long read would keep the purge's checkpoint from emptying the WAL.
-  void callLog.integrity.then(runRetention);
-  const retentionTimer = setInterval(runRetention, 86_400_000);
+  const runAllRetention = (): void => {
+    runRetention();
+    runAuditRetention();
+  };
+  void callLog.integrity.then(runAllRetention);
+  const retentionTimer = setInterval(runAllRetention, 86_400_000);
   retentionTimer.unref();
   const stopCallLog = callLog.onChange((record) => events.emit('calllog.changed', record));
   const stopCallLogStatus = callLog.onStatus((status) => events.emit('calllog.statusChanged', status));
   const logCall = (call: CallSnapshot): void => {
     callLog.record(call).catch(logFailure('a call could not be written to the call log'));
   };
-  const stopAgent = agent.onChange((state) => events.emit('agent.changed', state));
+  // After-call work belongs to the answered call that ended last: it ends when that call's intake
+  // is submitted (or the timer runs out), and the call log records how long it took.
+  let wrapUp: { callId: string; endedAt: number } | null = null;
+  const submittedDuringCall = new Set<string>();
+  const intakeForm = () => {
+    const policyForm = settings.get('intake.form');
+    return policyForm === null
+      ? { form: DEFAULT_INTAKE_FORM, source: 'default' as const }
+      : { form: policyForm, source: 'policy' as const };
+  };
+  const stopAgent = agent.onChange((state) => {
+    events.emit('agent.changed', state);
+    if (state.status !== 'after_call_work' && wrapUp) {
+      const { callId, endedAt } = wrapUp;
+      wrapUp = null;
+      callLog
+        .recordWrapUp(callId, ports.clock.now() - endedAt)
+        .catch(logFailure('after-call work could not be written to the call log'));
+    }
+  });
   const announced = new Set<string>();
   const stopCalls = telephony.calls.onChange((call) => {
     events.emit('calls.changed', call);
@@ -157,7 +188,21 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       if (!telephony.calls.list().some((each) => each.phase === 'ringing' && each.id !== call.id))
         ports.attention.cancel();
     }
-    if (call.phase === 'ended' && call.outcome === 'answered') void agent.callEnded();
+    if (call.phase === 'ended' && call.outcome === 'answered') {
+      if (submittedDuringCall.delete(call.id)) {
+        // The intake was done while talking: no after-call work.
+        callLog.recordWrapUp(call.id, 0).catch(logFailure('after-call work could not be written to the call log'));
+      } else {
+        wrapUp = { callId: call.id, endedAt: call.endedAt ?? ports.clock.now() };
+        void agent.callEnded().then(() => {
+          // No after-call work configured (or nobody available): none was done.
+          if (agent.state.status !== 'after_call_work' && wrapUp?.callId === call.id) {
+            wrapUp = null;
+            callLog.recordWrapUp(call.id, 0).catch(logFailure('after-call work could not be written to the call log'));
+          }
+        });
+      }
+    }
     // Written in the call log's worker: the commit waits for the disk, nothing here does.
     logCall(call);
   });
@@ -168,6 +213,11 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       .recordQuality(report.callId, report.quality)
       .catch(logFailure('call quality could not be written to the call log'));
   });
+
+  const requireTeamLead = (): void => {
+    if (settings.get('privacy.role') !== 'team_lead')
+      throw new AppError('forbidden', 'Only a team lead answers data-subject requests (setting privacy.role).');
+  };
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -223,6 +273,43 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     'calllog.list': ({ query, after, limit }) => callLog.list(query, after, limit),
     'calllog.get': ({ id }) => callLog.get(id),
     'calllog.startFresh': () => callLog.startFresh(),
+    'intake.form': () => intakeForm(),
+    'intake.get': ({ callId }) => callLog.getIntake(callId),
+    'intake.saveDraft': async ({ callId, values }) => {
+      const record = await callLog.saveIntake(callId, intakeForm().form, values, { submit: false });
+      events.emit('intake.changed', { callId, state: record.state, problemCount: record.problems.length });
+      return record;
+    },
+    'intake.submit': async ({ callId, values }) => {
+      const record = await callLog.saveIntake(callId, intakeForm().form, values, { submit: true });
+      events.emit('intake.changed', { callId, state: record.state, problemCount: record.problems.length });
+      if (record.state !== 'submitted') {
+        // Kept as a draft, flagged: the message names every field that is not right yet.
+        const problems = record.problems.map((problem) => `${problem.field}: ${problem.message.en}`);
+        throw new AppError('invalid_input', `The intake is kept as a draft: ${problems.join('; ')}`);
+      }
+      if (telephony.calls.list().some((call) => call.id === callId && call.phase !== 'ended')) {
+        submittedDuringCall.add(callId);
+      } else if (wrapUp?.callId === callId && agent.state.status === 'after_call_work') {
+        // Submitting ends after-call work: the agent is available again.
+        await agent.setStatus('available');
+      }
+      return record;
+    },
+    'intake.unfinished': () => callLog.unfinishedIntakes(),
+    'privacy.find': (query) => {
+      requireTeamLead();
+      return callLog.findSubject(query);
+    },
+    'privacy.export': async ({ callIds }) => {
+      requireTeamLead();
+      const records = await callLog.exportSubject(callIds);
+      return subjectExport(records, intakeForm().form, new Date(ports.clock.now()));
+    },
+    'privacy.erase': async ({ callIds }) => {
+      requireTeamLead();
+      return { erased: await callLog.eraseSubject(callIds) };
+    },
     'media.attach': (_input, { clientId }) => {
       rendererMedia.attach(clientId, (request) => {
         const checked = events.check('media.request', request);

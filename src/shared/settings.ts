@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formDefinitionSchema } from './intake/form';
 
 /**
  * Every setting the console has, with its schema and default. Each key is also a policy key:
@@ -99,6 +100,21 @@ export const SETTINGS = {
     z.number().int().min(1).max(3_650),
     28,
     'Days after a call when its personal and health fields are erased from the call log (the anonymous row stays for statistics).',
+  ),
+  'retention.auditDays': setting(
+    z.number().int().min(365).max(3_650),
+    730,
+    'Days the audit log keeps its entries; older ones are removed, with an anchor that keeps the chain verifiable, and every removal is itself audited.',
+  ),
+  'intake.form': setting(
+    formDefinitionSchema.nullable(),
+    null,
+    'The intake form definition (JSON, as in assets/intake/public-health.json); null: the default public-health form.',
+  ),
+  'privacy.role': setting(
+    z.enum(['agent', 'team_lead']),
+    'agent',
+    'Who works at this console: a team lead may answer data-subject requests (find, export and erase a caller’s records). Lock it by policy.',
   ),
   'sip.pingIntervalSeconds': setting(
     z.number().int().min(1).max(300),

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CALL_LOG_FILE, CallLog } from '../../src/main/calllog/call-log';
 import { FileSecretStore } from '../../src/main/host/node-ports';
 import { recordingLogger } from '../support/logs';
+import { TYPED_NOTE } from '../support/draft-typist';
 import { openRaw } from '../support/sqlcipher-pages';
 import { tempDir } from '../support/temp';
 
@@ -17,6 +18,8 @@ import { tempDir } from '../support/temp';
  * nothing half-written is, and the integrity check passes.
  */
 const CLI = join(process.cwd(), 'out', 'main', 'cli.js');
+/** Runs a TypeScript file as the tests see it, in a child process that can be killed. */
+const JITI = join(process.cwd(), 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs');
 const logs: CallLog[] = [];
 afterEach(async () => {
   for (const log of logs.splice(0)) await log.close();
@@ -94,6 +97,51 @@ describe('the call log across a crash', () => {
     const bad = await run(await tempDir(), ['--seed', 'x']);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--seed: expected a whole number from 0 to 4294967295');
+  });
+});
+
+describe('an intake draft across a crash', () => {
+  it('is back after SIGKILL of the process typing into it, as far as it was committed; the calls written meanwhile too', async () => {
+    const dataDir = await tempDir();
+    const child = spawn(process.execPath, [JITI, join('test', 'support', 'draft-typist.ts')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, DRAFT_TYPIST_DATA_DIR: dataDir },
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    );
+    let saved = 0;
+    let calls = 0;
+    for await (const line of createInterface({ input: child.stdout })) {
+      const save = /^saved (\d+)$/.exec(line);
+      if (save) saved = Number(save[1]);
+      const call = /^call (\d+)$/.exec(line);
+      if (call) calls = Number(call[1]);
+      // Mid-sentence: kill it while it is saving the next keystroke.
+      if (saved >= 25) {
+        child.kill('SIGKILL');
+        break;
+      }
+    }
+    expect(await exited).toBe('SIGKILL');
+
+    const log = await open(dataDir);
+    expect(await log.integrity).toBe('ok');
+    // The draft is back, at least as far as it was reported saved (a save may have committed
+    // between the report and the kill), with its problem still flagged.
+    const draft = await log.getIntake('typed-call');
+    expect(draft).toMatchObject({
+      state: 'draft',
+      values: { callType: 'data_call', name: 'Erika Mustermann', postcode: '5114' },
+    });
+    const note = String(draft?.values.note);
+    expect(TYPED_NOTE.startsWith(note)).toBe(true);
+    expect(note.length).toBeGreaterThanOrEqual(saved);
+    expect(draft?.problems.map((problem) => problem.code)).toContain('not_a_postcode');
+    expect(log.unfinishedIntakes().map((each) => each.callId)).toEqual(['typed-call']);
+    // The call it belonged to was closed as interrupted, and every call reported written is there.
+    expect(log.get('typed-call').outcome).toBe('interrupted');
+    for (let n = 1; n <= calls; n += 1) expect(log.get(`other-${n}`).id).toBe(`other-${n}`);
   });
 });
 

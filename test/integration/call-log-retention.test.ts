@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CALL_LOG_FILE, CallLog } from '../../src/main/calllog/call-log';
 import { nameKey, nameKeyLastFirst } from '../../src/main/calllog/names';
 import { DATABASE_KEY_SECRET } from '../../src/main/calllog/database-key';
+import { DEFAULT_INTAKE_FORM } from '../../src/main/intake/default-form';
 import { FileSecretStore } from '../../src/main/host/node-ports';
 import { newInboundCall, transition } from '../../src/main/telephony/call-state';
 import type { CallSnapshot } from '../../src/shared/calls';
@@ -26,6 +27,12 @@ const OLD_CALLERS = [
   { name: 'Gottfried Vergessmann', number: '+49 176 99887766' },
 ];
 const RECENT = { name: 'Henriette Bleibtreu', number: '+49 40 5550123' };
+
+/** What the agent typed into the old calls' intakes: names, a mobile number and a note (searchable). */
+const OLD_INTAKES = [
+  { name: 'Waltraud Purgemeier', phone: '0162 4443332', note: 'Schüttelfrost seit Dienstag, Enkel Quarantäne' },
+  { name: 'Gottfried Vergessmann', phone: '0157 8889990', note: 'Geschmacksverlust nach Kegelabend' },
+];
 
 function ended(id: string, remote: { name: string; number: string }, startedAt: number): CallSnapshot {
   const ringing = newInboundCall(id, { ...remote, anonymous: false }, startedAt, 'HL-07');
@@ -76,11 +83,43 @@ describe('retention', () => {
     const log = await openLog(dataDir);
     for (const [i, caller] of OLD_CALLERS.entries()) await log.record(ended(`old-${i}`, caller, NOW - 40 * DAY));
     await log.record(ended('recent', RECENT, NOW - 2 * DAY));
+    for (const [i, intake] of OLD_INTAKES.entries()) {
+      await log.saveIntake(
+        `old-${i}`,
+        DEFAULT_INTAKE_FORM,
+        {
+          callType: 'data_call',
+          ...intake,
+          symptoms: ['fever'],
+          symptomOnset: '2026-10-10',
+          triage: 'see_gp',
+          privacyNotice: 'yes',
+        },
+        { submit: true },
+      );
+    }
+    await log.saveIntake(
+      'recent',
+      DEFAULT_INTAKE_FORM,
+      { callType: 'data_call', name: RECENT.name, note: 'Bleibtreunotiz' },
+      { submit: false },
+    );
     const key = await keyOf(dataDir);
     const file = join(dataDir, CALL_LOG_FILE);
     // They are there (and the scan reads them) before the purge.
     await log.purge(3_650);
-    expect(plaintextFound(decryptedPages(file, key), [OLD_CALLERS[0]!.name])).toEqual([OLD_CALLERS[0]!.name]);
+    expect(plaintextFound(decryptedPages(file, key), [OLD_CALLERS[0]!.name, 'Kegelabend'])).toEqual([
+      OLD_CALLERS[0]!.name,
+      'Kegelabend',
+    ]);
+    expect(log.list({ search: 'Kegelabend', outcomes: [] }, undefined, 10).rows.map((row) => row.id)).toEqual([
+      'old-1',
+    ]);
+    // The full-text index's own copy (folded: only it has "schuttelfrost") is on disk too.
+    expect(plaintextFound(decryptedPages(file, key), ['schuttelfrost', 'geschmacksverlust'])).toEqual([
+      'schuttelfrost',
+      'geschmacksverlust',
+    ]);
 
     expect(await log.purge(28)).toBe(2);
     const old = log.get('old-0');
@@ -91,6 +130,18 @@ describe('retention', () => {
     // Not findable any more, by name or by number.
     expect(log.list({ search: 'Waltraud', outcomes: [] }, undefined, 10).rows).toEqual([]);
     expect(log.list({ search: '0351 765', outcomes: [] }, undefined, 10).rows).toEqual([]);
+    // Nor by what the intake held; its answers tagged neither personal nor health stay.
+    expect(log.list({ search: 'Kegelabend', outcomes: [] }, undefined, 10).rows).toEqual([]);
+    expect(log.list({ search: '0157 888', outcomes: [] }, undefined, 10).rows).toEqual([]);
+    const intake = await log.getIntake('old-1');
+    expect(intake).toMatchObject({
+      state: 'submitted',
+      purgedAt: NOW,
+      values: { callType: 'data_call', privacyNotice: 'yes' },
+    });
+    expect(Object.keys(intake!.values).sort()).toEqual(['callType', 'privacyNotice']);
+    expect(old.disposition).toBe('data_call');
+    expect((await log.getIntake('recent'))?.values.note).toBe('Bleibtreunotiz');
     // A second run finds nothing more, and is audited too.
     expect(await log.purge(28)).toBe(0);
     expect(log.verifyAudit()).toMatchObject({ ok: true });
@@ -105,8 +156,25 @@ describe('retention', () => {
       nameKey(caller.name),
       nameKeyLastFirst(caller.name),
     ]);
+    // The intakes' answers, as typed and as normalized, and the full-text index's terms of them
+    // (lower case, umlauts folded: "schuttelfrost").
+    for (const intake of OLD_INTAKES) {
+      const digits = `49${intake.phone.replace(/\D/g, '').slice(1)}`;
+      erased.push(
+        intake.note,
+        `+${digits}`,
+        digits,
+        ...intake.note
+          .toLowerCase()
+          .normalize('NFD')
+          .replace(/\p{M}/gu, '')
+          .split(/[^a-z]+/)
+          .filter((word) => word.length > 5),
+      );
+    }
+    erased.push('2026-10-10');
     expect(plaintextFound(pages, erased)).toEqual([]);
-    expect(plaintextFound(pages, [RECENT.name])).toEqual([RECENT.name]);
+    expect(plaintextFound(pages, [RECENT.name, 'Bleibtreunotiz'])).toEqual([RECENT.name, 'Bleibtreunotiz']);
 
     const db = openRaw(file, key, { readonly: true });
     const purges = db.prepare("SELECT record, fields FROM audit WHERE action = 'purge' ORDER BY seq").all();
@@ -114,7 +182,7 @@ describe('retention', () => {
     expect(purges).toHaveLength(3);
     expect(purges[1]).toEqual({
       record: `calls:started-before:${new Date(NOW - 28 * DAY).toISOString()}`,
-      fields: '["remote_number","remote_name"]',
+      fields: '["remote_number","remote_name","intake.personal","intake.health","intake.search"]',
     });
   });
 });

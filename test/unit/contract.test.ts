@@ -4,6 +4,7 @@ import { AppError, ERROR_CODES } from '../../src/shared/result';
 import { createDispatch, type Handlers } from '../../src/main/core/router';
 import { recordingLogger } from '../support/logs';
 import { defaultSettings } from '../../src/shared/settings';
+import { DEFAULT_INTAKE_FORM } from '../../src/main/intake/default-form';
 
 const context = { clientId: 'test' };
 const snapshot = { values: defaultSettings(), locked: [], problems: [] };
@@ -53,6 +54,14 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'calllog.list': () => ({ rows: [], next: null }),
     'calllog.get': noSuchCall,
     'calllog.startFresh': () => ({ state: 'open', calls: 0 }),
+    'intake.form': () => ({ form: DEFAULT_INTAKE_FORM, source: 'default' }),
+    'intake.get': () => null,
+    'intake.saveDraft': noSuchCall,
+    'intake.submit': noSuchCall,
+    'intake.unfinished': () => [],
+    'privacy.find': () => [],
+    'privacy.export': () => ({ fileName: 'export.json', text: '{}' }),
+    'privacy.erase': () => ({ erased: 0 }),
     ...overrides,
   };
 }

@@ -70,13 +70,22 @@ export type ChainCheck =
   | { readonly ok: true; readonly entries: number; readonly lastHash: string }
   | { readonly ok: false; readonly entries: number; readonly brokenAt: number; readonly reason: string };
 
+/** Where the chain starts: after the last entry its retention removed (or at the beginning). */
+export interface AuditAnchor {
+  readonly seq: number;
+  readonly hash: string;
+}
+
 /**
- * Walks the chain in order: every entry must follow the one before (seq + 1), name its hash, and
+ * Walks the chain in order from the anchor: every entry must follow the one before (seq + 1), name its hash, and
  * hash to what it says. The first entry that does not is named.
  */
-export function checkChain(entries: Iterable<StoredAuditEntry>): ChainCheck {
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1;
+export function checkChain(
+  entries: Iterable<StoredAuditEntry>,
+  anchor: AuditAnchor = { seq: 0, hash: GENESIS_HASH },
+): ChainCheck {
+  let prevHash = anchor.hash;
+  let expectedSeq = anchor.seq + 1;
   let count = 0;
   for (const entry of entries) {
     count += 1;

@@ -5,6 +5,9 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import type { Database as Connection, Statement } from 'better-sqlite3-multiple-ciphers';
 import type { CallSnapshot } from '../../shared/calls';
 import type { CallLogQuery, CallLogStatus, CallRecord, LoggedOutcome } from '../../shared/contract/calllog';
+import type { IntakeRecord, SubjectRecord, UnfinishedIntake } from '../../shared/contract/intake';
+import type { FormDefinition, IntakeValues } from '../../shared/intake/form';
+import { checkIntake } from '../../shared/intake/validate';
 import type { QualityFigures } from '../../shared/quality';
 import { AppError } from '../../shared/result';
 import type { Logger } from '../core/log';
@@ -19,13 +22,23 @@ import {
   entryFromRow,
   GENESIS_HASH,
   type AuditAction,
+  type AuditAnchor,
   type ChainCheck,
   type StoredAuditEntry,
 } from './audit';
+import {
+  changedFields,
+  intakeFromRow,
+  phraseQuery,
+  sensitiveFields,
+  splitAnswers,
+  textQuery,
+  type IntakeRow,
+} from './intakes';
 import { nameKey, nameKeyLastFirst } from './names';
 import { searchDigits } from './numbers';
 import { seedCalls } from './seed';
-import { CallLogWriter } from './writer';
+import { CallLogWriter, type Step } from './writer';
 
 export const CALL_LOG_FILE = 'call-log.sqlite';
 export const KEY_CHECK_FILE = 'call-log.keycheck';
@@ -70,7 +83,11 @@ interface Row {
   loss_percent: number | null;
   mos: number | null;
   packets_received: number | null;
+  intake_state: 'draft' | 'submitted' | null;
 }
+
+/** Every column of a call, with the state of its intake. */
+const CALL_COLUMNS = `calls.*, (SELECT state FROM intakes WHERE intakes.call_id = calls.id) AS intake_state`;
 
 function toRecord(row: Row): CallRecord {
   return {
@@ -88,6 +105,7 @@ function toRecord(row: Row): CallRecord {
     endedBy: row.ended_by,
     endStatus: row.end_status,
     disposition: row.disposition,
+    intake: row.intake_state,
     quality:
       row.packets_received === null
         ? null
@@ -146,7 +164,7 @@ export async function verifyAuditFile(
   try {
     unlock(db, key.key);
     db.pragma('busy_timeout = 5000');
-    return checkChain(auditEntries(db.prepare('SELECT * FROM audit ORDER BY seq').iterate()));
+    return checkChain(auditEntries(db.prepare('SELECT * FROM audit ORDER BY seq').iterate()), readAnchor(db));
   } catch (error) {
     return {
       ok: false,
@@ -155,6 +173,60 @@ export async function verifyAuditFile(
   } finally {
     db.close();
   }
+}
+
+/** Where the audit chain starts (a log from before the audit's retention has no anchor: the beginning). */
+function readAnchor(db: Connection): AuditAnchor {
+  const hasAnchor = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_anchor'`).get();
+  if (!hasAnchor) return { seq: 0, hash: GENESIS_HASH };
+  return (
+    (db.prepare('SELECT seq, hash FROM audit_anchor WHERE id = 1').get() as AuditAnchor | undefined) ?? {
+      seq: 0,
+      hash: GENESIS_HASH,
+    }
+  );
+}
+
+/** The fields an erasure (retention or a data-subject request) removes, for the audit. */
+const ERASED_FIELDS = ['remote_number', 'remote_name', 'intake.personal', 'intake.health', 'intake.search'];
+
+/**
+ * Erasing the personal data of the calls that `where` picks (retention, Art. 17): their intakes'
+ * search entries, their intakes' personal and health answers (and the problems, which may quote
+ * them), then the calls' number and name. The third step's count is the number of calls. Last,
+ * the search index is rebuilt into one segment: FTS5's own secure-delete removes an entry's
+ * postings but leaves its terms' text in the old segments (and drafts saved earlier left theirs);
+ * rebuilt, the old segments' pages are freed, and secure_delete overwrites them.
+ */
+function eraseSteps(where: string, params: Record<string, unknown>): Step[] {
+  const calls = `SELECT id FROM calls WHERE ${where}`;
+  return [
+    {
+      sql: `DELETE FROM intake_search WHERE rowid IN (SELECT seq FROM intakes WHERE call_id IN (${calls}))`,
+      params,
+    },
+    {
+      sql: `UPDATE intakes SET personal_json = NULL, problems_json = '[]', purged_at = @now
+            WHERE purged_at IS NULL AND call_id IN (${calls})`,
+      params,
+    },
+    {
+      sql: `UPDATE calls SET remote_number = NULL, number_digits = NULL, remote_name = NULL, name_key = NULL,
+              name_key_last = NULL, purged_at = @now
+            WHERE ${where}`,
+      params,
+    },
+    { sql: `INSERT INTO intake_search (intake_search) VALUES ('optimize')` },
+  ];
+}
+
+/** The personal fields a data-subject record holds, for the audit (names only). */
+function subjectFields(record: SubjectRecord): string[] {
+  return [
+    ...(record.call.remote.number === null ? [] : ['remote_number']),
+    ...(record.call.remote.name === null ? [] : ['remote_name']),
+    ...Object.keys(record.intake?.values ?? {}).map((field) => `intake.${field}`),
+  ];
 }
 
 /** The local calendar day `YYYY-MM-DD` as epoch ms: its first millisecond, or the first of the next day. */
@@ -186,6 +258,7 @@ export class CallLog {
   /** The head of the audit chain: entries are numbered and hashed here, written in order by the worker. */
   private auditHead = { seq: 0, hash: GENESIS_HASH };
   private auditQueue: Promise<void> = Promise.resolve();
+  private intakeQueue: Promise<void> = Promise.resolve();
   private readonly osUser = osUserName();
   /** Calls written in this run: the first write of each is audited as a create. */
   private readonly created = new Set<string>();
@@ -290,8 +363,15 @@ export class CallLog {
   audit(action: AuditAction, record: string | null, fields: readonly string[]): Promise<void> {
     // One at a time: an entry is chained only once the one before it is stored, so that a failed
     // write cannot leave later entries chained to a hash that is not there.
-    const next = this.auditQueue.then(() => this.appendAudit(action, record, fields));
-    this.auditQueue = next.catch(() => undefined);
+    return this.enqueueAudit(() => this.appendAudit(action, record, fields));
+  }
+
+  private enqueueAudit<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.auditQueue.then(work);
+    this.auditQueue = next.then(
+      () => undefined,
+      () => undefined,
+    );
     return next;
   }
 
@@ -324,41 +404,281 @@ export class CallLog {
   }
 
   /**
-   * Retention: erases the personal fields (number, name; later the intake's personal and health
-   * fields) of calls that started more than `days` ago. The anonymous row stays for statistics;
-   * secure_delete overwrites the freed bytes. Every run is audited, also one that found nothing.
+   * Retention: erases the personal fields of calls (number, name) and the personal and health
+   * answers of their intakes (with their entries in the search index) for calls that started more
+   * than `days` ago. The anonymous row stays for statistics; secure_delete overwrites the freed
+   * bytes. Every run is audited, also one that found nothing.
    */
   async purge(days: number): Promise<number> {
     const writer = this.writer;
     if (!writer) return 0;
     const now = this.options.clock.now();
     const before = now - days * 86_400_000;
-    const changes = await writer.run(
-      `UPDATE calls SET remote_number = NULL, number_digits = NULL, remote_name = NULL, name_key = NULL,
-         name_key_last = NULL, purged_at = @now
-       WHERE purged_at IS NULL AND started_at < @before`,
-      { now, before },
+    const [, , changes = 0] = await writer.batch(
+      eraseSteps('purged_at IS NULL AND started_at < @before', { now, before }),
     );
     // Push the erased pages out of the WAL into the file, where secure_delete has overwritten them.
     await writer.run('PRAGMA wal_checkpoint(TRUNCATE)');
-    await this.audit('purge', `calls:started-before:${new Date(before).toISOString()}`, [
-      'remote_number',
-      'remote_name',
-    ]);
+    await this.audit('purge', `calls:started-before:${new Date(before).toISOString()}`, ERASED_FIELDS);
     this.options.log.info('retention: erased personal fields', { calls: changes, days });
     return changes;
+  }
+
+  /**
+   * The audit log's own retention: entries older than `days` go, from the front, after the anchor
+   * moved past them (the chain verifies from there). The removal is audited as the next entry.
+   */
+  async purgeAudit(days: number): Promise<number> {
+    const writer = this.writer;
+    if (!writer) return 0;
+    const before = this.options.clock.now() - days * 86_400_000;
+    // Behind the queue: no entry is being chained while the front of the log goes.
+    const removed = await this.enqueueAudit(async () => {
+      const last = this.statement('SELECT seq, hash FROM audit WHERE at < ? ORDER BY seq DESC LIMIT 1').get(before) as
+        AuditAnchor | undefined;
+      if (!last) return 0;
+      const [, deleted = 0] = await writer.batch([
+        {
+          sql: 'UPDATE audit_anchor SET seq = @seq, hash = @hash, at = @now WHERE id = 1',
+          params: { ...last, now: this.options.clock.now() },
+        },
+        { sql: 'DELETE FROM audit WHERE seq <= @seq', params: { seq: last.seq } },
+      ]);
+      return deleted;
+    });
+    await this.audit('purge', `audit:before:${new Date(before).toISOString()}`, ['audit_entries']);
+    this.options.log.info('audit retention: removed old entries', { entries: removed, days });
+    return removed;
+  }
+
+  /** The intake of a call, or null. Reading personal or health answers is audited as a view. */
+  async getIntake(callId: string): Promise<IntakeRecord | null> {
+    const row = this.intakeRow(callId);
+    if (!row) return null;
+    const fields = sensitiveFields(row);
+    if (fields.length > 0) await this.audit('view', `intake:${callId}`, fields);
+    return intakeFromRow(row);
+  }
+
+  /**
+   * Saves a call's intake: checked against the form, split by tag, committed (synchronous=FULL)
+   * with its search entry. A draft with problems is stored and flagged; asked to submit one, it
+   * stays a draft (the caller sees `state`), and a submitted intake sets the call's disposition.
+   */
+  saveIntake(
+    callId: string,
+    form: FormDefinition,
+    values: IntakeValues,
+    options: { readonly submit: boolean },
+  ): Promise<IntakeRecord> {
+    // One save at a time: each compares with what the one before it stored (autosave and submit
+    // may cross), so the audit names exactly the fields that changed.
+    const next = this.intakeQueue.then(() => this.storeIntake(callId, form, values, options));
+    this.intakeQueue = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
+  }
+
+  private async storeIntake(
+    callId: string,
+    form: FormDefinition,
+    values: IntakeValues,
+    options: { readonly submit: boolean },
+  ): Promise<IntakeRecord> {
+    const writer = this.writer;
+    if (!writer) throw new AppError('unavailable', 'The call log is not open.');
+    // The call's row is written as it rings; the form may be quicker than that commit.
+    await writer.flush();
+    const call = this.statement('SELECT purged_at FROM calls WHERE id = ?').get(callId) as
+      { purged_at: number | null } | undefined;
+    if (!call) throw new AppError('not_found', `There is no call ${callId} in the log.`);
+    const before = this.intakeRow(callId);
+    if (call.purged_at !== null || (before !== undefined && before.purged_at !== null))
+      throw new AppError('conflict', 'The personal data of this call was erased; its intake cannot be changed.');
+    if (before?.state === 'submitted') throw new AppError('conflict', 'This intake was submitted already.');
+    const now = this.options.clock.now();
+    const checked = checkIntake(form, values, new Date(now));
+    const answers = splitAnswers(form, checked.values);
+    const submit = options.submit && checked.problems.length === 0;
+    const disposition = checked.values[form.dispositionField];
+    const params = {
+      callId,
+      formId: form.id,
+      formVersion: form.version,
+      state: submit ? 'submitted' : 'draft',
+      personal: JSON.stringify(answers.personal),
+      other: JSON.stringify(answers.other),
+      problems: JSON.stringify(checked.problems),
+      now,
+      submittedAt: submit ? now : null,
+      text: answers.text,
+      phone: answers.phone,
+      disposition: typeof disposition === 'string' ? disposition : null,
+    };
+    const steps: Step[] = [
+      {
+        sql: `INSERT INTO intakes (call_id, form_id, form_version, state, personal_json, other_json, problems_json,
+                created_at, updated_at, submitted_at)
+              VALUES (@callId, @formId, @formVersion, @state, @personal, @other, @problems, @now, @now, @submittedAt)
+              ON CONFLICT (call_id) DO UPDATE SET form_id = excluded.form_id, form_version = excluded.form_version,
+                state = excluded.state, personal_json = excluded.personal_json, other_json = excluded.other_json,
+                problems_json = excluded.problems_json, updated_at = excluded.updated_at,
+                submitted_at = excluded.submitted_at`,
+        params,
+      },
+      { sql: 'DELETE FROM intake_search WHERE rowid = (SELECT seq FROM intakes WHERE call_id = @callId)', params },
+    ];
+    if (answers.text !== '' || answers.phone !== '')
+      steps.push({
+        sql: `INSERT INTO intake_search (rowid, text, phone)
+              VALUES ((SELECT seq FROM intakes WHERE call_id = @callId), @text, @phone)`,
+        params,
+      });
+    if (submit)
+      steps.push({ sql: 'UPDATE calls SET disposition = @disposition, updated_at = @now WHERE id = @callId', params });
+    await writer.batch(steps);
+    const changed = changedFields(before ? intakeFromRow(before).values : {}, checked.values);
+    if (!before) await this.audit('create', `intake:${callId}`, ['state', ...changed]);
+    else if (changed.length > 0 || submit)
+      await this.audit('update', `intake:${callId}`, submit ? ['state', ...changed] : changed);
+    this.changed(callId);
+    const after = this.intakeRow(callId);
+    if (!after) throw new AppError('internal', 'The intake was not stored.');
+    return intakeFromRow(after);
+  }
+
+  /** Drafts not submitted yet, newest first (after a crash the agent picks them up). */
+  unfinishedIntakes(): UnfinishedIntake[] {
+    const rows = this.statement(
+      `SELECT intakes.call_id, intakes.updated_at, intakes.problems_json, calls.remote_number, calls.remote_name,
+         calls.anonymous, calls.started_at
+       FROM intakes INDEXED BY intakes_unfinished JOIN calls ON calls.id = intakes.call_id
+       WHERE intakes.state = 'draft' AND intakes.purged_at IS NULL
+       ORDER BY intakes.updated_at DESC LIMIT 50`,
+    ).all() as {
+      call_id: string;
+      updated_at: number;
+      problems_json: string;
+      remote_number: string | null;
+      remote_name: string | null;
+      anonymous: 0 | 1;
+      started_at: number;
+    }[];
+    return rows.map((row) => ({
+      callId: row.call_id,
+      remote: { number: row.remote_number, name: row.remote_name, anonymous: row.anonymous === 1 },
+      startedAt: row.started_at,
+      updatedAt: row.updated_at,
+      problemCount: intakeFromRow({ problems_json: row.problems_json } as IntakeRow).problems.length,
+    }));
+  }
+
+  /** After-call work of a call: from its end to the intake's submission or the timer running out. */
+  async recordWrapUp(callId: string, wrapUpMs: number): Promise<void> {
+    const writer = this.writer;
+    if (!writer) return;
+    const changes = await writer.run(
+      'UPDATE calls SET wrap_up_ms = @wrapUpMs, updated_at = @now WHERE id = @callId AND wrap_up_ms IS NULL',
+      { callId, wrapUpMs: Math.max(0, Math.round(wrapUpMs)), now: this.options.clock.now() },
+    );
+    if (changes > 0) this.changed(callId);
+  }
+
+  /**
+   * Data-subject request, step 1: every record of one caller, by number (the call's or an intake's
+   * phone) or by name (the caller ID's or the intake's, whole words, any case). Each record read
+   * is audited as a view.
+   */
+  async findSubject(query: {
+    readonly number?: string | undefined;
+    readonly name?: string | undefined;
+  }): Promise<SubjectRecord[]> {
+    const ids = new Set<string>();
+    const number = query.number?.trim() ?? '';
+    if (number !== '') {
+      const digits = searchDigits(number);
+      if (digits !== '') {
+        for (const id of this.statement('SELECT id FROM calls WHERE number_digits = ?').pluck().all(digits) as string[])
+          ids.add(id);
+        this.intakeMatches(`phone: "${digits}"`).forEach((id) => ids.add(id));
+      }
+    }
+    const name = query.name?.trim() ?? '';
+    if (name !== '') {
+      const key = nameKey(name);
+      for (const id of this.statement('SELECT id FROM calls WHERE name_key = ? OR name_key_last = ?')
+        .pluck()
+        .all(key, key) as string[])
+        ids.add(id);
+      const phrase = phraseQuery(name);
+      if (phrase !== null) this.intakeMatches(phrase).forEach((id) => ids.add(id));
+    }
+    const records: SubjectRecord[] = [...ids]
+      .map((id) => {
+        const row = this.intakeRow(id);
+        return { call: this.get(id), intake: row ? intakeFromRow(row) : null };
+      })
+      .sort((a, b) => b.call.startedAt - a.call.startedAt);
+    for (const record of records) await this.audit('view', `call:${record.call.id}`, subjectFields(record));
+    return records;
+  }
+
+  /** Data-subject request: the records as they are, each export audited. */
+  async exportSubject(callIds: readonly string[]): Promise<SubjectRecord[]> {
+    const records: SubjectRecord[] = [];
+    for (const id of callIds) {
+      const row = this.intakeRow(id);
+      const record = { call: this.get(id), intake: row ? intakeFromRow(row) : null };
+      records.push(record);
+      await this.audit('export', `call:${id}`, subjectFields(record));
+    }
+    return records;
+  }
+
+  /** Data-subject request (Art. 17): erases these calls' personal and health data; each erasure audited. */
+  async eraseSubject(callIds: readonly string[]): Promise<number> {
+    const writer = this.writer;
+    if (!writer) throw new AppError('unavailable', 'The call log is not open.');
+    for (const id of callIds) this.get(id);
+    const [, , erased = 0] = await writer.batch(
+      eraseSteps('id IN (SELECT value FROM json_each(@ids))', {
+        now: this.options.clock.now(),
+        ids: JSON.stringify(callIds),
+      }),
+    );
+    await writer.run('PRAGMA wal_checkpoint(TRUNCATE)');
+    for (const id of callIds) {
+      await this.audit('erase', `call:${id}`, ERASED_FIELDS);
+      this.changed(id);
+    }
+    return erased;
+  }
+
+  private intakeMatches(match: string): string[] {
+    return this.statement(
+      'SELECT call_id FROM intakes WHERE seq IN (SELECT rowid FROM intake_search WHERE intake_search MATCH ?)',
+    )
+      .pluck()
+      .all(match) as string[];
+  }
+
+  private intakeRow(callId: string): IntakeRow | undefined {
+    return this.statement('SELECT * FROM intakes WHERE call_id = ?').get(callId) as IntakeRow | undefined;
   }
 
   /** Checks the whole audit chain; names the first entry that breaks it. */
   verifyAudit(): ChainCheck {
     const rows = this.statement('SELECT * FROM audit ORDER BY seq').iterate() as IterableIterator<unknown>;
-    return checkChain(auditEntries(rows));
+    return checkChain(auditEntries(rows), readAnchor(this.openDb()));
   }
 
   private readAuditHead(): { seq: number; hash: string } {
     const head = this.statement('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
       { seq: number; hash: string } | undefined;
-    return head ?? { seq: 0, hash: GENESIS_HASH };
+    // Retention may have removed every entry: the chain goes on from its anchor.
+    return head ?? readAnchor(this.openDb());
   }
 
   /** The call's audio quality, handed over by the media engine at its end. */
@@ -374,7 +694,7 @@ export class CallLog {
   }
 
   get(id: string): CallRecord {
-    const row = this.statement('SELECT * FROM calls WHERE id = ?').get(id) as Row | undefined;
+    const row = this.statement(`SELECT ${CALL_COLUMNS} FROM calls WHERE id = ?`).get(id) as Row | undefined;
     if (!row) throw new AppError('not_found', `There is no call ${id} in the log.`);
     return toRecord(row);
   }
@@ -405,11 +725,19 @@ export class CallLog {
         return `id IN (SELECT id FROM calls INDEXED BY ${index} WHERE ${inner.join(' AND ')}
           ${moreFilters ? '' : 'ORDER BY started_at DESC, id DESC LIMIT @limit'})`;
       };
-      // A name matches from its first word or from its last ("Müller" finds "Anna Müller").
+      // A name matches from its first word or from its last ("Müller" finds "Anna Müller"); the
+      // intakes' own names, notes and phone numbers through their full-text index.
+      const intakeQuery = byNumber ? `phone: "${digits}"*` : textQuery(search);
+      if (intakeQuery !== null) params.intakeQuery = intakeQuery;
+      const viaIntake =
+        intakeQuery === null
+          ? ''
+          : ` OR id IN (SELECT call_id FROM intakes WHERE seq IN
+              (SELECT rowid FROM intake_search WHERE intake_search MATCH @intakeQuery))`;
       where.push(
         byNumber
-          ? newest('calls_by_number', 'number_digits')
-          : `(${newest('calls_by_name_key', 'name_key')} OR ${newest('calls_by_name_last', 'name_key_last')})`,
+          ? `(${newest('calls_by_number', 'number_digits')}${viaIntake})`
+          : `(${newest('calls_by_name_key', 'name_key')} OR ${newest('calls_by_name_last', 'name_key_last')}${viaIntake})`,
       );
     }
     if (query.from) {
@@ -433,7 +761,7 @@ export class CallLog {
       params.afterAt = after.startedAt;
       params.afterId = after.id;
     }
-    const sql = `SELECT * FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const sql = `SELECT ${CALL_COLUMNS} FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY started_at DESC, id DESC LIMIT @limit`;
     const rows = (this.statement(sql).all(params) as Row[]).map(toRecord);
     const more = rows.length > limit;

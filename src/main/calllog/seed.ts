@@ -1,5 +1,8 @@
 import type { Database as Connection } from 'better-sqlite3-multiple-ciphers';
 import type { LoggedOutcome } from '../../shared/contract/calllog';
+import type { IntakeValues } from '../../shared/intake/form';
+import { DEFAULT_INTAKE_FORM } from '../intake/default-form';
+import { splitAnswers } from './intakes';
 import { nameKey, nameKeyLastFirst } from './names';
 import { searchDigits } from './numbers';
 
@@ -93,6 +96,33 @@ const OUTCOMES: readonly [LoggedOutcome, number][] = [
   ['interrupted', 0.02],
 ];
 
+const TOWNS: readonly [string, string][] = [
+  ['51147', 'Köln'],
+  ['53111', 'Bonn'],
+  ['10115', 'Berlin'],
+  ['20095', 'Hamburg'],
+  ['80331', 'München'],
+  ['01067', 'Dresden'],
+  ['04109', 'Leipzig'],
+  ['42103', 'Wuppertal'],
+  ['52062', 'Aachen'],
+  ['45127', 'Essen'],
+];
+const STREETS = ['Hauptstraße', 'Bahnhofstraße', 'Gartenweg', 'Lindenallee', 'Schulstraße', 'Am Markt', 'Kirchgasse'];
+const NOTES = [
+  'Rückruf erbeten, nur vormittags erreichbar',
+  'Fieber seit gestern, Hausarzt nicht erreichbar',
+  'Kind in der Kita positiv getestet',
+  'Fragt nach Testergebnis vom Montag',
+  'Reiserückkehrer, kein Arbeitgeberattest',
+  'Pflegekraft, Dienstbeginn morgen früh',
+  'Schwerhörig, bitte langsam sprechen',
+  'Termin mit Dolmetscher (Türkisch) gewünscht',
+];
+const OTHER_CALL_TYPES = ['silent', 'hang_up', 'information', 'information', 'wrong_number', 'emergency_112'];
+const SYMPTOMS = ['fever', 'cough', 'sore_throat', 'breathing', 'smell_taste'];
+const TRIAGE = ['test_appointment', 'test_appointment', 'self_isolation', 'see_gp', 'no_action', 'emergency'];
+
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
@@ -128,6 +158,54 @@ export interface SeedRow {
   readonly lossPercent: number | null;
   readonly mos: number | null;
   readonly packetsReceived: number | null;
+  /** The intake of an answered call: most are data calls (the default form's answers). */
+  readonly intake: IntakeValues | null;
+  readonly wrapUpMs: number | null;
+}
+
+function isoDay(at: number): string {
+  const date = new Date(at);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** What an agent would have entered for a call: a data call's answers, or just its call type. */
+function syntheticIntake(
+  random: () => number,
+  call: { number: string | null; name: string | null; startedAt: number },
+): IntakeValues {
+  if (random() < 0.3) return { callType: pick(random, OTHER_CALL_TYPES) };
+  const [postcode, city] = pick(random, TOWNS);
+  const symptoms = SYMPTOMS.filter(() => random() < 0.35);
+  const triage = pick(random, TRIAGE);
+  const birth = new Date(1935 + Math.floor(random() * 85), Math.floor(random() * 12), 1 + Math.floor(random() * 28));
+  const values: IntakeValues = {
+    callType: 'data_call',
+    name: call.name ?? `${pick(random, FIRST_NAMES)} ${pick(random, LAST_NAMES)}`,
+    birthDate: isoDay(birth.getTime()),
+    sex: pick(random, ['female', 'male', 'female', 'male', 'diverse', 'not_stated']),
+    street: `${pick(random, STREETS)} ${1 + Math.floor(random() * 120)}`,
+    postcode,
+    city,
+    contactWithCase: pick(random, ['yes', 'no', 'unknown']),
+    travelRiskArea: pick(random, ['no', 'no', 'yes', 'unknown']),
+    worksInCare: pick(random, ['no', 'no', 'yes', 'unknown']),
+    riskGroup: pick(random, ['no', 'yes', 'unknown']),
+    triage,
+    privacyNotice: 'yes',
+  };
+  if (call.number !== null) values.phone = `+${searchDigits(call.number)}`;
+  if (symptoms.length > 0) {
+    values.symptoms = symptoms;
+    values.symptomOnset = isoDay(call.startedAt - Math.floor(random() * 7) * 86_400_000);
+  }
+  if (triage === 'test_appointment') {
+    values.appointmentDate = isoDay(call.startedAt + (1 + Math.floor(random() * 3)) * 86_400_000);
+    values.appointmentSlot = pick(random, ['08-10', '10-12', '12-14', '14-16', '16-18']);
+    values.appointmentSite = pick(random, ['stadium', 'health_office', 'home_visit']);
+  }
+  if (random() < 0.4) values.note = pick(random, NOTES);
+  return values;
 }
 
 /** The `index`-th synthetic call of a seeded series, starting within `days` before `now`. */
@@ -151,7 +229,9 @@ export function syntheticCall(random: () => number, index: number, now: number, 
   }
   const day = new Date(now - Math.floor(random() * days) * 86_400_000);
   day.setHours(8, 0, 0, 0);
-  const startedAt = day.getTime() + Math.floor(random() * 12 * 3_600_000);
+  let startedAt = day.getTime() + Math.floor(random() * 12 * 3_600_000);
+  // Today's calls are in the past: a time still to come is the day before's.
+  if (startedAt > now - 3_600_000) startedAt -= 86_400_000;
   const ringMs = 2_000 + Math.floor(random() * 25_000);
   const talked = outcome === 'answered' || outcome === 'dropped' || outcome === 'interrupted';
   const talkMs = talked ? Math.floor(-Math.log(1 - random()) * 240_000) + 5_000 : null;
@@ -161,7 +241,10 @@ export function syntheticCall(random: () => number, index: number, now: number, 
   const rtt = talked ? 20 + Math.floor(random() * 120) : null;
   const jitter = talked ? 1 + Math.floor(random() * 25) : null;
   const loss = talked ? Math.round(random() * random() * 40) / 10 : null;
+  const intake = outcome === 'answered' && random() < 0.8 ? syntheticIntake(random, { number, name, startedAt }) : null;
   return {
+    intake,
+    wrapUpMs: outcome === 'answered' ? Math.floor(random() * 30_000) : null,
     id: `seed-${index.toString(36).padStart(8, '0')}`,
     direction: random() < 0.85 ? 'inbound' : 'outbound',
     number,
@@ -203,20 +286,47 @@ export function seedCalls(
   const insert = db.prepare(
     `INSERT OR REPLACE INTO calls (id, direction, remote_number, number_digits, remote_name, name_key, name_key_last,
        anonymous, agent_code, started_at, answered_at, ended_at, talk_ms, hold_ms, outcome, ended_by, rtt_ms, jitter_ms,
-       loss_percent, mos, packets_received, updated_at)
+       loss_percent, mos, packets_received, wrap_up_ms, disposition, updated_at)
      VALUES (@id, @direction, @number, @digits, @name, @nameKey, @nameKeyLast, @anonymous, @agent, @startedAt,
        @answeredAt, @endedAt, @talkMs, @holdMs, @outcome, @endedBy, @rttMs, @jitterMs, @lossPercent, @mos,
-       @packetsReceived, @endedAt)`,
+       @packetsReceived, @wrapUpMs, @disposition, @endedAt)`,
   );
+  const insertIntake = db.prepare(
+    `INSERT INTO intakes (call_id, form_id, form_version, state, personal_json, other_json, problems_json,
+       created_at, updated_at, submitted_at)
+     VALUES (@id, @formId, @formVersion, 'submitted', @personal, @other, '[]', @endedAt, @submittedAt, @submittedAt)`,
+  );
+  const insertSearch = db.prepare(
+    `INSERT INTO intake_search (rowid, text, phone) VALUES ((SELECT seq FROM intakes WHERE call_id = ?), ?, ?)`,
+  );
+  // Seeding again over the same ids replaces those calls: their intakes and index entries go first.
+  const dropSearch = db.prepare('DELETE FROM intake_search WHERE rowid = (SELECT seq FROM intakes WHERE call_id = ?)');
+  const dropIntake = db.prepare('DELETE FROM intakes WHERE call_id = ?');
+  const form = DEFAULT_INTAKE_FORM;
   const batch = options.batch ?? 5_000;
   const insertBatch = db.transaction((from: number, to: number) => {
     for (let index = from; index < to; index += 1) {
       const call = syntheticCall(random, index, options.now, options.days ?? 90);
+      dropSearch.run(call.id);
+      dropIntake.run(call.id);
       insert.run({
         ...call,
         nameKey: call.name === null ? null : nameKey(call.name),
         nameKeyLast: call.name === null ? null : nameKeyLastFirst(call.name),
+        disposition: call.intake?.callType ?? null,
       });
+      if (call.intake === null) continue;
+      const answers = splitAnswers(form, call.intake);
+      insertIntake.run({
+        id: call.id,
+        formId: form.id,
+        formVersion: form.version,
+        personal: JSON.stringify(answers.personal),
+        other: JSON.stringify(answers.other),
+        endedAt: call.endedAt,
+        submittedAt: call.endedAt + (call.wrapUpMs ?? 0),
+      });
+      if (answers.text !== '' || answers.phone !== '') insertSearch.run(call.id, answers.text, answers.phone);
     }
   });
   for (let from = 0; from < options.count; from += batch) {

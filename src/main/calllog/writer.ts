@@ -26,11 +26,24 @@ db.pragma('secure_delete = ON');
 db.pragma('busy_timeout = 5000');
 db.pragma('cache_size = -' + workerData.cacheKib);
 const statements = new Map();
+function run(sql, params) {
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql);
+    statements.set(sql, statement);
+  }
+  return (params && Object.keys(params).length > 0 ? statement.run(params) : statement.run()).changes;
+}
+const batch = db.transaction((steps) => steps.map((step) => run(step.sql, step.params)));
 parentPort.on('message', (message) => {
   if (message.op === 'close') {
     db.close();
     parentPort.postMessage({ seq: message.seq, ok: true, changes: 0 });
     parentPort.close();
+    return;
+  }
+  if (message.op === 'flush') {
+    parentPort.postMessage({ seq: message.seq, ok: true, changes: 0 });
     return;
   }
   if (message.op === 'integrity') {
@@ -44,13 +57,12 @@ parentPort.on('message', (message) => {
     return;
   }
   try {
-    let statement = statements.get(message.sql);
-    if (!statement) {
-      statement = db.prepare(message.sql);
-      statements.set(message.sql, statement);
+    if (message.op === 'batch') {
+      const each = batch(message.steps);
+      parentPort.postMessage({ seq: message.seq, ok: true, changes: each.reduce((a, b) => a + b, 0), each });
+    } else {
+      parentPort.postMessage({ seq: message.seq, ok: true, changes: run(message.sql, message.params) });
     }
-    const result = Object.keys(message.params).length > 0 ? statement.run(message.params) : statement.run();
-    parentPort.postMessage({ seq: message.seq, ok: true, changes: result.changes });
   } catch (error) {
     parentPort.postMessage({ seq: message.seq, ok: false, error: String(error && error.message) });
   }
@@ -58,7 +70,13 @@ parentPort.on('message', (message) => {
 `;
 
 const replySchema = z.discriminatedUnion('ok', [
-  z.object({ seq: z.number(), ok: z.literal(true), changes: z.number(), text: z.string().optional() }),
+  z.object({
+    seq: z.number(),
+    ok: z.literal(true),
+    changes: z.number(),
+    text: z.string().optional(),
+    each: z.array(z.number()).optional(),
+  }),
   z.object({ seq: z.number(), ok: z.literal(false), error: z.string() }),
 ]);
 
@@ -68,12 +86,17 @@ function sqliteModulePath(): string {
   return path.replace(`${sep}app.asar${sep}`, `${sep}app.asar.unpacked${sep}`);
 }
 
+type Reply = { changes: number; text?: string | undefined; each?: number[] | undefined };
+
+/** One statement of a batch. */
+export interface Step {
+  readonly sql: string;
+  readonly params?: Record<string, unknown>;
+}
+
 export class CallLogWriter {
   private readonly worker: Worker;
-  private readonly pending = new Map<
-    number,
-    { resolve(reply: { changes: number; text?: string | undefined }): void; reject(error: Error): void }
-  >();
+  private readonly pending = new Map<number, { resolve(reply: Reply): void; reject(error: Error): void }>();
   private next = 1;
   private closed: Promise<void> | null = null;
   private dead: Error | null = null;
@@ -105,6 +128,24 @@ export class CallLogWriter {
     return (await this.send({ op: 'run', sql, params })).changes;
   }
 
+  /** Runs statements in one transaction: all or none. Resolves with the rows each changed, once committed. */
+  async batch(steps: readonly Step[]): Promise<number[]> {
+    if (this.dead) throw this.dead;
+    if (this.closed) throw new Error('the call log writer is closed');
+    const reply = await this.send({
+      op: 'batch',
+      steps: steps.map((step) => ({ sql: step.sql, params: step.params ?? {} })),
+    });
+    return reply.each ?? [];
+  }
+
+  /** Resolves once everything sent before it is done (committed or failed). */
+  async flush(): Promise<void> {
+    if (this.dead) throw this.dead;
+    if (this.closed) throw new Error('the call log writer is closed');
+    await this.send({ op: 'flush' });
+  }
+
   /** PRAGMA integrity_check, in the worker: "ok", or what is wrong. It can take long on a large log. */
   async integrityCheck(): Promise<string> {
     if (this.dead) throw this.dead;
@@ -128,8 +169,13 @@ export class CallLogWriter {
   }
 
   private send(
-    message: { op: 'run'; sql: string; params: Record<string, unknown> } | { op: 'integrity' } | { op: 'close' },
-  ): Promise<{ changes: number; text?: string | undefined }> {
+    message:
+      | { op: 'run'; sql: string; params: Record<string, unknown> }
+      | { op: 'batch'; steps: { sql: string; params: Record<string, unknown> }[] }
+      | { op: 'integrity' }
+      | { op: 'flush' }
+      | { op: 'close' },
+  ): Promise<Reply> {
     const seq = this.next++;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });

@@ -26,13 +26,16 @@ export const callRecordSchema = z.object({
   /** Talk time (answered to ended, less hold), ms; null while the call is up or never answered. */
   talkMs: z.number().nullable(),
   holdMs: z.number(),
-  /** After-call work, ms; null until the intake issue records it. */
+  /** After-call work (call end to intake submitted, or to the wrap-up timer running out), ms. */
   wrapUpMs: z.number().nullable(),
   /** Null while the call is still up. */
   outcome: loggedOutcomeSchema.nullable(),
   endedBy: z.enum(['local', 'remote', 'network', 'transfer']).nullable(),
   endStatus: z.number().int().nullable(),
+  /** The intake's call type once submitted (the form's disposition field). */
   disposition: z.string().nullable(),
+  /** Whether the call has an intake, and how far it got. */
+  intake: z.enum(['draft', 'submitted']).nullable(),
   quality: qualityFiguresSchema.nullable(),
 });
 export type CallRecord = z.infer<typeof callRecordSchema>;
@@ -40,7 +43,7 @@ export type CallRecord = z.infer<typeof callRecordSchema>;
 const day = z.iso.date();
 
 export const callLogQuerySchema = z.strictObject({
-  /** A name prefix, or digits of a number (spaces and punctuation ignored). */
+  /** A name prefix, digits of a number (spaces and punctuation ignored), or words of an intake note. */
   search: z.string().trim().max(100).default(''),
   /** Calls that started on or after this day (local calendar day, YYYY-MM-DD). */
   from: day.optional(),

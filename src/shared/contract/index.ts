@@ -5,6 +5,7 @@ import { appEvents, appRequests } from './app';
 import { diagnosticsRequests } from './diagnostics';
 import { callsEvents, callsRequests } from './calls';
 import { calllogEvents, calllogRequests } from './calllog';
+import { intakeEvents, intakeRequests, privacyRequests } from './intake';
 import type { EventDefinition, RequestDefinition } from './define';
 import { mediaEvents, mediaRequests } from './media';
 import { settingsEvents, settingsRequests } from './settings';
@@ -21,6 +22,8 @@ export const requests = {
   ...agentRequests,
   ...diagnosticsRequests,
   ...calllogRequests,
+  ...intakeRequests,
+  ...privacyRequests,
 } satisfies Record<string, RequestDefinition>;
 
 export const events = {
@@ -30,6 +33,7 @@ export const events = {
   ...mediaEvents,
   ...agentEvents,
   ...calllogEvents,
+  ...intakeEvents,
 } satisfies Record<string, EventDefinition>;
 
 export type Requests = typeof requests;

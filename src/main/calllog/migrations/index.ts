@@ -3,6 +3,8 @@ import { migration002Audit } from './002-audit';
 import { migration003Retention } from './003-retention';
 import { migration004SearchIndexes } from './004-search-indexes';
 import { migration005NameKeys } from './005-name-keys';
+import { migration006Intakes } from './006-intakes';
+import { migration007AuditAnchor } from './007-audit-anchor';
 import type { Migration } from './migration';
 
 /** Every migration, in order: version N is at index N - 1. */
@@ -12,6 +14,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003Retention,
   migration004SearchIndexes,
   migration005NameKeys,
+  migration006Intakes,
+  migration007AuditAnchor,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

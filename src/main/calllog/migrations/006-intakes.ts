@@ -1,0 +1,39 @@
+import type { Migration } from './migration';
+
+/**
+ * Intake records, one per call at most: a draft saved as the agent types, then submitted.
+ * Answers are split by their tag: personal and health ones (erased by retention and by an
+ * erasure request) apart from those tagged neither (they stay for statistics). A contentless
+ * full-text index holds the searchable text (names, notes) and phone digits; its own
+ * secure-delete option removes an erased entry's terms from the index pages, not only hides them.
+ */
+export const migration006Intakes: Migration = {
+  version: 6,
+  name: 'intakes',
+  up(db) {
+    db.exec(`
+      CREATE TABLE intakes (
+        seq INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL UNIQUE REFERENCES calls (id),
+        form_id TEXT NOT NULL,
+        form_version INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('draft', 'submitted')),
+        -- Personal and health answers (a JSON object); NULL once erased.
+        personal_json TEXT,
+        -- Answers tagged neither personal nor health (a JSON object).
+        other_json TEXT NOT NULL,
+        -- What was wrong with the draft as saved (a JSON array; messages may quote answers).
+        problems_json TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        submitted_at INTEGER,
+        purged_at INTEGER
+      ) STRICT;
+      CREATE INDEX intakes_unfinished ON intakes (updated_at) WHERE state = 'draft' AND purged_at IS NULL;
+      CREATE VIRTUAL TABLE intake_search USING fts5 (
+        text, phone, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+      );
+      INSERT INTO intake_search (intake_search, rank) VALUES ('secure-delete', 1);
+    `);
+  },
+};
