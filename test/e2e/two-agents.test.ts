@@ -234,7 +234,14 @@ describe.skipIf(skip)('two agents call each other with real WebRTC audio', () =>
     // A calls B and gives up before B answers: a missed call for B.
     await pageA.getByTestId('dial-target').fill('1002');
     await pageA.getByTestId('dial-call').click();
-    await pageB.getByTestId('incoming-call').waitFor({ timeout: 15_000 });
+    await pageB
+      .getByTestId('incoming-call')
+      .waitFor({ timeout: 15_000 })
+      .catch(async (error: unknown) => {
+        // Say what each side showed: a refused dial on A, or B not available.
+        const [a, b] = [await pageA.locator('main').innerText(), await pageB.locator('main').innerText()];
+        throw new Error(`B never rang.\nA showed:\n${a}\n\nB showed:\n${b}`, { cause: error });
+      });
     await pageA.getByTestId('call-hangup').click();
     await expect.poll(() => pageB.getByTestId('incoming-call').count(), { timeout: 10_000 }).toBe(0);
 
@@ -255,5 +262,74 @@ describe.skipIf(skip)('two agents call each other with real WebRTC audio', () =>
     expect(await pageA.getByTestId('incoming-caller').innerText()).toMatch(/\(1002\)$/);
     await pageA.getByTestId('incoming-reject').click();
     await expect.poll(() => pageB.locator('.call-card').count(), { timeout: 10_000 }).toBe(0);
+  });
+  it('an answered call opens the intake form beside it; the draft survives a reload; submitted, it is in the call log', async () => {
+    for (const page of [pageA, pageB]) {
+      await page.keyboard.press('Alt+1');
+      const endWrapUp = page.getByTestId('agent-end-wrap-up');
+      if ((await endWrapUp.count()) > 0) await endWrapUp.click();
+      // Forms left open by the earlier calls of this run are closed or replaced by the next call's.
+    }
+    await pageA.getByTestId('dial-target').fill('1002');
+    await pageA.getByTestId('dial-call').click();
+    await pageB.getByTestId('incoming-answer').click({ timeout: 15_000 });
+    await pageB.locator('[data-phase="active"]').waitFor({ timeout: 15_000 });
+    const callId = (await pageB.locator('.call-card').first().getAttribute('data-testid'))!.replace(/^call-/, '');
+    const panel = pageB.locator(`[data-testid="intake-panel"][data-call-id="${callId}"]`);
+    await panel.waitFor({ timeout: 10_000 });
+    const form = panel.getByTestId('intake-form');
+    // Only a data call opens the personal fields; the caller's number is filled in then (here an
+    // extension: not a full number, flagged once touched). A wrong postcode is flagged and kept.
+    expect(await form.locator('input[name="name"]').count()).toBe(0);
+    await form.locator('input[name="callType"][value="data_call"]').check();
+    expect(await form.locator('input[name="phone"]').inputValue()).toBe('1001');
+    await form.locator('input[name="name"]').fill('Erika Mustermann');
+    await form.locator('input[name="postcode"]').fill('5114');
+    await form.locator('input[name="postcode"]').press('Tab');
+    expect(await panel.getByTestId('intake-field-postcode').getAttribute('data-invalid')).toBe('true');
+    await expect
+      .poll(() => panel.getByTestId('intake-save-status').getAttribute('data-state'), { timeout: 5_000 })
+      .toBe('saved');
+    expect(await axeViolations(pageB)).toEqual([]);
+    await pageA.getByTestId('call-hangup').click();
+    await expect.poll(() => pageB.locator('.call-card').count(), { timeout: 10_000 }).toBe(0);
+
+    // The window goes (a crash, a reload): the draft is waiting among the unfinished intakes.
+    await pageB.reload();
+    await pageB.getByTestId(`intake-unfinished-${callId}`).click({ timeout: 15_000 });
+    await expect
+      .poll(() => form.locator('input[name="name"]').inputValue(), { timeout: 10_000 })
+      .toBe('Erika Mustermann');
+    expect(await form.locator('input[name="postcode"]').inputValue()).toBe('5114');
+    // Submitting with problems is refused and names them; nothing typed is lost.
+    await panel.getByTestId('intake-submit').click();
+    await panel.getByTestId('intake-problems').waitFor();
+    expect(await form.locator('input[name="name"]').inputValue()).toBe('Erika Mustermann');
+
+    await form.locator('input[name="postcode"]').fill('51147');
+    await form.locator('input[name="phone"]').fill('0221 987654');
+    await form.locator('input[name="triage"][value="see_gp"]').check();
+    await form.locator('textarea[name="note"]').fill('Tochter ebenfalls krank');
+    await form.locator('input[name="privacyNotice"][value="yes"]').check();
+    await panel.getByTestId('intake-submit').click();
+    await panel.getByTestId('intake-submitted').waitFor({ timeout: 10_000 });
+    expect(await form.getAttribute('data-state')).toBe('submitted');
+    // After-call work ended with the submission.
+    await expect.poll(() => pageB.getByTestId('agent-status').inputValue(), { timeout: 10_000 }).toBe('available');
+    expect(await pageB.getByTestId(`intake-unfinished-${callId}`).count()).toBe(0);
+    expect(await axeViolations(pageB)).toEqual([]);
+
+    // The call log finds it by a word of the note and shows the intake with the call.
+    await pageB.keyboard.press('Alt+2');
+    await pageB.getByTestId('calllog-search').fill('tochter');
+    const rows = pageB.getByTestId('calllog-row');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
+    await rows.first().locator('.calllog-select').click();
+    const intake = pageB.getByTestId('calllog-intake');
+    await intake.waitFor({ timeout: 10_000 });
+    expect(await intake.getAttribute('data-state')).toBe('submitted');
+    expect(await intake.innerText()).toMatch(/Erika Mustermann[\s\S]*51147[\s\S]*Tochter ebenfalls krank/);
+    expect(await pageB.getByTestId('calllog-disposition-value').getAttribute('data-value')).toBe('data_call');
+    expect(await axeViolations(pageB)).toEqual([]);
   });
 });

@@ -5,6 +5,9 @@ import type { QualityFigures } from '../../../../shared/quality';
 import type { ErrorData } from '../../../../shared/result';
 import { useApi } from '../../api/client';
 import { ErrorNotice } from '../../app/ErrorNotice';
+import { dispositionLabel } from '../intake/intakeDisplay';
+import { IntakeRecordView } from '../intake/IntakeRecordView';
+import { useIntakeForm, useIntakeLanguage } from '../intake/useIntakeForm';
 import { callerText, formatMs, outcomeKey, useCallLogFormats, type CallLogFormats } from './callLogModel';
 
 /** Arrowing through the list should not ask main for every call passed over. */
@@ -47,6 +50,8 @@ export function CallDetail({ initial }: { initial: CallRecord }) {
   const { t } = useTranslation();
   const api = useApi();
   const formats = useCallLogFormats();
+  const { form } = useIntakeForm();
+  const language = useIntakeLanguage();
   const [record, setRecord] = useState(initial);
   const [error, setError] = useState<ErrorData | null>(null);
   const id = initial.id;
@@ -130,12 +135,16 @@ export function CallDetail({ initial }: { initial: CallRecord }) {
         <dt>{t('calllog.detail.endedBy')}</dt>
         <dd>{endedBy}</dd>
         <dt>{t('calllog.detail.disposition')}</dt>
-        <dd>{record.disposition ?? t('calllog.detail.noDisposition')}</dd>
+        <dd data-testid="calllog-disposition-value" data-value={record.disposition ?? ''}>
+          {record.disposition !== null
+            ? dispositionLabel(form, record.disposition, language)
+            : t('calllog.detail.noDisposition')}
+        </dd>
       </dl>
       <h3>{t('calllog.detail.quality')}</h3>
       <Quality quality={record.quality} formats={formats} />
       <h3>{t('calllog.detail.intake')}</h3>
-      <p data-testid="calllog-intake">{t('calllog.detail.noIntake')}</p>
+      <IntakeRecordView callId={record.id} intake={record.intake} />
     </div>
   );
 }

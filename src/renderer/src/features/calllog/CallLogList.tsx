@@ -84,6 +84,11 @@ const CallLogRow = memo(function CallLogRow({
           <span>{t(`calllog.directions.${record.direction}`)}</span>
           {record.talkMs !== null && <span>{t('calllog.talkShort', { duration: formatMs(record.talkMs) })}</span>}
           <span>{record.agentCode ? t('calllog.agentShort', { code: record.agentCode }) : t('calllog.noAgent')}</span>
+          {record.intake === 'draft' && (
+            <span className="calllog-intake-draft" data-testid="calllog-intake-draft">
+              {t('calllog.intakeDraft')}
+            </span>
+          )}
         </span>
       </button>
       {number !== null && (

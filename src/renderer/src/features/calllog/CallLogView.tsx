@@ -5,6 +5,7 @@ import type { ErrorData } from '../../../../shared/result';
 import { useApi, useLive } from '../../api/client';
 import { ErrorNotice } from '../../app/ErrorNotice';
 import { ViewHeading } from '../../app/ViewHeading';
+import { SubjectRequests } from '../privacy/SubjectRequests';
 import { CallDetail } from './CallDetail';
 import { CallLogFilters, NO_FILTERS, useCallLogQuery, type Filters } from './CallLogFilters';
 import { CallLogList } from './CallLogList';
@@ -159,6 +160,7 @@ export function CallLogView() {
             )}
           </section>
         </div>
+        <SubjectRequests />
       </>
     );
   }

@@ -6,6 +6,7 @@ import { LANGUAGES, type Language } from '../../../../shared/settings';
 import { useApi, useLive } from '../../api/client';
 import { ErrorNotice } from '../../app/ErrorNotice';
 import { ViewHeading } from '../../app/ViewHeading';
+import { PrivacyRoleSetting } from '../privacy/PrivacyRoleSetting';
 import { AccountSettings } from './AccountSettings';
 import { AudioSettings } from './AudioSettings';
 import { DiagnosticsSettings } from './DiagnosticsSettings';
@@ -84,6 +85,8 @@ export function SettingsView() {
           </div>
 
           <AccountSettings snapshot={snapshot} />
+
+          <PrivacyRoleSetting snapshot={snapshot} />
 
           {info && (
             <>
