@@ -27,7 +27,7 @@ async function open(dataDir: string): Promise<CallLog> {
 
 it(`call log: ${CALLS.toLocaleString('en')} calls`, { timeout: 1_800_000 }, async () => {
   printMachine(
-    `Call log: ${CALLS.toLocaleString('en')} synthetic calls, encrypted (SQLCipher 4, raw key), WAL, synchronous=FULL`,
+    `Call log: ${CALLS.toLocaleString('en')} synthetic calls (80 % of the answered ones with an intake), searches in the reader's worker, encrypted (SQLCipher 4, raw key), WAL, synchronous=FULL`,
   );
   const dataDir = await tempDir();
   let log = await open(dataDir);
@@ -51,6 +51,7 @@ it(`call log: ${CALLS.toLocaleString('en')} calls`, { timeout: 1_800_000 }, asyn
   const random = mulberry32(7);
   const prefixes = ['Mü', 'Schm', 'Anna', 'Kl', 'Jürgen K', 'Öz', 'We', 'Hoff', 'Erika M', 'Pe'];
   const numbers = ['+49 30 12', '0151 3', '+49 89', '040 55', '49176', '0221 4'];
+  const noteWords = ['Fieber', 'Kita', 'Rückruf vormittags', 'Dolmetscher', 'Pflegekraft', 'Testergebnis'];
   const day = (offset: number) => new Date(Date.now() - offset * 86_400_000).toISOString().slice(0, 10);
   const search = (query: Partial<CallLogQuery>) => () =>
     log.list({ search: '', outcomes: [], ...query }, undefined, 100);
@@ -67,6 +68,11 @@ it(`call log: ${CALLS.toLocaleString('en')} calls`, { timeout: 1_800_000 }, asyn
       options,
     ),
     await measure(
+      'search: words of an intake note (full-text)',
+      () => search({ search: noteWords[Math.floor(random() * noteWords.length)]! })(),
+      options,
+    ),
+    await measure(
       'search: 7 days + outcome missed',
       () => {
         const start = 7 + Math.floor(random() * 60);
@@ -76,7 +82,7 @@ it(`call log: ${CALLS.toLocaleString('en')} calls`, { timeout: 1_800_000 }, asyn
     ),
     await measure('list: newest first, first page', search({}), options),
   ];
-  const first = log.list({ search: '', outcomes: [] }, undefined, 100);
+  const first = await log.list({ search: '', outcomes: [] }, undefined, 100);
   rows.push(
     await measure(
       'list: next page (keyset)',

@@ -86,7 +86,7 @@ describe('the call log across a crash', () => {
     expect((await run(two, ['--seed', '7'])).code).toBe(0);
     const rows = async (dataDir: string) => {
       const log = await open(dataDir);
-      return log.list({ search: '', outcomes: [] }, undefined, 500).rows;
+      return (await log.list({ search: '', outcomes: [] }, undefined, 500)).rows;
     };
     const [first, second] = [await rows(one), await rows(two)];
     expect(first).toHaveLength(300);

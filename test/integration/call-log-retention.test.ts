@@ -112,7 +112,7 @@ describe('retention', () => {
       OLD_CALLERS[0]!.name,
       'Kegelabend',
     ]);
-    expect(log.list({ search: 'Kegelabend', outcomes: [] }, undefined, 10).rows.map((row) => row.id)).toEqual([
+    expect((await log.list({ search: 'Kegelabend', outcomes: [] }, undefined, 10)).rows.map((row) => row.id)).toEqual([
       'old-1',
     ]);
     // The full-text index's own copy (folded: only it has "schuttelfrost") is on disk too.
@@ -128,11 +128,11 @@ describe('retention', () => {
     expect(old).toMatchObject({ outcome: 'answered', talkMs: 60_000, agentCode: 'HL-07', direction: 'inbound' });
     expect(log.get('recent').remote).toMatchObject(RECENT);
     // Not findable any more, by name or by number.
-    expect(log.list({ search: 'Waltraud', outcomes: [] }, undefined, 10).rows).toEqual([]);
-    expect(log.list({ search: '0351 765', outcomes: [] }, undefined, 10).rows).toEqual([]);
+    expect((await log.list({ search: 'Waltraud', outcomes: [] }, undefined, 10)).rows).toEqual([]);
+    expect((await log.list({ search: '0351 765', outcomes: [] }, undefined, 10)).rows).toEqual([]);
     // Nor by what the intake held; its answers tagged neither personal nor health stay.
-    expect(log.list({ search: 'Kegelabend', outcomes: [] }, undefined, 10).rows).toEqual([]);
-    expect(log.list({ search: '0157 888', outcomes: [] }, undefined, 10).rows).toEqual([]);
+    expect((await log.list({ search: 'Kegelabend', outcomes: [] }, undefined, 10)).rows).toEqual([]);
+    expect((await log.list({ search: '0157 888', outcomes: [] }, undefined, 10)).rows).toEqual([]);
     const intake = await log.getIntake('old-1');
     expect(intake).toMatchObject({
       state: 'submitted',

@@ -139,7 +139,7 @@ describe('the call log database', () => {
     expect(wrong.status).toEqual({ state: 'wrong_key' });
     expect(await sha(file)).toBe(before);
     expect((await readdir(dataDir)).filter((name) => name.includes('unreadable'))).toEqual([]);
-    expect(() => wrong.list({ search: '', outcomes: [] }, undefined, 10)).toThrow(/not open/);
+    await expect(wrong.list({ search: '', outcomes: [] }, undefined, 10)).rejects.toThrow(/not open/);
   });
 
   it('a new log replaces the key check left by a log that is gone (support deleted it with its key)', async () => {
@@ -179,7 +179,7 @@ describe('the call log database', () => {
 
     expect(await log.startFresh()).toEqual({ state: 'open', calls: 0 });
     await log.record(newInboundCall('call-1', erika, 1_000));
-    expect(log.list({ search: '', outcomes: [] }, undefined, 10).rows).toHaveLength(1);
+    expect((await log.list({ search: '', outcomes: [] }, undefined, 10)).rows).toHaveLength(1);
   });
 
   it('refuses a log written by a newer version, and leaves it alone', async () => {
@@ -231,28 +231,28 @@ describe('the call log database', () => {
           : step(call, { type: 'cancelled' }, person.at + 1);
       await log.record(call);
     }
-    const ids = (query: Partial<Parameters<CallLog['list']>[0]>) =>
-      log.list({ search: '', outcomes: [], ...query }, undefined, 50).rows.map((row) => row.id);
+    const ids = async (query: Partial<Parameters<CallLog['list']>[0]>) =>
+      (await log.list({ search: '', outcomes: [], ...query }, undefined, 50)).rows.map((row) => row.id);
 
-    expect(ids({})).toEqual(['d', 'c', 'b', 'a']);
-    expect(ids({ search: 'ERI' })).toEqual(['b', 'a']);
+    expect(await ids({})).toEqual(['d', 'c', 'b', 'a']);
+    expect(await ids({ search: 'ERI' })).toEqual(['b', 'a']);
     // The last name finds the caller too, and German letters fold like ASCII ones.
-    expect(ids({ search: 'Mustermann' })).toEqual(['c', 'a']);
-    expect(ids({ search: 'KÄSTNER' })).toEqual(['b']);
-    expect(ids({ search: 'erich kä' })).toEqual(['b']);
+    expect(await ids({ search: 'Mustermann' })).toEqual(['c', 'a']);
+    expect(await ids({ search: 'KÄSTNER' })).toEqual(['b']);
+    expect(await ids({ search: 'erich kä' })).toEqual(['b']);
     // Numbers match in any usual form: +49 30…, 030…, 0049 30… are the same number.
-    expect(ids({ search: '+49 30 1234' })).toEqual(['b', 'a']);
-    expect(ids({ search: '030 1234 5' })).toEqual(['a']);
-    expect(ids({ search: '0049 40 555' })).toEqual(['c']);
-    expect(ids({ search: '030 1234', outcomes: ['missed'] })).toEqual(['b']);
-    expect(ids({ outcomes: ['missed'] })).toEqual(['d', 'b']);
-    expect(ids({ from: '2026-11-03', to: '2026-11-03' })).toEqual(['c', 'b']);
-    expect(ids({ from: '2026-11-03', outcomes: ['answered'] })).toEqual(['c']);
+    expect(await ids({ search: '+49 30 1234' })).toEqual(['b', 'a']);
+    expect(await ids({ search: '030 1234 5' })).toEqual(['a']);
+    expect(await ids({ search: '0049 40 555' })).toEqual(['c']);
+    expect(await ids({ search: '030 1234', outcomes: ['missed'] })).toEqual(['b']);
+    expect(await ids({ outcomes: ['missed'] })).toEqual(['d', 'b']);
+    expect(await ids({ from: '2026-11-03', to: '2026-11-03' })).toEqual(['c', 'b']);
+    expect(await ids({ from: '2026-11-03', outcomes: ['answered'] })).toEqual(['c']);
 
     const seen: string[] = [];
     let after: { startedAt: number; id: string } | undefined;
     for (;;) {
-      const page = log.list({ search: '', outcomes: [] }, after, 3);
+      const page = await log.list({ search: '', outcomes: [] }, after, 3);
       seen.push(...page.rows.map((row) => row.id));
       if (!page.next) break;
       after = page.next;

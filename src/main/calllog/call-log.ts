@@ -245,6 +245,8 @@ export class CallLog {
   private db: Connection | null = null;
   /** Writes go through a worker thread (its commits wait for the disk); reads use `db`. */
   private writer: CallLogWriter | null = null;
+  /** Searches run in a worker of their own: on a large log one can take milliseconds. */
+  private reader: CallLogWriter | null = null;
   /** The integrity check's own worker, while it runs. */
   private checker: CallLogWriter | null = null;
   /**
@@ -699,12 +701,14 @@ export class CallLog {
     return toRecord(row);
   }
 
-  /** One page, newest first, after the cursor. */
-  list(
+  /** One page, newest first, after the cursor; the query runs in the reader's worker. */
+  async list(
     query: CallLogQuery,
     after: { startedAt: number; id: string } | undefined,
     limit: number,
-  ): { rows: CallRecord[]; next: { startedAt: number; id: string } | null } {
+  ): Promise<{ rows: CallRecord[]; next: { startedAt: number; id: string } | null }> {
+    const reader = this.reader;
+    if (!reader || !this.db) throw new AppError('unavailable', 'The call log is not open.');
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: limit + 1 };
     const search = query.search.trim();
@@ -763,7 +767,7 @@ export class CallLog {
     }
     const sql = `SELECT ${CALL_COLUMNS} FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY started_at DESC, id DESC LIMIT @limit`;
-    const rows = (this.statement(sql).all(params) as Row[]).map(toRecord);
+    const rows = ((await reader.all(sql, params)) as Row[]).map(toRecord);
     const more = rows.length > limit;
     if (more) rows.pop();
     const last = rows.at(-1);
@@ -806,7 +810,9 @@ export class CallLog {
     this.checker = null;
     const writer = this.writer;
     this.writer = null;
-    await writer?.close();
+    const reader = this.reader;
+    this.reader = null;
+    await Promise.all([writer?.close(), reader?.close()]);
     this.statements.clear();
     this.db?.close();
     this.db = null;
@@ -857,6 +863,8 @@ export class CallLog {
   private startWriter(key: string): void {
     const writer = new CallLogWriter(this.file, key);
     this.writer = writer;
+    void this.reader?.terminate();
+    this.reader = new CallLogWriter(this.file, key);
     // The check gets a worker and connection of its own: on a large log it takes minutes (about
     // 80 s for a million calls here), and the calls going on must not wait for it to be written.
     void this.checker?.terminate();

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { CACHE_KIB } from './database';
 
 /**
- * The call log's writer: a worker thread with its own connection, so that a commit waiting for
+ * The call log's worker: a thread with its own connection (one writes, one reads searches, one
+ * runs the integrity check), so that a commit waiting for
  * the disk (synchronous=FULL) or the integrity check of a large log never holds up SIP or headset
  * events on the main thread. Work runs in the order it was sent; each write resolves once committed.
  *
@@ -34,6 +35,15 @@ function run(sql, params) {
   }
   return (params && Object.keys(params).length > 0 ? statement.run(params) : statement.run()).changes;
 }
+const reads = new Map();
+function all(sql, params) {
+  let statement = reads.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql);
+    reads.set(sql, statement);
+  }
+  return params && Object.keys(params).length > 0 ? statement.all(params) : statement.all();
+}
 const batch = db.transaction((steps) => steps.map((step) => run(step.sql, step.params)));
 parentPort.on('message', (message) => {
   if (message.op === 'close') {
@@ -57,7 +67,9 @@ parentPort.on('message', (message) => {
     return;
   }
   try {
-    if (message.op === 'batch') {
+    if (message.op === 'all') {
+      parentPort.postMessage({ seq: message.seq, ok: true, changes: 0, rows: all(message.sql, message.params) });
+    } else if (message.op === 'batch') {
       const each = batch(message.steps);
       parentPort.postMessage({ seq: message.seq, ok: true, changes: each.reduce((a, b) => a + b, 0), each });
     } else {
@@ -76,6 +88,7 @@ const replySchema = z.discriminatedUnion('ok', [
     changes: z.number(),
     text: z.string().optional(),
     each: z.array(z.number()).optional(),
+    rows: z.array(z.unknown()).optional(),
   }),
   z.object({ seq: z.number(), ok: z.literal(false), error: z.string() }),
 ]);
@@ -86,7 +99,12 @@ function sqliteModulePath(): string {
   return path.replace(`${sep}app.asar${sep}`, `${sep}app.asar.unpacked${sep}`);
 }
 
-type Reply = { changes: number; text?: string | undefined; each?: number[] | undefined };
+type Reply = {
+  changes: number;
+  text?: string | undefined;
+  each?: number[] | undefined;
+  rows?: unknown[] | undefined;
+};
 
 /** One statement of a batch. */
 export interface Step {
@@ -139,6 +157,13 @@ export class CallLogWriter {
     return reply.each ?? [];
   }
 
+  /** Runs a query in the worker and resolves with its rows (a search over a large log stays off the main loop). */
+  async all(sql: string, params: Record<string, unknown> = {}): Promise<unknown[]> {
+    if (this.dead) throw this.dead;
+    if (this.closed) throw new Error('the call log worker is closed');
+    return (await this.send({ op: 'all', sql, params })).rows ?? [];
+  }
+
   /** Resolves once everything sent before it is done (committed or failed). */
   async flush(): Promise<void> {
     if (this.dead) throw this.dead;
@@ -174,6 +199,7 @@ export class CallLogWriter {
       | { op: 'batch'; steps: { sql: string; params: Record<string, unknown> }[] }
       | { op: 'integrity' }
       | { op: 'flush' }
+      | { op: 'all'; sql: string; params: Record<string, unknown> }
       | { op: 'close' },
   ): Promise<Reply> {
     const seq = this.next++;
