@@ -324,6 +324,11 @@ describe.skipIf(skip)('two agents call each other with real WebRTC audio', () =>
     await pageB.getByTestId('calllog-search').fill('tochter');
     const rows = pageB.getByTestId('calllog-row');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
+    // The disposition filter offers the form's call types.
+    await pageB.getByTestId('calllog-disposition').selectOption('silent');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(0);
+    await pageB.getByTestId('calllog-disposition').selectOption('data_call');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
     await rows.first().locator('.calllog-select').click();
     const intake = pageB.getByTestId('calllog-intake');
     await intake.waitFor({ timeout: 10_000 });

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CALL_LOG_FILE, CallLog, KEY_CHECK_FILE } from '../../src/main/calllog/call-log';
 import { DATABASE_KEY_SECRET } from '../../src/main/calllog/database-key';
+import { DEFAULT_INTAKE_FORM } from '../../src/main/intake/default-form';
 import { FileSecretStore } from '../../src/main/host/node-ports';
 import { newInboundCall, newOutboundCall, transition, type CallEvent } from '../../src/main/telephony/call-state';
 import type { CallSnapshot } from '../../src/shared/calls';
@@ -63,6 +64,12 @@ describe('the call log database', () => {
     await log.record(call);
     call = step(call, { type: 'hangup', by: 'remote' }, 63_000);
     await log.record(call);
+    await log.saveIntake(
+      'call-1',
+      DEFAULT_INTAKE_FORM,
+      { callType: 'data_call', name: 'Erika Mustermann', postcode: '51147', city: 'Wesseling', note: 'Schüttelfrost' },
+      { submit: false },
+    );
 
     const files = (await readdir(dataDir)).filter((name) => name.startsWith(CALL_LOG_FILE));
     expect(files).toEqual(expect.arrayContaining([CALL_LOG_FILE, `${CALL_LOG_FILE}-wal`]));
@@ -70,7 +77,7 @@ describe('the call log database', () => {
     for (const name of files) expect((await stat(join(dataDir, name))).mode & 0o777, name).toBe(0o600);
     for (const name of files) {
       const bytes = await readFile(join(dataDir, name));
-      for (const secret of ['Erika', 'Mustermann', '1234567', 'HL-07'])
+      for (const secret of ['Erika', 'Mustermann', '1234567', 'HL-07', '51147', 'Wesseling', 'ttelfrost', 'schuttel'])
         expect(bytes.includes(secret), `${name}: ${secret}`).toBe(false);
     }
     // Without the key, SQLite sees no database at all.

@@ -144,6 +144,7 @@ export const de = {
       to: 'Bis (Datum)',
       outcomes: 'Ergebnis',
       disposition: 'Abschlusscode',
+      anyDisposition: 'Alle',
       reset: 'Filter zurücksetzen',
     },
     status: {

@@ -145,6 +145,7 @@ export const en: Translation = {
       to: 'To (date)',
       outcomes: 'Outcome',
       disposition: 'Disposition code',
+      anyDisposition: 'Any',
       reset: 'Reset filters',
     },
     status: {

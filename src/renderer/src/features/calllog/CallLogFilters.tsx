@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LOGGED_OUTCOMES, type CallLogQuery, type LoggedOutcome } from '../../../../shared/contract/calllog';
+import { useIntakeForm, useIntakeLanguage } from '../intake/useIntakeForm';
 
 /** Typing in a text filter reloads the list this long after the last key. */
 const DEBOUNCE_MS = 250;
@@ -49,6 +50,11 @@ export function CallLogFilters({ filters, onChange }: { filters: Filters; onChan
   const { t } = useTranslation();
   const id = useId();
   const set = (change: Partial<Filters>): void => onChange({ ...filters, ...change });
+  const { form } = useIntakeForm();
+  const language = useIntakeLanguage();
+  // The dispositions are the answers of the intake form's disposition field (the call type).
+  const dispositionField = form?.fields.find((field) => field.id === form.dispositionField);
+  const dispositions = dispositionField?.type === 'choice' ? dispositionField.options : null;
   const toggle = (outcome: LoggedOutcome, on: boolean): void =>
     set({ outcomes: on ? [...filters.outcomes, outcome] : filters.outcomes.filter((each) => each !== outcome) });
 
@@ -97,15 +103,31 @@ export function CallLogFilters({ filters, onChange }: { filters: Filters; onChan
         </div>
         <div className="calllog-filter">
           <label htmlFor={`${id}-disposition`}>{t('calllog.filters.disposition')}</label>
-          <input
-            id={`${id}-disposition`}
-            type="text"
-            autoComplete="off"
-            maxLength={MAX_TEXT}
-            value={filters.disposition}
-            data-testid="calllog-disposition"
-            onChange={(event) => set({ disposition: event.target.value })}
-          />
+          {dispositions ? (
+            <select
+              id={`${id}-disposition`}
+              value={filters.disposition}
+              data-testid="calllog-disposition"
+              onChange={(event) => set({ disposition: event.target.value })}
+            >
+              <option value="">{t('calllog.filters.anyDisposition')}</option>
+              {dispositions.map((option) => (
+                <option key={option.value} value={option.value}>
+                  {option.label[language]}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input
+              id={`${id}-disposition`}
+              type="text"
+              autoComplete="off"
+              maxLength={MAX_TEXT}
+              value={filters.disposition}
+              data-testid="calllog-disposition"
+              onChange={(event) => set({ disposition: event.target.value })}
+            />
+          )}
         </div>
       </div>
       <fieldset className="calllog-outcomes">
