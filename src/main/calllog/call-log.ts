@@ -187,6 +187,9 @@ function readAnchor(db: Connection): AuditAnchor {
   );
 }
 
+/** Up to this many full-text matches are read directly; more are found by walking the newest calls. */
+const FEW_MATCHES = 400;
+
 /** The fields an erasure (retention or a data-subject request) removes, for the audit. */
 const ERASED_FIELDS = ['remote_number', 'remote_name', 'intake.personal', 'intake.health', 'intake.search'];
 
@@ -202,7 +205,7 @@ function eraseSteps(where: string, params: Record<string, unknown>): Step[] {
   const calls = `SELECT id FROM calls WHERE ${where}`;
   return [
     {
-      sql: `DELETE FROM intake_search WHERE rowid IN (SELECT seq FROM intakes WHERE call_id IN (${calls}))`,
+      sql: `DELETE FROM intake_search WHERE rowid IN (SELECT rowid FROM calls WHERE ${where})`,
       params,
     },
     {
@@ -530,12 +533,12 @@ export class CallLog {
                 submitted_at = excluded.submitted_at`,
         params,
       },
-      { sql: 'DELETE FROM intake_search WHERE rowid = (SELECT seq FROM intakes WHERE call_id = @callId)', params },
+      { sql: 'DELETE FROM intake_search WHERE rowid = (SELECT rowid FROM calls WHERE id = @callId)', params },
     ];
     if (answers.text !== '' || answers.phone !== '')
       steps.push({
         sql: `INSERT INTO intake_search (rowid, text, phone)
-              VALUES ((SELECT seq FROM intakes WHERE call_id = @callId), @text, @phone)`,
+              VALUES ((SELECT rowid FROM calls WHERE id = @callId), @text, @phone)`,
         params,
       });
     if (submit)
@@ -660,7 +663,7 @@ export class CallLog {
 
   private intakeMatches(match: string): string[] {
     return this.statement(
-      'SELECT call_id FROM intakes WHERE seq IN (SELECT rowid FROM intake_search WHERE intake_search MATCH ?)',
+      'SELECT id FROM calls WHERE rowid IN (SELECT rowid FROM intake_search WHERE intake_search MATCH ?)',
     )
       .pluck()
       .all(match) as string[];
@@ -730,14 +733,26 @@ export class CallLog {
           ${moreFilters ? '' : 'ORDER BY started_at DESC, id DESC LIMIT @limit'})`;
       };
       // A name matches from its first word or from its last ("Müller" finds "Anna Müller"); the
-      // intakes' own names, notes and phone numbers through their full-text index.
+      // intakes' own names, notes and phone numbers through their full-text index, whose entries
+      // carry the call's rowid. A few matches are read directly; many are found by walking the
+      // newest calls in `calls_newest` (its entries carry the rowid too) until enough match, so a
+      // common word costs no more than a page of rows.
       const intakeQuery = byNumber ? `phone: "${digits}"*` : textQuery(search);
-      if (intakeQuery !== null) params.intakeQuery = intakeQuery;
-      const viaIntake =
-        intakeQuery === null
-          ? ''
-          : ` OR id IN (SELECT call_id FROM intakes WHERE seq IN
-              (SELECT rowid FROM intake_search WHERE intake_search MATCH @intakeQuery))`;
+      let viaIntake = '';
+      if (intakeQuery !== null) {
+        params.intakeQuery = intakeQuery;
+        const matches = 'SELECT rowid FROM intake_search WHERE intake_search MATCH @intakeQuery';
+        const [counted] = (await reader.all(`SELECT count(*) AS n FROM (${matches} LIMIT ${FEW_MATCHES + 1})`, {
+          intakeQuery,
+        })) as { n: number }[];
+        const found = counted?.n ?? 0;
+        if (found > 0 && (found <= FEW_MATCHES || moreFilters)) viaIntake = ` OR rowid IN (${matches})`;
+        else if (found > 0) {
+          const cursor = after ? ' AND (started_at < @afterAt OR (started_at = @afterAt AND id < @afterId))' : '';
+          viaIntake = ` OR id IN (SELECT id FROM calls INDEXED BY calls_newest WHERE rowid IN (${matches})${cursor}
+            ORDER BY started_at DESC, id DESC LIMIT @limit)`;
+        }
+      }
       where.push(
         byNumber
           ? `(${newest('calls_by_number', 'number_digits')}${viaIntake})`

@@ -297,10 +297,10 @@ export function seedCalls(
      VALUES (@id, @formId, @formVersion, 'submitted', @personal, @other, '[]', @endedAt, @submittedAt, @submittedAt)`,
   );
   const insertSearch = db.prepare(
-    `INSERT INTO intake_search (rowid, text, phone) VALUES ((SELECT seq FROM intakes WHERE call_id = ?), ?, ?)`,
+    `INSERT INTO intake_search (rowid, text, phone) VALUES ((SELECT rowid FROM calls WHERE id = ?), ?, ?)`,
   );
   // Seeding again over the same ids replaces those calls: their intakes and index entries go first.
-  const dropSearch = db.prepare('DELETE FROM intake_search WHERE rowid = (SELECT seq FROM intakes WHERE call_id = ?)');
+  const dropSearch = db.prepare('DELETE FROM intake_search WHERE rowid = (SELECT rowid FROM calls WHERE id = ?)');
   const dropIntake = db.prepare('DELETE FROM intakes WHERE call_id = ?');
   const form = DEFAULT_INTAKE_FORM;
   const batch = options.batch ?? 5_000;

@@ -4,8 +4,9 @@ import type { Migration } from './migration';
  * Intake records, one per call at most: a draft saved as the agent types, then submitted.
  * Answers are split by their tag: personal and health ones (erased by retention and by an
  * erasure request) apart from those tagged neither (they stay for statistics). A contentless
- * full-text index holds the searchable text (names, notes) and phone digits; its own
- * secure-delete option removes an erased entry's terms from the index pages, not only hides them.
+ * full-text index holds the searchable text (names, notes) and phone digits under the call's
+ * rowid, so that a search can walk the newest calls and test each against the matches without
+ * reading a row (the log is never VACUUMed, which could renumber those rowids).
  */
 export const migration006Intakes: Migration = {
   version: 6,
