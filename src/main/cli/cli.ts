@@ -14,6 +14,7 @@ import { mkdir } from 'node:fs/promises';
 import { CallLog, verifyAuditFile } from '../calllog/call-log';
 import { lockDataDir } from '../host/data-dir-lock';
 import { defaultSettings } from '../../shared/settings';
+import { probeHeadset } from '../headset/probe';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -246,7 +247,32 @@ const auditCommand: CliCommand = {
   },
 };
 
-export const COMMANDS: readonly CliCommand[] = [infoCommand, settingsCommand, policyCommand, dbCommand, auditCommand];
+const headsetCommand: CliCommand = {
+  name: 'headset',
+  usage: 'headset probe --descriptor HEX|FILE [--vid 0xVVVV] [--pid 0xPPPP]',
+  summary:
+    'What a headset can do (call control, buttons, LEDs), from its HID report descriptor (hex, binary dump or fixture .json), as JSON.',
+  options: { descriptor: { type: 'string' }, vid: { type: 'string' }, pid: { type: 'string' } },
+  async run(positionals, _flags, values, env) {
+    if (positionals[0] !== 'probe' || positionals.length !== 1)
+      throw new UsageError('expected "headset probe --descriptor HEX|FILE"');
+    const text = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
+    const probe = await probeHeadset({ descriptor: text('descriptor'), vid: text('vid'), pid: text('pid') });
+    // Whatever is wrong here came in on the command line (the descriptor itself or a file it names).
+    if (!probe.ok) throw new UsageError(probe.error.message);
+    printJson(env, probe.value);
+    return EXIT_OK;
+  },
+};
+
+export const COMMANDS: readonly CliCommand[] = [
+  infoCommand,
+  settingsCommand,
+  policyCommand,
+  dbCommand,
+  auditCommand,
+  headsetCommand,
+];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.usage.length));
