@@ -26,15 +26,7 @@ import {
   type ChainCheck,
   type StoredAuditEntry,
 } from './audit';
-import {
-  changedFields,
-  intakeFromRow,
-  phraseQuery,
-  sensitiveFields,
-  splitAnswers,
-  textQuery,
-  type IntakeRow,
-} from './intakes';
+import { changedFields, intakeFromRow, sensitiveFields, splitAnswers, textQuery, type IntakeRow } from './intakes';
 import { nameKey, nameKeyLastFirst } from './names';
 import { searchDigits } from './numbers';
 import { seedCalls } from './seed';
@@ -209,7 +201,8 @@ function eraseSteps(where: string, params: Record<string, unknown>): Step[] {
       params,
     },
     {
-      sql: `UPDATE intakes SET personal_json = NULL, problems_json = '[]', purged_at = @now
+      sql: `UPDATE intakes SET personal_json = NULL, problems_json = '[]', name_key = NULL, name_key_last = NULL,
+              phone_digits = NULL, purged_at = @now
             WHERE purged_at IS NULL AND call_id IN (${calls})`,
       params,
     },
@@ -496,8 +489,8 @@ export class CallLog {
     if (!writer) throw new AppError('unavailable', 'The call log is not open.');
     // The call's row is written as it rings; the form may be quicker than that commit.
     await writer.flush();
-    const call = this.statement('SELECT purged_at FROM calls WHERE id = ?').get(callId) as
-      { purged_at: number | null } | undefined;
+    const call = this.statement('SELECT purged_at, started_at FROM calls WHERE id = ?').get(callId) as
+      { purged_at: number | null; started_at: number } | undefined;
     if (!call) throw new AppError('not_found', `There is no call ${callId} in the log.`);
     const before = this.intakeRow(callId);
     if (call.purged_at !== null || (before !== undefined && before.purged_at !== null))
@@ -519,15 +512,20 @@ export class CallLog {
       now,
       submittedAt: submit ? now : null,
       text: answers.text,
-      phone: answers.phone,
+      startedAt: call.started_at,
+      nameKey: answers.name === null ? null : nameKey(answers.name),
+      nameKeyLast: answers.name === null ? null : nameKeyLastFirst(answers.name),
+      phoneDigits: answers.phoneDigits,
       disposition: typeof disposition === 'string' ? disposition : null,
     };
     const steps: Step[] = [
       {
-        sql: `INSERT INTO intakes (call_id, form_id, form_version, state, personal_json, other_json, problems_json,
-                created_at, updated_at, submitted_at)
-              VALUES (@callId, @formId, @formVersion, @state, @personal, @other, @problems, @now, @now, @submittedAt)
-              ON CONFLICT (call_id) DO UPDATE SET form_id = excluded.form_id, form_version = excluded.form_version,
+        sql: `INSERT INTO intakes (call_id, started_at, name_key, name_key_last, phone_digits, form_id, form_version,
+                state, personal_json, other_json, problems_json, created_at, updated_at, submitted_at)
+              VALUES (@callId, @startedAt, @nameKey, @nameKeyLast, @phoneDigits, @formId, @formVersion, @state,
+                @personal, @other, @problems, @now, @now, @submittedAt)
+              ON CONFLICT (call_id) DO UPDATE SET name_key = excluded.name_key, name_key_last = excluded.name_key_last,
+                phone_digits = excluded.phone_digits, form_id = excluded.form_id, form_version = excluded.form_version,
                 state = excluded.state, personal_json = excluded.personal_json, other_json = excluded.other_json,
                 problems_json = excluded.problems_json, updated_at = excluded.updated_at,
                 submitted_at = excluded.submitted_at`,
@@ -535,10 +533,9 @@ export class CallLog {
       },
       { sql: 'DELETE FROM intake_search WHERE rowid = (SELECT rowid FROM calls WHERE id = @callId)', params },
     ];
-    if (answers.text !== '' || answers.phone !== '')
+    if (answers.text !== '')
       steps.push({
-        sql: `INSERT INTO intake_search (rowid, text, phone)
-              VALUES ((SELECT rowid FROM calls WHERE id = @callId), @text, @phone)`,
+        sql: `INSERT INTO intake_search (rowid, text) VALUES ((SELECT rowid FROM calls WHERE id = @callId), @text)`,
         params,
       });
     if (submit)
@@ -607,7 +604,10 @@ export class CallLog {
       if (digits !== '') {
         for (const id of this.statement('SELECT id FROM calls WHERE number_digits = ?').pluck().all(digits) as string[])
           ids.add(id);
-        this.intakeMatches(`phone: "${digits}"`).forEach((id) => ids.add(id));
+        for (const id of this.statement('SELECT call_id FROM intakes WHERE phone_digits = ?')
+          .pluck()
+          .all(digits) as string[])
+          ids.add(id);
       }
     }
     const name = query.name?.trim() ?? '';
@@ -617,8 +617,10 @@ export class CallLog {
         .pluck()
         .all(key, key) as string[])
         ids.add(id);
-      const phrase = phraseQuery(name);
-      if (phrase !== null) this.intakeMatches(phrase).forEach((id) => ids.add(id));
+      for (const id of this.statement('SELECT call_id FROM intakes WHERE name_key = ? OR name_key_last = ?')
+        .pluck()
+        .all(key, key) as string[])
+        ids.add(id);
     }
     const records: SubjectRecord[] = [...ids]
       .map((id) => {
@@ -659,14 +661,6 @@ export class CallLog {
       this.changed(id);
     }
     return erased;
-  }
-
-  private intakeMatches(match: string): string[] {
-    return this.statement(
-      'SELECT id FROM calls WHERE rowid IN (SELECT rowid FROM intake_search WHERE intake_search MATCH ?)',
-    )
-      .pluck()
-      .all(match) as string[];
   }
 
   private intakeRow(callId: string): IntakeRow | undefined {
@@ -726,19 +720,28 @@ export class CallLog {
       params.to0 = byNumber ? `${digits}:` : `${key}\uffff`;
       // With more filters the newest matches may not qualify: then every match goes to the filters.
       const moreFilters = query.from || query.to || query.outcomes.length > 0 || query.disposition;
-      const newest = (index: string, column: string): string => {
-        const inner = [`${column} >= @from0 AND ${column} < @to0`];
-        if (after) inner.push('(started_at < @afterAt OR (started_at = @afterAt AND id < @afterId))');
-        return `id IN (SELECT id FROM calls INDEXED BY ${index} WHERE ${inner.join(' AND ')}
+      const cursor = after ? ' AND (started_at < @afterAt OR (started_at = @afterAt AND id < @afterId))' : '';
+      const newest = (index: string, column: string): string =>
+        `id IN (SELECT id FROM calls INDEXED BY ${index} WHERE ${column} >= @from0 AND ${column} < @to0${cursor}
           ${moreFilters ? '' : 'ORDER BY started_at DESC, id DESC LIMIT @limit'})`;
-      };
-      // A name matches from its first word or from its last ("Müller" finds "Anna Müller"); the
-      // intakes' own names, notes and phone numbers through their full-text index, whose entries
-      // carry the call's rowid. A few matches are read directly; many are found by walking the
-      // newest calls in `calls_newest` (its entries carry the rowid too) until enough match, so a
-      // common word costs no more than a page of rows.
-      const intakeQuery = byNumber ? `phone: "${digits}"*` : textQuery(search);
-      let viaIntake = '';
+      // The intakes' own name and number keys, the same way (their indexes carry the call's start).
+      const newestIntake = (index: string, column: string): string =>
+        `id IN (SELECT call_id FROM intakes INDEXED BY ${index} WHERE ${column} >= @from0 AND ${column} < @to0${
+          after ? ' AND (started_at < @afterAt OR (started_at = @afterAt AND call_id < @afterId))' : ''
+        } ${moreFilters ? '' : 'ORDER BY started_at DESC, call_id DESC LIMIT @limit'})`;
+      const parts = byNumber
+        ? [newest('calls_by_number', 'number_digits'), newestIntake('intakes_by_phone', 'phone_digits')]
+        : // A name matches from its first word or from its last ("Müller" finds "Anna Müller").
+          [
+            newest('calls_by_name_key', 'name_key'),
+            newest('calls_by_name_last', 'name_key_last'),
+            newestIntake('intakes_by_name_key', 'name_key'),
+            newestIntake('intakes_by_name_last', 'name_key_last'),
+          ];
+      // Words of intake notes, through the full-text index, whose entries carry the call's rowid. A
+      // few matches are read directly; many are found by walking the newest calls in calls_newest
+      // (its entries carry the rowid too) until enough match, so a common word costs about a page.
+      const intakeQuery = byNumber ? null : textQuery(search);
       if (intakeQuery !== null) {
         params.intakeQuery = intakeQuery;
         const matches = 'SELECT rowid FROM intake_search WHERE intake_search MATCH @intakeQuery';
@@ -746,18 +749,12 @@ export class CallLog {
           intakeQuery,
         })) as { n: number }[];
         const found = counted?.n ?? 0;
-        if (found > 0 && (found <= FEW_MATCHES || moreFilters)) viaIntake = ` OR rowid IN (${matches})`;
-        else if (found > 0) {
-          const cursor = after ? ' AND (started_at < @afterAt OR (started_at = @afterAt AND id < @afterId))' : '';
-          viaIntake = ` OR id IN (SELECT id FROM calls INDEXED BY calls_newest WHERE rowid IN (${matches})${cursor}
-            ORDER BY started_at DESC, id DESC LIMIT @limit)`;
-        }
+        if (found > 0 && (found <= FEW_MATCHES || moreFilters)) parts.push(`rowid IN (${matches})`);
+        else if (found > 0)
+          parts.push(`id IN (SELECT id FROM calls INDEXED BY calls_newest WHERE rowid IN (${matches})${cursor}
+            ORDER BY started_at DESC, id DESC LIMIT @limit)`);
       }
-      where.push(
-        byNumber
-          ? `(${newest('calls_by_number', 'number_digits')}${viaIntake})`
-          : `(${newest('calls_by_name_key', 'name_key')} OR ${newest('calls_by_name_last', 'name_key_last')}${viaIntake})`,
-      );
+      where.push(`(${parts.join(' OR ')})`);
     }
     if (query.from) {
       where.push('started_at >= @from');

@@ -71,10 +71,12 @@ export interface StoredAnswers {
   readonly personal: IntakeValues;
   /** Answers tagged neither. */
   readonly other: IntakeValues;
-  /** Searchable text answers, for the full-text index. */
+  /** Text answers searched by their words (notes), for the full-text index. */
   readonly text: string;
-  /** The digits of phone answers, for the full-text index. */
-  readonly phone: string;
+  /** The caller's name as recorded (the first field searched as a name), or null. */
+  readonly name: string | null;
+  /** The search digits of the first phone answer, or null. */
+  readonly phoneDigits: string | null;
 }
 
 /** Splits checked answers by each field's tag. Answers of fields the form does not have are dropped. */
@@ -82,16 +84,18 @@ export function splitAnswers(form: FormDefinition, values: IntakeValues): Stored
   const personal: IntakeValues = {};
   const other: IntakeValues = {};
   const text: string[] = [];
-  const phone: string[] = [];
+  let name: string | null = null;
+  let phoneDigits: string | null = null;
   for (const field of form.fields) {
     const value = values[field.id];
     if (value === undefined) continue;
     (field.tag === 'none' ? other : personal)[field.id] = value;
     if (typeof value !== 'string') continue;
-    if (field.type === 'text' && field.searchable) text.push(value);
-    if (field.type === 'phone') phone.push(searchDigits(value));
+    if (field.type === 'text' && field.search === 'text') text.push(value);
+    if (field.type === 'text' && field.search === 'name') name ??= value;
+    if (field.type === 'phone') phoneDigits ??= searchDigits(value) || null;
   }
-  return { personal, other, text: text.join('\n'), phone: phone.join(' ') };
+  return { personal, other, text: text.join('\n'), name, phoneDigits };
 }
 
 /** The fields whose answers differ between two sets of answers (for the audit). */
@@ -105,16 +109,11 @@ export function changedFields(before: IntakeValues, after: IntakeValues): string
  * ("fieb mont" finds "Fieber seit Montag"). Quotes keep FTS5 syntax out of it.
  */
 export function textQuery(search: string): string | null {
+  // A one-letter prefix matches most of the index: such a word narrows nothing worth its cost.
   const words = search
     .split(/[^\p{L}\p{N}]+/u)
-    .filter((word) => word !== '')
+    .filter((word) => word.length > 1)
     .slice(0, 8);
   if (words.length === 0) return null;
   return words.map((word) => `text: "${word}"*`).join(' AND ');
-}
-
-/** An exact phrase in the searchable text (a caller's full name, for a data-subject request). */
-export function phraseQuery(phrase: string): string | null {
-  const words = phrase.split(/[^\p{L}\p{N}]+/u).filter((word) => word !== '');
-  return words.length === 0 ? null : `text: "${words.join(' ')}"`;
 }

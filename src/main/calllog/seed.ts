@@ -292,12 +292,13 @@ export function seedCalls(
        @packetsReceived, @wrapUpMs, @disposition, @endedAt)`,
   );
   const insertIntake = db.prepare(
-    `INSERT INTO intakes (call_id, form_id, form_version, state, personal_json, other_json, problems_json,
-       created_at, updated_at, submitted_at)
-     VALUES (@id, @formId, @formVersion, 'submitted', @personal, @other, '[]', @endedAt, @submittedAt, @submittedAt)`,
+    `INSERT INTO intakes (call_id, started_at, name_key, name_key_last, phone_digits, form_id, form_version, state,
+       personal_json, other_json, problems_json, created_at, updated_at, submitted_at)
+     VALUES (@id, @startedAt, @nameKey, @nameKeyLast, @phoneDigits, @formId, @formVersion, 'submitted', @personal,
+       @other, '[]', @endedAt, @submittedAt, @submittedAt)`,
   );
   const insertSearch = db.prepare(
-    `INSERT INTO intake_search (rowid, text, phone) VALUES ((SELECT rowid FROM calls WHERE id = ?), ?, ?)`,
+    `INSERT INTO intake_search (rowid, text) VALUES ((SELECT rowid FROM calls WHERE id = ?), ?)`,
   );
   // Seeding again over the same ids replaces those calls: their intakes and index entries go first.
   const dropSearch = db.prepare('DELETE FROM intake_search WHERE rowid = (SELECT rowid FROM calls WHERE id = ?)');
@@ -319,6 +320,10 @@ export function seedCalls(
       const answers = splitAnswers(form, call.intake);
       insertIntake.run({
         id: call.id,
+        startedAt: call.startedAt,
+        nameKey: answers.name === null ? null : nameKey(answers.name),
+        nameKeyLast: answers.name === null ? null : nameKeyLastFirst(answers.name),
+        phoneDigits: answers.phoneDigits,
         formId: form.id,
         formVersion: form.version,
         personal: JSON.stringify(answers.personal),
@@ -326,7 +331,7 @@ export function seedCalls(
         endedAt: call.endedAt,
         submittedAt: call.endedAt + (call.wrapUpMs ?? 0),
       });
-      if (answers.text !== '' || answers.phone !== '') insertSearch.run(call.id, answers.text, answers.phone);
+      if (answers.text !== '') insertSearch.run(call.id, answers.text);
     }
   });
   for (let from = 0; from < options.count; from += batch) {

@@ -70,8 +70,11 @@ export const fieldSchema = z.discriminatedUnion('type', [
     type: z.literal('text'),
     maxLength: z.number().int().min(1).max(2_000).default(200),
     multiline: z.boolean().default(false),
-    /** Searchable from the call log (a note; a name). */
-    searchable: z.boolean().default(false),
+    /**
+     * Found by the call log's search: as the caller's name (from the start of its first or last
+     * word, like caller ID names) or by the words of the text (a note).
+     */
+    search: z.enum(['name', 'text']).optional(),
   }),
   z.strictObject({
     ...commonField,

@@ -18,8 +18,8 @@ describe('migration 006: intakes', () => {
     const db = withCall();
     expect(migration006Intakes.version).toBe(6);
     const insert = db.prepare(
-      `INSERT INTO intakes (call_id, form_id, form_version, state, personal_json, other_json, problems_json, created_at, updated_at)
-       VALUES (?, 'public-health', 1, ?, '{}', '{}', '[]', 1, 1)`,
+      `INSERT INTO intakes (call_id, started_at, form_id, form_version, state, personal_json, other_json, problems_json, created_at, updated_at)
+       VALUES (?, 1, 'public-health', 1, ?, '{}', '{}', '[]', 1, 1)`,
     );
     insert.run('c1', 'draft');
     expect(() => insert.run('c1', 'draft')).toThrow(/UNIQUE/);
@@ -30,17 +30,26 @@ describe('migration 006: intakes', () => {
     expect(() => insert.run('c2', 'finished')).toThrow(/CHECK/);
   });
 
-  it('indexes text and phone digits for search, and an entry deleted from the index is no longer found', () => {
+  it('has search keys with covering indexes for the recorded name and number', () => {
     const db = withCall();
-    db.prepare(
-      `INSERT INTO intake_search (rowid, text, phone) VALUES (1, 'Anna Müller Fieber seit Montag', '4930123456')`,
-    ).run();
+    const indexes = (db.prepare('PRAGMA index_list(intakes)').all() as { name: string }[]).map((index) => index.name);
+    expect(indexes).toEqual(
+      expect.arrayContaining(['intakes_by_name_key', 'intakes_by_name_last', 'intakes_by_phone']),
+    );
+    const columns = (name: string) =>
+      (db.prepare(`PRAGMA index_info(${name})`).all() as { name: string }[]).map((column) => column.name);
+    expect(columns('intakes_by_phone')).toEqual(['phone_digits', 'started_at', 'call_id']);
+    expect(columns('intakes_by_name_last')).toEqual(['name_key_last', 'started_at', 'call_id']);
+  });
+
+  it('indexes the words of notes under the call’s rowid, and an entry deleted from the index is no longer found', () => {
+    const db = withCall();
+    const rowid = db.prepare(`SELECT rowid FROM calls WHERE id = 'c1'`).pluck().get() as number;
+    db.prepare(`INSERT INTO intake_search (rowid, text) VALUES (?, 'Schüttelfrost seit Montag')`).run(rowid);
     const find = db.prepare('SELECT rowid FROM intake_search WHERE intake_search MATCH ?').pluck();
-    expect(find.all('"müll"*')).toEqual([1]);
-    expect(find.all('text: "fieber"')).toEqual([1]);
-    expect(find.all('phone: "4930"*')).toEqual([1]);
-    expect(find.all('phone: "fieber"')).toEqual([]);
-    db.prepare('DELETE FROM intake_search WHERE rowid = 1').run();
-    expect(find.all('"fieber"')).toEqual([]);
+    expect(find.all('"schütt"*')).toEqual([rowid]);
+    expect(find.all('text: "montag"')).toEqual([rowid]);
+    db.prepare('DELETE FROM intake_search WHERE rowid = ?').run(rowid);
+    expect(find.all('"montag"')).toEqual([]);
   });
 });
