@@ -6,7 +6,8 @@ import type { Migration } from './migration';
  * erasure request) apart from those tagged neither (they stay for statistics). The caller's name
  * and phone number as the intake recorded them get search keys with covering indexes, like the
  * calls' own (a search takes the newest matches inside the index). A contentless full-text index
- * holds the words of notes under the call's rowid, so that a search for a common word can walk the
+ * holds the words of notes under the call's rowid (with indexes of their 2- and 3-letter
+ * prefixes: what an agent types first), so that a search for a common word can walk the
  * newest calls and test each against the matches without reading a row (the log is never
  * VACUUMed, which could renumber those rowids).
  */
@@ -43,7 +44,7 @@ export const migration006Intakes: Migration = {
       CREATE INDEX intakes_by_name_last ON intakes (name_key_last, started_at, call_id);
       CREATE INDEX intakes_by_phone ON intakes (phone_digits, started_at, call_id);
       CREATE VIRTUAL TABLE intake_search USING fts5 (
-        text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+        text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
       );
       INSERT INTO intake_search (intake_search, rank) VALUES ('secure-delete', 1);
     `);
