@@ -20,6 +20,9 @@ import { TelephonyService } from './telephony/telephony-service';
 import { DEFAULT_INTAKE_FORM } from './intake/default-form';
 import { subjectExport } from './intake/subject-export';
 import { AppError } from '../shared/result';
+import { HeadsetController } from './headset/controller';
+import { matchesKey, parseDeviceKey } from './headset/device-list';
+import { HeadsetDevices, type HeadsetPreferences } from './headset/devices';
 
 export const APP_NAME = 'Hotline Desk';
 export const USER_SETTINGS_FILE = 'settings.json';
@@ -34,6 +37,8 @@ export interface App {
   readonly events: EventHub;
   readonly settings: SettingsService;
   readonly telephony: TelephonyService;
+  /** The USB headsets: which are connected, the one in use (mirrored by the headset controller). */
+  readonly headsets: HeadsetDevices;
   readonly ports: Ports;
   /** A call shortcut from outside the window (an OS-wide key): acts on the calls as they are. */
   runCallShortcut(action: CallShortcutAction): Promise<void>;
@@ -214,6 +219,35 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       .catch(logFailure('call quality could not be written to the call log'));
   });
 
+  // Headsets: the controller mirrors the calls to the device in use and its buttons to the calls;
+  // the device manager finds, chooses and opens that device, and follows plugging in and out.
+  const headsetController = new HeadsetController({
+    calls: telephony.calls,
+    log: log.child('headset'),
+    clock: ports.clock,
+  });
+  const headsetPreferences = (): HeadsetPreferences => ({
+    enabled: settings.get('headset.enabled'),
+    device: settings.get('headset.device'),
+  });
+  const headsets = new HeadsetDevices({
+    backend: ports.hid,
+    sink: headsetController,
+    log: log.child('headset'),
+    preferences: headsetPreferences,
+  });
+  const stopHeadsetChanges = headsets.onChange((listing) => events.emit('headset.changed', listing));
+  const stopHeadsetInput = headsets.onInput((event) => events.emit('headset.input', event));
+  let headsetChoice = JSON.stringify(headsetPreferences());
+  const stopHeadsetSettings = settings.onChange(() => {
+    const now = JSON.stringify(headsetPreferences());
+    if (now === headsetChoice) return;
+    headsetChoice = now;
+    // Another choice (or policy) is a fresh start for a device that failed before.
+    void headsets.refresh({ retry: true });
+  });
+  void headsets.refresh();
+
   const requireTeamLead = (): void => {
     if (settings.get('privacy.role') !== 'team_lead')
       throw new AppError('forbidden', 'Only a team lead answers data-subject requests (setting privacy.role).');
@@ -310,6 +344,33 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       requireTeamLead();
       return { erased: await callLog.eraseSubject(callIds) };
     },
+    'headset.list': () => headsets.listing(),
+    'headset.choose': async ({ device }) => {
+      const key = parseDeviceKey(device);
+      if (key !== null) {
+        const connected = headsets.listing().devices.filter((each) => matchesKey(each, key));
+        if (connected.length === 0) throw new AppError('not_found', `device: no headset ${device} is connected`);
+        if (!connected.some((each) => each.callControl))
+          throw new AppError(
+            'invalid_input',
+            `device: ${device} has no call control (no Hook Switch), so it is not used`,
+          );
+      }
+      // IDs in lower case, as headset.list writes them; the serial number as the device gives it.
+      const value = key === null ? '' : `${device.slice(0, 9).toLowerCase()}${device.slice(9)}`;
+      await settings.update({ key: 'headset.device', value });
+      audit('settings_change', 'setting:headset.device', ['headset.device']);
+      return headsets.refresh({ retry: true });
+    },
+    'headset.test': ({ output, on }) => {
+      const device = headsets.attached;
+      if (device === null) throw new AppError('unavailable', 'No headset is in use.');
+      if (device.map?.outputs[output] === undefined)
+        throw new AppError('invalid_input', `output: the headset in use has no ${output} output`);
+      if (!headsetController.testOutput(output, on))
+        throw new AppError('conflict', 'The headset test works only while no call is in progress.');
+      return { output, on };
+    },
     'media.attach': (_input, { clientId }) => {
       rendererMedia.attach(clientId, (request) => {
         const checked = events.check('media.request', request);
@@ -337,6 +398,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     events,
     settings,
     telephony,
+    headsets,
     ports,
     async runCallShortcut(action) {
       const request = shortcutRequest(action, telephony.calls.list());
@@ -366,8 +428,14 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
         clearInterval(retentionTimer);
         stopPolicyWatch();
         stopSettings();
-        // Telephony first: calls still up end now, and the log must still hear how they ended.
+        stopHeadsetSettings();
+        // Telephony first: calls still up end now, and the log must still hear how they ended
+        // (and the headset, whose lights go out with them).
         await telephony.close();
+        await headsets.close();
+        headsetController.dispose();
+        stopHeadsetChanges();
+        stopHeadsetInput();
         stopRegistration();
         stopQuality();
         stopCalls();

@@ -1,4 +1,5 @@
 import type { Logger } from './core/log';
+import type { HidBackend } from './headset/hid';
 
 /**
  * The small seams between the core and the host it runs in. Each port has an Electron
@@ -81,6 +82,8 @@ export interface Ports {
   readonly secrets: SecretStore;
   readonly power: PowerEvents;
   readonly network: NetworkEvents;
+  /** USB headsets (node-hid in both hosts; a fake built from real descriptors in tests). */
+  readonly hid: HidBackend;
   readonly notifier: Notifier;
   readonly attention: Attention;
   readonly clock: Clock;

@@ -121,6 +121,22 @@ export const SETTINGS = {
     10,
     'How often a SIP OPTIONS ping checks that the server still answers; a silent connection is dropped after a missed ping.',
   ),
+  'headset.enabled': setting(
+    z.boolean(),
+    true,
+    'Use a USB headset’s call buttons and lights (HID): hook answers and hangs up, mute, hold; the lights follow the calls.',
+  ),
+  'headset.device': setting(
+    z
+      .string()
+      .max(160)
+      .regex(
+        /^$|^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}(?::\P{Cc}{1,150})?$/u,
+        'expected VVVV:PPPP or VVVV:PPPP:serial (USB vendor and product ID in hexadecimal), or nothing for automatic',
+      ),
+    '',
+    'The headset to use, by USB IDs and optionally its serial number (VVVV:PPPP or VVVV:PPPP:serial); empty: the first headset with call control.',
+  ),
   'sip.extraCaCertificates': setting(
     z.array(pemCertificate).max(16),
     [],

@@ -8,7 +8,7 @@ import { recordingLogger } from './logs';
 export async function startApp(
   dataDir: string,
   tuning: AppTuning = {},
-  overrides: Partial<Pick<Ports, 'network'>> = {},
+  overrides: Partial<Pick<Ports, 'network' | 'hid'>> = {},
 ): Promise<App> {
   const ports = {
     ...createNodePorts({ dataDir, policyFile: null, version: '0.0.0-test', log: recordingLogger() }),

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { App, AppTuning } from '../../src/main/app';
+import type { Ports } from '../../src/main/ports';
 import type { CallSnapshot } from '../../src/shared/calls';
 import { labUser, startKamailio, stopAll, type Kamailio } from '../lab/kamailio';
 import { runSipp, type SippRun } from '../lab/sipp';
@@ -23,9 +24,14 @@ const apps: App[] = [];
 const sipps: SippRun[] = [];
 
 /** One agent's core, registered through `server` (a ws:// URL) and signed in. */
-export async function registeredAgent(server: string, user: LabUser, tuning: AppTuning = {}): Promise<LabAgent> {
+export async function registeredAgent(
+  server: string,
+  user: LabUser,
+  tuning: AppTuning = {},
+  overrides: Partial<Pick<Ports, 'hid'>> = {},
+): Promise<LabAgent> {
   const media = new StaticMediaEngine();
-  const app = await startApp(await tempDir(), { ...FAST, media, ...tuning });
+  const app = await startApp(await tempDir(), { ...FAST, media, ...tuning }, overrides);
   apps.push(app);
   const calls: CallSnapshot[] = [];
   app.events.subscribe((name, payload) => {

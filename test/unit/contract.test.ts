@@ -5,9 +5,19 @@ import { createDispatch, type Handlers } from '../../src/main/core/router';
 import { recordingLogger } from '../support/logs';
 import { defaultSettings } from '../../src/shared/settings';
 import { DEFAULT_INTAKE_FORM } from '../../src/main/intake/default-form';
+import { INPUT_NAMES, OUTPUT_NAMES } from '../../src/main/headset/capabilities';
+import { HEADSET_INPUT_NAMES, HEADSET_OUTPUT_NAMES } from '../../src/shared/contract/headset';
 
 const context = { clientId: 'test' };
 const snapshot = { values: defaultSettings(), locked: [], problems: [] };
+
+const headsetListing = {
+  enabled: true,
+  status: 'no_devices' as const,
+  devices: [],
+  chosen: null,
+  chosenBy: null,
+};
 
 const noSuchCall = (): never => {
   throw new AppError('not_found', 'no such call');
@@ -62,6 +72,11 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'privacy.find': () => [],
     'privacy.export': () => ({ fileName: 'export.json', text: '{}' }),
     'privacy.erase': () => ({ erased: 0 }),
+    'headset.list': () => headsetListing,
+    'headset.choose': () => headsetListing,
+    'headset.test': () => {
+      throw new AppError('unavailable', 'No headset is in use.');
+    },
     ...overrides,
   };
 }
@@ -206,5 +221,44 @@ describe('field paths in messages', () => {
     expect(formatPath(['value', 0], 'input')).toBe('value[0]');
     expect(formatPath([0, 'url'], 'value')).toBe('value[0].url');
     expect(formatPath(['a', 'b', 2, 'c'], 'input')).toBe('a.b[2].c');
+  });
+});
+
+describe('the headset requests', () => {
+  const dispatch = createDispatch(handlers(), recordingLogger());
+
+  it('name the same controls as main’s capability map', () => {
+    expect(HEADSET_INPUT_NAMES).toEqual(INPUT_NAMES);
+    expect(HEADSET_OUTPUT_NAMES).toEqual(OUTPUT_NAMES);
+  });
+
+  it('take a device as VVVV:PPPP[:serial] or nothing, and name what is wrong', async () => {
+    for (const device of ['', '0b0e:0307', '0B0E:0307:SN 12-34'])
+      expect(await dispatch('headset.choose', { device }, context)).toMatchObject({ ok: true });
+    for (const device of [
+      'jabra',
+      '0b0e',
+      '0b0e:0307:',
+      'b0e:0307',
+      `0b0e:0307:${'x'.repeat(200)}`,
+      '0b0e:0307:a\nb',
+    ]) {
+      const result = await dispatch('headset.choose', { device }, context);
+      expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      expect(!result.ok && result.error.message).toMatch(/^headset\.choose: device: /);
+    }
+  });
+
+  it('test only the named outputs, on or off', async () => {
+    expect(await dispatch('headset.test', { output: 'ledRing', on: true }, context)).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable' },
+    });
+    const result = await dispatch('headset.test', { output: 'ledBlink', on: true }, context);
+    expect(!result.ok && result.error.message).toMatch(/^headset\.test: output: /);
+    expect(await dispatch('headset.test', { output: 'ringer', on: 'yes' }, context)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
   });
 });

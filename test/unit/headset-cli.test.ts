@@ -1,8 +1,11 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli, type CliEnvironment } from '../../src/main/cli/cli';
+import { FileSecretStore } from '../../src/main/host/node-ports';
+import { FakeHidBackend } from '../support/fake-hid';
 import { tempDir } from '../support/temp';
 
 // The built CLI (out/main/cli.js, built by the test run's global setup), run as `npm run cli` runs it.
@@ -131,10 +134,147 @@ describe('hotline-desk headset probe', () => {
     }
   });
 
-  it('refuses anything but "probe" with the usage', () => {
+  it('refuses anything but probe, list and monitor with the usage', () => {
+    for (const args of [['frob'], [], ['list', 'extra']]) {
+      const result = spawnSync(process.execPath, [CLI, 'headset', ...args], { encoding: 'utf8' });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(
+        /expected "headset probe --descriptor HEX\|FILE", "headset list" or "headset monitor"/,
+      );
+      expect(result.stderr).toMatch(/Usage: hotline-desk headset probe/);
+    }
+  });
+});
+
+describe('hotline-desk headset list and monitor (the built CLI, real node-hid: no headset on this machine)', () => {
+  it('list prints [] and exits 0', () => {
     const result = spawnSync(process.execPath, [CLI, 'headset', 'list'], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([]);
+  });
+
+  it('monitor starts, prints nothing without a headset, and exits 0 on Ctrl-C (SIGINT)', async () => {
+    const dataDir = await tempDir();
+    const child = spawn(process.execPath, [CLI, 'headset', 'monitor', '--data-dir', dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const started = new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('Monitoring headsets')) resolve();
+      }),
+    );
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    await started;
+    child.kill('SIGINT');
+    expect(await exited).toEqual({ code: 0, signal: null });
+    expect(stdout).toBe('');
+    expect(stderr).toBe('Monitoring headsets; Ctrl-C stops.\n');
+  });
+
+  it('monitor refuses a malformed --device', () => {
+    const result = spawnSync(process.execPath, [CLI, 'headset', 'monitor', '--device', 'jabra'], { encoding: 'utf8' });
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/expected "headset probe --descriptor HEX\|FILE"/);
-    expect(result.stderr).toMatch(/Usage: hotline-desk headset probe/);
+    expect(result.stderr).toMatch(/--device: expected VVVV:PPPP or VVVV:PPPP:serial/);
+  });
+});
+
+describe('headset list and monitor with a headset (in process, a fake HID stack of fixture devices)', () => {
+  function environment(backend: FakeHidBackend, dataDir: string) {
+    const out: string[] = [];
+    const err: string[] = [];
+    let interrupt = (): void => undefined;
+    let announce = (): void => undefined;
+    const started = new Promise<void>((resolve) => (announce = resolve));
+    const env: CliEnvironment = {
+      io: {
+        stdout: (text) => out.push(text),
+        stderr: (text) => {
+          err.push(text);
+          if (text.startsWith('Monitoring headsets')) announce();
+        },
+      },
+      host: 'node',
+      defaultDataDir: dataDir,
+      defaultPolicyFile: null,
+      openSecrets: (dir) => new FileSecretStore(dir),
+      openHid: () => backend,
+      untilInterrupted: () => new Promise<void>((resolve) => (interrupt = resolve)),
+    };
+    return { env, out, err, started, interrupt: () => interrupt() };
+  }
+
+  it('list prints each headset with its capabilities, the path and why a device has no call control', async () => {
+    const backend = new FakeHidBackend();
+    backend.plug('jabra-evolve-link-ms', { serialNumber: 'J1' });
+    backend.plug('logitech-g535');
+    const { env, out, err } = environment(backend, await tempDir());
+    expect(await runCli(['headset', 'list'], env)).toBe(0);
+    expect(err).toEqual([]);
+    const listed = JSON.parse(out.join('')) as unknown[];
+    expect(listed).toEqual([
+      {
+        key: '046d:0ac4',
+        vendorId: 0x046d,
+        productId: 0x0ac4,
+        serialNumber: '',
+        name: 'Logitech G535 Wireless Gaming Headset (negative: no telephony)',
+        manufacturer: 'Fixture',
+        descriptor: 'device',
+        callControl: false,
+        inputs: ['volumeUp', 'volumeDown'],
+        outputs: [],
+        path: '/dev/hidraw1',
+        problem: 'no Hook Switch in the descriptor: no call control',
+        capabilities: {
+          callControl: false,
+          inputs: {
+            volumeUp: { reportId: 1, bit: 0, size: 1, relative: false },
+            volumeDown: { reportId: 1, bit: 1, size: 1, relative: false },
+          },
+          outputs: {},
+        },
+      },
+      expect.objectContaining({ key: '0b0e:0307:J1', path: '/dev/hidraw0', problem: null, capabilities: EVOLVE_MAP }),
+    ]);
+    // Listing opens nothing.
+    expect(backend.opened).toEqual([]);
+  });
+
+  it('monitor prints the device’s status and each control change as a JSON line, and writes nothing to it', async () => {
+    const backend = new FakeHidBackend();
+    const path = backend.plug('jabra-evolve-link-ms', { serialNumber: 'J1' });
+    const { env, out, started, interrupt } = environment(backend, await tempDir());
+    const run = runCli(['headset', 'monitor'], env);
+    await started;
+    const jabra = backend.device(path);
+    jabra.send('02 01 00');
+    jabra.send('02 05 00');
+    jabra.send('02 01 00');
+    jabra.send('02 00 00');
+    interrupt();
+    expect(await run).toBe(0);
+    const lines = out
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const at = expect.stringMatching(/^\d{4}-\d\d-\d\dT/);
+    expect(lines).toEqual([
+      { type: 'status', at, status: 'opening', device: '0b0e:0307:J1' },
+      { type: 'status', at, status: 'attached', device: '0b0e:0307:J1' },
+      { type: 'input', at, device: '0b0e:0307:J1', control: 'hookSwitch', value: 1 },
+      { type: 'input', at, device: '0b0e:0307:J1', control: 'phoneMute', value: 1 },
+      { type: 'input', at, device: '0b0e:0307:J1', control: 'phoneMute', value: 0 },
+      { type: 'input', at, device: '0b0e:0307:J1', control: 'hookSwitch', value: 0 },
+    ]);
+    expect(jabra.writes).toEqual([]);
+    expect(jabra.closed).toBe(true);
   });
 });

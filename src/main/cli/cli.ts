@@ -15,6 +15,11 @@ import { CallLog, verifyAuditFile } from '../calllog/call-log';
 import { lockDataDir } from '../host/data-dir-lock';
 import { defaultSettings } from '../../shared/settings';
 import { probeHeadset } from '../headset/probe';
+import { isKnownDevice } from '../headset/descriptor-source';
+import { cliDevice, findHeadsets, parseDeviceKey } from '../headset/device-list';
+import { HeadsetDevices, passiveSink } from '../headset/devices';
+import type { HidBackend } from '../headset/hid';
+import { createNodeHidBackend } from '../host/node-hid-backend';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -28,6 +33,26 @@ export interface CliEnvironment {
   readonly defaultDataDir: string;
   readonly defaultPolicyFile: string | null;
   openSecrets(dataDir: string): SecretStore;
+  /** The HID port for `headset list` and `headset monitor` (default: node-hid). */
+  openHid?(): HidBackend;
+  /** Resolves when the user asks a long-running command to stop (default: SIGINT or SIGTERM). */
+  untilInterrupted?(): Promise<void>;
+}
+
+/** Resolves at the first SIGINT (Ctrl-C) or SIGTERM, and keeps the process alive until then. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    // Signal handlers and the device poll (unref'd) alone would let Node exit at once.
+    const alive = setInterval(() => undefined, 2 ** 30);
+    const stop = (): void => {
+      clearInterval(alive);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }
 
 interface CommonFlags {
@@ -247,21 +272,97 @@ const auditCommand: CliCommand = {
   },
 };
 
+async function headsetList(env: CliEnvironment, backend: HidBackend): Promise<number> {
+  let entries;
+  try {
+    entries = await backend.devices();
+  } catch (error) {
+    env.io.stderr(`HID devices cannot be listed: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_PROBLEM;
+  }
+  const found = await findHeadsets(backend, entries, { isKnown: isKnownDevice });
+  printJson(env, found.map(cliDevice));
+  return EXIT_OK;
+}
+
+/**
+ * Reads the headset the app would use (or `--device`), one JSON line per control that changes,
+ * and a line whenever the device in use or its status changes, until interrupted. Nothing is
+ * written to the device, and nothing is printed while no headset is connected.
+ */
+async function headsetMonitor(
+  env: CliEnvironment,
+  flags: CommonFlags,
+  backend: HidBackend,
+  device: string | undefined,
+): Promise<number> {
+  if (device !== undefined && parseDeviceKey(device) === null)
+    throw new UsageError(`--device: expected VVVV:PPPP or VVVV:PPPP:serial (hexadecimal USB IDs), got "${device}"`);
+  let chosen = device;
+  if (chosen === undefined) {
+    const settings = await SettingsService.open({
+      userFile: join(flags.dataDir, 'settings.json'),
+      policyFile: flags.policyFile,
+      clock: systemClock,
+      log: silentLogger(),
+      readOnly: true,
+    });
+    chosen = settings.get('headset.device');
+  }
+  const preference = { enabled: true, device: chosen };
+  const devices = new HeadsetDevices({
+    backend,
+    sink: passiveSink,
+    log: silentLogger(),
+    preferences: () => preference,
+  });
+  const line = (value: unknown): void => env.io.stdout(`${JSON.stringify(value)}\n`);
+  let last = JSON.stringify({ status: 'no_devices', device: null });
+  devices.onChange((listing) => {
+    const now = JSON.stringify({ status: listing.status, device: listing.chosen });
+    if (now === last) return;
+    last = now;
+    line({ type: 'status', at: new Date().toISOString(), status: listing.status, device: listing.chosen });
+  });
+  devices.onInput((event) => line({ type: 'input', at: new Date().toISOString(), ...event }));
+  try {
+    await devices.refresh();
+    // Listening for Ctrl-C before saying so: a signal right after the line must find the handler.
+    const interrupted = (env.untilInterrupted ?? untilSignal)();
+    env.io.stderr('Monitoring headsets; Ctrl-C stops.\n');
+    await interrupted;
+  } finally {
+    await devices.close();
+  }
+  return EXIT_OK;
+}
+
 const headsetCommand: CliCommand = {
   name: 'headset',
-  usage: 'headset probe --descriptor HEX|FILE [--vid 0xVVVV] [--pid 0xPPPP]',
+  usage: 'headset probe|list|monitor [options]',
   summary:
-    'What a headset can do (call control, buttons, LEDs), from its HID report descriptor (hex, binary dump or fixture .json), as JSON.',
-  options: { descriptor: { type: 'string' }, vid: { type: 'string' }, pid: { type: 'string' } },
-  async run(positionals, _flags, values, env) {
-    if (positionals[0] !== 'probe' || positionals.length !== 1)
-      throw new UsageError('expected "headset probe --descriptor HEX|FILE"');
+    'probe --descriptor HEX|FILE [--vid 0xVVVV --pid 0xPPPP]: what a headset can do, from its HID report descriptor (hex, binary dump or fixture .json), as JSON. list: the headsets connected and their capabilities, as JSON. monitor [--device VVVV:PPPP[:serial]]: the headset in use, a JSON line per button change, until Ctrl-C.',
+  options: {
+    descriptor: { type: 'string' },
+    vid: { type: 'string' },
+    pid: { type: 'string' },
+    device: { type: 'string' },
+  },
+  async run(positionals, flags, values, env) {
     const text = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
-    const probe = await probeHeadset({ descriptor: text('descriptor'), vid: text('vid'), pid: text('pid') });
-    // Whatever is wrong here came in on the command line (the descriptor itself or a file it names).
-    if (!probe.ok) throw new UsageError(probe.error.message);
-    printJson(env, probe.value);
-    return EXIT_OK;
+    const [action] = positionals;
+    if (positionals.length !== 1 || (action !== 'probe' && action !== 'list' && action !== 'monitor'))
+      throw new UsageError('expected "headset probe --descriptor HEX|FILE", "headset list" or "headset monitor"');
+    if (action === 'probe') {
+      const probe = await probeHeadset({ descriptor: text('descriptor'), vid: text('vid'), pid: text('pid') });
+      // Whatever is wrong here came in on the command line (the descriptor itself or a file it names).
+      if (!probe.ok) throw new UsageError(probe.error.message);
+      printJson(env, probe.value);
+      return EXIT_OK;
+    }
+    const backend = env.openHid?.() ?? createNodeHidBackend({ log: silentLogger() });
+    if (action === 'list') return headsetList(env, backend);
+    return headsetMonitor(env, flags, backend, text('device'));
   },
 };
 

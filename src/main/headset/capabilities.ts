@@ -16,34 +16,14 @@
  * Bad reports give `{ok:false}` with a message naming what was wrong, never a throw.
  */
 import { z } from 'zod';
+import { HEADSET_INPUT_NAMES, HEADSET_OUTPUT_NAMES } from '../../shared/contract/headset';
 import { describeIssues, fail, ok, type Result } from '../../shared/result';
 import { readBits, usageIndex, writeBits, type Field, type ParsedDescriptor, type Usage } from './descriptor';
 
-export const INPUT_NAMES = [
-  'hookSwitch',
-  'phoneMute',
-  'flash',
-  'hold',
-  'redial',
-  'drop',
-  'speedDial',
-  'lineBusyTone',
-  'programmableButton',
-  'volumeUp',
-  'volumeDown',
-  'consumerMute',
-] as const;
+export const INPUT_NAMES = HEADSET_INPUT_NAMES;
 export type InputName = (typeof INPUT_NAMES)[number];
 
-export const OUTPUT_NAMES = [
-  'ledOffHook',
-  'ledRing',
-  'ledMute',
-  'ledHold',
-  'ledMicrophone',
-  'ledOnLine',
-  'ringer',
-] as const;
+export const OUTPUT_NAMES = HEADSET_OUTPUT_NAMES;
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 
 export const PAGE_LED = 0x08;

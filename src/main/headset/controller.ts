@@ -37,6 +37,8 @@
  * - A button (relative or absolute) acts on its press: a report repeating the pressed value is
  *   not a second press. Volume and the Consumer Mute are left to the operating system.
  *
+ * The live test in Settings (`testOutput`) shows one output on while no call is in progress.
+ *
  * A device that fails a write or closes is marked gone (logged once); the calls go on, and
  * `attach` of a new port writes the full state again (a write of our own: the echo windows open). The log carries codes, counts and report
  * IDs, never numbers or names.
@@ -50,6 +52,7 @@ import {
   decodeInputReport,
   type CapabilityMap,
   type InputName,
+  type OutputName,
   type OutputState,
 } from './capabilities';
 import { outputStateFor, pictureOf, type CallPicture, type PendingActions } from './call-mirror';
@@ -154,6 +157,8 @@ export class HeadsetController {
   /** While one input report is handled: the reports written for it, and whether it asks for the full state. */
   private round: Set<number> | null = null;
   private reassert = false;
+  /** Outputs the live test in Settings turned on (only while no call is in progress). */
+  private readonly testOutputs = new Set<OutputName>();
 
   constructor(options: HeadsetControllerOptions) {
     this.calls = options.calls;
@@ -171,7 +176,22 @@ export class HeadsetController {
 
   /** What the device should show now. */
   outputState(): OutputState {
-    return outputStateFor(this.picture(), this.pending());
+    const state = outputStateFor(this.picture(), this.pending());
+    for (const name of this.testOutputs) state[name] = true;
+    return state;
+  }
+
+  /**
+   * The live test in Settings: turns one output of the attached device on, or back off. Refused
+   * (false, nothing changes) with no device attached or while a call is in progress; a call that
+   * starts ends the test, so the device shows the calls again.
+   */
+  testOutput(name: OutputName, on: boolean): boolean {
+    if (this.device === null || this.calls.list().length > 0) return false;
+    if (on) this.testOutputs.add(name);
+    else this.testOutputs.delete(name);
+    this.settle(false);
+    return true;
   }
 
   /** Takes a newly opened device (replacing any other) and writes the full state to it at once. */
@@ -191,6 +211,7 @@ export class HeadsetController {
     };
     this.device = device;
     this.logged.clear();
+    this.testOutputs.clear();
     try {
       device.unsubscribe.push(port.onReport((report) => this.receive(device, report)));
       device.unsubscribe.push(port.onClose(() => this.gone(device, 'closed', null)));
@@ -222,6 +243,7 @@ export class HeadsetController {
   private onCall(call: CallSnapshot): void {
     try {
       this.remember(call);
+      if (call.phase !== 'ended') this.testOutputs.clear();
       if (call.phase !== 'ringing') this.answering.delete(call.id);
       if (call.phase === 'ended') this.ending.delete(call.id);
       if (this.muting?.callId === call.id && (call.muted === this.muting.muted || call.phase === 'ended'))

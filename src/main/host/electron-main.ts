@@ -12,6 +12,7 @@ import { systemClock } from '../ports';
 import { APP_VERSION } from '../version';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { InterfaceWatcher } from './network-watcher';
+import { createNodeHidBackend } from './node-hid-backend';
 import { securityHeaders } from './content-security-policy';
 import { registerGlobalCallShortcuts } from './electron-shortcuts';
 import { electronNotifier, electronPowerEvents, SafeStorageSecretStore, windowAttention } from './electron-ports';
@@ -130,6 +131,7 @@ async function runConsole(): Promise<void> {
       secrets: new SafeStorageSecretStore(dataDir),
       power: electronPowerEvents,
       network: new InterfaceWatcher(),
+      hid: createNodeHidBackend({ log: log.child('hid') }),
       notifier: electronNotifier,
       attention: windowAttention(() => mainWindow),
       clock: systemClock,

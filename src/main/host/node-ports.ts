@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { EventHub } from '../core/event-hub';
 import type { Logger } from '../core/log';
 import { InterfaceWatcher } from './network-watcher';
+import { createNodeHidBackend } from './node-hid-backend';
 import {
   systemClock,
   type Attention,
@@ -197,6 +198,7 @@ export function createNodePorts(options: NodePortsOptions): Ports & {
     secrets: new FileSecretStore(options.dataDir),
     power: new TimerDriftPowerEvents(),
     network: new InterfaceWatcher(),
+    hid: createNodeHidBackend({ log: options.log.child('hid') }),
     notifier: new ForwardingNotifier(),
     attention: noAttention,
     clock: systemClock,

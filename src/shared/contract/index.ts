@@ -3,6 +3,7 @@ import type { Result } from '../result';
 import { agentEvents, agentRequests } from './agent';
 import { appEvents, appRequests } from './app';
 import { diagnosticsRequests } from './diagnostics';
+import { headsetEvents, headsetRequests } from './headset';
 import { callsEvents, callsRequests } from './calls';
 import { calllogEvents, calllogRequests } from './calllog';
 import { intakeEvents, intakeRequests, privacyRequests } from './intake';
@@ -24,6 +25,7 @@ export const requests = {
   ...calllogRequests,
   ...intakeRequests,
   ...privacyRequests,
+  ...headsetRequests,
 } satisfies Record<string, RequestDefinition>;
 
 export const events = {
@@ -34,6 +36,7 @@ export const events = {
   ...agentEvents,
   ...calllogEvents,
   ...intakeEvents,
+  ...headsetEvents,
 } satisfies Record<string, EventDefinition>;
 
 export type Requests = typeof requests;
