@@ -8,7 +8,7 @@ import { StaticMediaEngine } from '../test/support/static-media';
 import { tempDir } from '../test/support/temp';
 import { LoggerFactory } from 'sip.js/lib/core/log/logger-factory.js';
 import { Parser } from 'sip.js/lib/core/messages/parser.js';
-import { measure, printFigures, printMachine, type Figures } from './measure';
+import { figures, measure, printFigures, printMachine } from './measure';
 
 const context = { clientId: 'bench' };
 const clock = () => performance.timeOrigin + performance.now();
@@ -34,23 +34,6 @@ const SAMPLE_INVITE = [
 const quietFactory = new LoggerFactory();
 quietFactory.builtinEnabled = false;
 const quietLogger = quietFactory.getLogger('sip.Parser');
-
-function figures(name: string, samples: number[]): Figures {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (fraction: number) =>
-    sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
-  const mean = samples.reduce((sum, value) => sum + value, 0) / samples.length;
-  return {
-    name,
-    iterations: samples.length,
-    opsPerSecond: 1000 / mean,
-    meanMs: mean,
-    p50Ms: at(0.5),
-    p95Ms: at(0.95),
-    p99Ms: at(0.99),
-    maxMs: sorted.at(-1) ?? Number.NaN,
-  };
-}
 
 it.skipIf(kamailioRequirement.skip || sippRequirement.skip)(
   'calls: registration and call handling against Kamailio',

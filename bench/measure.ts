@@ -53,6 +53,22 @@ export async function measure(
   };
 }
 
+/** Figures from latencies measured elsewhere (a trace's timestamps, a span inside a task). */
+export function figures(name: string, samples: readonly number[]): Figures {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mean = samples.reduce((sum, value) => sum + value, 0) / samples.length;
+  return {
+    name,
+    iterations: samples.length,
+    opsPerSecond: 1000 / mean,
+    meanMs: mean,
+    p50Ms: percentile(sorted, 0.5),
+    p95Ms: percentile(sorted, 0.95),
+    p99Ms: percentile(sorted, 0.99),
+    maxMs: sorted.at(-1) ?? Number.NaN,
+  };
+}
+
 export function printFigures(rows: readonly Figures[]): void {
   const fixed = (value: number) => value.toFixed(3);
   console.table(
