@@ -10,6 +10,7 @@ import { PrivacyRoleSetting } from '../privacy/PrivacyRoleSetting';
 import { AccountSettings } from './AccountSettings';
 import { AudioSettings } from './AudioSettings';
 import { DiagnosticsSettings } from './DiagnosticsSettings';
+import { HeadsetSettings } from './HeadsetSettings';
 
 function ManagedBadge() {
   const { t } = useTranslation();
@@ -124,6 +125,8 @@ export function SettingsView() {
           )}
 
           <AudioSettings snapshot={snapshot} />
+
+          <HeadsetSettings snapshot={snapshot} />
 
           <DiagnosticsSettings />
 
