@@ -259,7 +259,15 @@ describe.skipIf(skip)('two agents call each other with real WebRTC audio', () =>
     await rows.nth(0).getByTestId('calllog-callback').click();
     await pageB.waitForFunction(() => window.location.hash === '#/calls');
     await pageA.getByTestId('incoming-call').waitFor({ timeout: 15_000 });
-    expect(await pageA.getByTestId('incoming-caller').innerText()).toMatch(/\(1002\)$/);
+    const caller = await pageA
+      .getByTestId('incoming-caller')
+      .innerText({ timeout: 10_000 })
+      .catch(async (error: unknown) => {
+        // The call rang and went again: say what each side showed (a call still up, a refusal).
+        const [a, b] = [await pageA.locator('main').innerText(), await pageB.locator('main').innerText()];
+        throw new Error(`A's incoming call went away.\nA showed:\n${a}\n\nB showed:\n${b}`, { cause: error });
+      });
+    expect(caller).toMatch(/\(1002\)$/);
     await pageA.getByTestId('incoming-reject').click();
     await expect.poll(() => pageB.locator('.call-card').count(), { timeout: 10_000 }).toBe(0);
   });
