@@ -302,6 +302,25 @@ describe('headset controller: Jabra BIZ 2400 II (report 2, relative Phone Mute)'
     expect(port.take()).toEqual(['02 00 00']);
   });
 
+  it('a headset let go while a call rings (another chosen, switched off) is left dark and silent, then closed', () => {
+    const { port, calls, controller } = rig(JABRA);
+    port.take();
+    calls.ring();
+    expect(port.take()).toEqual(['02 24 00']);
+    controller.detach();
+    expect(port.take()).toEqual(['02 00 00']);
+    expect(port.closed).toBe(true);
+    expect(controller.attached).toBe(false);
+  });
+
+  it('a headset let go with nothing lit gets no extra write', () => {
+    const { port, controller } = rig(JABRA);
+    port.take();
+    controller.detach();
+    expect(port.take()).toEqual([]);
+    expect(port.closed).toBe(true);
+  });
+
   it('hook up answers at once with Off-Hook, and the Engage hook re-send 2 s later is no second answer', async () => {
     const { port, calls, clock } = rig(JABRA);
     port.take();

@@ -65,6 +65,17 @@ export const DEFAULT_MUTE_LOCK: MuteLockOptions = { attempts: 3, windowMs: 10_00
 type CallResult = Promise<CallSnapshot> | CallSnapshot;
 
 /** The call actions the controller needs (the call manager has them); each may throw or reject. */
+/** Every light and the ringer off: what a device is left with when it is let go. */
+const LIGHTS_OUT: OutputState = {
+  ledOffHook: false,
+  ledRing: false,
+  ledMute: false,
+  ledHold: false,
+  ledMicrophone: false,
+  ledOnLine: false,
+  ringer: false,
+};
+
 export interface CallControl {
   answer(callId: string): CallResult;
   reject(callId: string, status: 486 | 603): CallResult;
@@ -226,10 +237,28 @@ export class HeadsetController {
     this.sync(true);
   }
 
-  /** Lets the device go (the app chose another, or shuts down); the calls are not touched. */
+  /**
+   * Lets the device go (the app chose another, it was switched off, or it shuts down); the calls
+   * are not touched. Its lights and ringer are switched off first, so a headset let go in the middle
+   * of a ringing call or a live test is not left ringing or off-hook.
+   */
   detach(): void {
     const device = this.device;
-    if (device === null || !this.release(device)) return;
+    if (device === null) return;
+    const off = buildOutputReports(device.map, LIGHTS_OUT);
+    if (!this.release(device)) return;
+    if (off.ok) {
+      for (const report of off.value) {
+        if (device.written.get(report.reportId) === toHex(report.bytes)) continue;
+        try {
+          const result = device.port.write(report.bytes);
+          // Gone while letting it go: nothing more to do for it.
+          if (isPromiseLike(result)) result.then(undefined, () => undefined);
+        } catch {
+          break;
+        }
+      }
+    }
     closeQuietly(device.port);
   }
 

@@ -45,13 +45,21 @@ export class HidPort implements HeadsetDevicePort {
     connection.on('data', this.onData);
   }
 
+  /** The last write on its way: closing waits for it. */
+  private writing: Promise<void> = Promise.resolve();
+
   get isClosed(): boolean {
     return this.closed;
   }
 
   async write(report: Uint8Array): Promise<void> {
     if (this.closed) throw new Error('the HID device is closed');
-    await this.connection.write(Buffer.from(wireReport(this.capabilities, report)));
+    const written = this.connection.write(Buffer.from(wireReport(this.capabilities, report)));
+    this.writing = written.then(
+      () => undefined,
+      () => undefined,
+    );
+    await written;
   }
 
   onReport(listener: (report: Uint8Array) => void): () => void {
@@ -73,8 +81,9 @@ export class HidPort implements HeadsetDevicePort {
     this.closed = true;
     this.connection.off('data', this.onData);
     // The error listener stays: an EventEmitter throws on an `error` nobody listens to.
-    // Closing an unplugged device may fail as well; it is gone either way.
-    this.connection.close().catch(() => undefined);
+    // The last writes (the lights going out) reach the device first. Closing an unplugged device
+    // may fail as well; it is gone either way.
+    void this.writing.then(() => this.connection.close()).catch(() => undefined);
     const listeners = [...this.closeListeners];
     this.closeListeners.clear();
     this.reportListeners.clear();
