@@ -357,6 +357,19 @@ describe('headset controller: Jabra BIZ 2400 II (report 2, relative Phone Mute)'
     expect(port.take()).toEqual([]);
   });
 
+  it('a mute press right after the agent muted in the window is the agent unmuting, not the device refusing', async () => {
+    const { port, calls, id, problems } = await inCall(JABRA, '02 01 00');
+    // Muted from the window: the Mute and Microphone LEDs go on.
+    calls.apply(id, { type: 'mute', muted: true });
+    expect(port.take()).toEqual(['02 13 00']);
+    // 0.2 s later the agent presses the headset's mute button (a pulse): unmuted, LEDs off.
+    port.send('02 05 00', '02 01 00');
+    expect(calls.actions).toEqual([`mute ${id} false`]);
+    expect(calls.get(id)?.muted).toBe(false);
+    expect(port.take()).toEqual(['02 01 00']);
+    expect(problems()).toEqual([]);
+  });
+
   it('hook up with nothing ringing is not acted upon: the device is put back on-hook', () => {
     const { port, calls, problems } = rig(JABRA);
     port.take();

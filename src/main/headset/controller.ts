@@ -487,7 +487,9 @@ export class HeadsetController {
     device.mute = want;
     const hasLed = device.map.outputs.ledMute !== undefined || device.map.outputs.ledMicrophone !== undefined;
     let lockFollowed = false;
-    if (hasLed && this.clock.now() < device.muteEchoUntil) {
+    // Only a state report can contradict what we wrote; a pulse (relative control) is always the
+    // agent pressing the button, also right after a mute change from the window.
+    if (hasLed && value !== 'toggle' && this.clock.now() < device.muteEchoUntil) {
       // The device contradicts a mute state we have just written: it did not take it.
       const now = this.clock.now();
       device.muteRefusals = device.muteRefusals.filter((at) => now - at < this.muteLock.windowMs);
