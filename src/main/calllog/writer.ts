@@ -26,6 +26,9 @@ db.pragma('foreign_keys = ON');
 db.pragma('secure_delete = ON');
 db.pragma('busy_timeout = 5000');
 db.pragma('cache_size = -' + workerData.cacheKib);
+// Loaded: from now on the worker may be stopped (stopping it while SQLite's native module is
+// still registering itself aborts the whole process).
+parentPort.postMessage({ ready: true });
 const statements = new Map();
 function run(sql, params) {
   let statement = statements.get(sql);
@@ -117,6 +120,9 @@ export class CallLogWriter {
   private readonly pending = new Map<number, { resolve(reply: Reply): void; reject(error: Error): void }>();
   private next = 1;
   private closed: Promise<void> | null = null;
+  /** Settles once the worker has loaded SQLite and opened the log (or failed, or exited). */
+  private readonly ready: Promise<void>;
+  private markReady: () => void = () => undefined;
   private dead: Error | null = null;
 
   constructor(file: string, keyHex: string) {
@@ -124,8 +130,13 @@ export class CallLogWriter {
       eval: true,
       workerData: { modulePath: sqliteModulePath(), file, key: keyHex, cacheKib: CACHE_KIB },
     });
+    this.ready = new Promise<void>((resolve) => (this.markReady = resolve));
     this.worker.unref();
     this.worker.on('message', (message: unknown) => {
+      if (typeof message === 'object' && message !== null && 'ready' in message) {
+        this.markReady();
+        return;
+      }
       const reply = replySchema.safeParse(message);
       if (!reply.success) return;
       const waiting = this.pending.get(reply.data.seq);
@@ -187,9 +198,12 @@ export class CallLogWriter {
     return this.closed;
   }
 
-  /** Stops the worker at once, failing whatever is still pending (for a read-only check). */
+  /**
+   * Stops the worker, failing whatever is still pending (for a read-only check): as soon as it has
+   * loaded SQLite, never while the native module is still registering itself.
+   */
   async terminate(): Promise<void> {
-    this.closed ??= this.worker.terminate().then(() => undefined);
+    this.closed ??= this.ready.then(() => this.worker.terminate()).then(() => undefined);
     await this.closed;
   }
 
@@ -210,6 +224,7 @@ export class CallLogWriter {
   }
 
   private die(error: Error): void {
+    this.markReady();
     this.dead = error;
     this.closed ??= Promise.resolve();
     this.failAll(error);
