@@ -6,15 +6,14 @@ import { createLogger, type LogRecord } from '../../src/main/core/log';
 import { buildCapabilityMap, type CapabilityMap } from '../../src/main/headset/capabilities';
 import {
   HeadsetController,
-  type CallControl,
   type HeadsetControllerOptions,
   type HeadsetDevicePort,
 } from '../../src/main/headset/controller';
 import { parseReportDescriptor } from '../../src/main/headset/descriptor';
 import { fixtureDescriptor, parseHeadsetFixture } from '../../src/main/headset/fixture';
-import { newInboundCall, newOutboundCall, transition, type CallEvent } from '../../src/main/telephony/call-state';
-import type { CallSnapshot } from '../../src/shared/calls';
+import { transition, type CallEvent } from '../../src/main/telephony/call-state';
 import { AppError } from '../../src/shared/result';
+import { FakeClock, StateMachineCalls } from '../support/state-machine-calls';
 
 /*
  * The real controller against real descriptors (test/fixtures/headsets) and the recorded traffic
@@ -84,127 +83,8 @@ const ABSOLUTE_MUTE = `05 0b 09 05 a1 01 85 02 15 00 25 01 75 01 09 20 09 97 09 
   09 21 09 24 09 50 95 03 81 06 95 01 81 01 05 08 09 17 09 09 09 18 09 20 09 21 09 2a 95 06 91 02
   05 0b 09 9e 95 01 91 02 95 01 91 01 c0`;
 
-class FakeClock {
-  private time = 1_700_000_000_000;
-  now(): number {
-    return this.time;
-  }
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
-
 /** Lets the call actions' promises settle (event-loop order, no timing). */
 const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/**
- * Calls held in the real state machine (call-state.ts). The CallControl methods record what the
- * controller asked for and behave as the call manager does: answer and hold finish later (after
- * the SIP exchange), reject and hang-up change the call at once, mute is synchronous, answering
- * holds the call in progress first. `apply` and `ring` are the PBX's and the UI's side.
- */
-class StateMachineCalls implements CallControl {
-  readonly actions: string[] = [];
-  failNext: AppError | null = null;
-  private readonly calls = new Map<string, CallSnapshot>();
-  private readonly listeners = new Set<(call: CallSnapshot) => void>();
-  private count = 0;
-
-  constructor(private readonly clock: FakeClock) {}
-
-  ring(number = '+4930123456'): string {
-    this.count += 1;
-    const call = newInboundCall(
-      `in-${this.count}`,
-      { number, name: 'Erika Muster', anonymous: false },
-      this.clock.now(),
-    );
-    this.publish(call);
-    return call.id;
-  }
-
-  place(number: string): string {
-    this.count += 1;
-    const call = newOutboundCall(`out-${this.count}`, { number, name: null, anonymous: false }, this.clock.now());
-    this.publish(call);
-    return call.id;
-  }
-
-  apply(callId: string, event: CallEvent): CallSnapshot {
-    const call = this.calls.get(callId);
-    if (call === undefined) throw new AppError('not_found', 'no such call');
-    const result = transition(call, event, this.clock.now());
-    if (!result.ok) throw new AppError('conflict', result.reason);
-    this.publish(result.state);
-    return result.state;
-  }
-
-  get(callId: string): CallSnapshot | undefined {
-    return this.calls.get(callId);
-  }
-
-  async answer(callId: string): Promise<CallSnapshot> {
-    this.actions.push(`answer ${callId}`);
-    await Promise.resolve();
-    this.throwIfFailing();
-    for (const other of this.list())
-      if (other.id !== callId && other.phase === 'active' && !other.held) this.apply(other.id, { type: 'hold' });
-    return this.apply(callId, { type: 'answer' });
-  }
-
-  async reject(callId: string, status: 486 | 603): Promise<CallSnapshot> {
-    this.actions.push(`reject ${callId} ${status}`);
-    this.throwIfFailing();
-    return this.apply(callId, { type: 'reject', status });
-  }
-
-  async hangup(callId: string): Promise<CallSnapshot> {
-    this.actions.push(`hangup ${callId}`);
-    this.throwIfFailing();
-    const phase = this.get(callId)?.phase;
-    return this.apply(callId, phase === 'ringing' ? { type: 'reject', status: 486 } : { type: 'hangup', by: 'local' });
-  }
-
-  async hold(callId: string, held: boolean): Promise<CallSnapshot> {
-    this.actions.push(`hold ${callId} ${held}`);
-    await Promise.resolve();
-    this.throwIfFailing();
-    return this.apply(callId, { type: held ? 'hold' : 'resume' });
-  }
-
-  mute(callId: string, muted: boolean): CallSnapshot {
-    this.actions.push(`mute ${callId} ${muted}`);
-    this.throwIfFailing();
-    return this.apply(callId, { type: 'mute', muted });
-  }
-
-  async dial(target: string): Promise<CallSnapshot> {
-    this.actions.push(`dial ${target}`);
-    this.throwIfFailing();
-    const id = this.place(target);
-    return this.calls.get(id) as CallSnapshot;
-  }
-
-  list(): CallSnapshot[] {
-    return [...this.calls.values()].filter((call) => call.phase !== 'ended');
-  }
-
-  onChange(listener: (call: CallSnapshot) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private throwIfFailing(): void {
-    const failure = this.failNext;
-    this.failNext = null;
-    if (failure !== null) throw failure;
-  }
-
-  private publish(call: CallSnapshot): void {
-    this.calls.set(call.id, call);
-    for (const listener of [...this.listeners]) listener(call);
-  }
-}
 
 /** A headset that records what is written to it; `send` delivers an input report. */
 class FakePort implements HeadsetDevicePort {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger, type LogRecord } from '../../src/main/core/log';
 import { buildCapabilityMap, type CapabilityMap } from '../../src/main/headset/capabilities';
-import { HeadsetController, type CallControl } from '../../src/main/headset/controller';
+import { HeadsetController } from '../../src/main/headset/controller';
 import { parseReportDescriptor } from '../../src/main/headset/descriptor';
 import { descriptorSource } from '../../src/main/headset/descriptor-source';
 import { chooseDevice, deviceKey, parseDeviceKey } from '../../src/main/headset/device-list';
@@ -12,11 +12,9 @@ import {
   type IntervalTimers,
 } from '../../src/main/headset/devices';
 import { HidPort, wireReport } from '../../src/main/headset/node-hid-port';
-import { newInboundCall, transition, type CallEvent } from '../../src/main/telephony/call-state';
 import type { HeadsetInputEvent, HeadsetListing } from '../../src/shared/contract/headset';
-import type { CallSnapshot } from '../../src/shared/calls';
-import { AppError } from '../../src/shared/result';
 import { bytesOf, FakeHidBackend, FakeHidDevice, hexOf } from '../support/fake-hid';
+import { FakeClock, StateMachineCalls } from '../support/state-machine-calls';
 
 /*
  * The device manager, the node-hid port adapter and the controller, all real, on a fake HID stack
@@ -26,87 +24,6 @@ import { bytesOf, FakeHidBackend, FakeHidDevice, hexOf } from '../support/fake-h
  * Jabra Evolve Link MS: output report 2 = 02 <Off-Hook 01, Mute 02, Ring 04, Hold 08,
  * Microphone 10, Ringer 20> 00; input report 2 = 02 <Hook Switch 01, Phone Mute 04 (pulse)> 00.
  */
-
-class FakeClock {
-  private time = 1_700_000_000_000;
-  now(): number {
-    return this.time;
-  }
-}
-
-/** Calls in the real call state machine; answer finishes after the SIP exchange (a microtask here). */
-class Calls implements CallControl {
-  readonly actions: string[] = [];
-  private readonly calls = new Map<string, CallSnapshot>();
-  private readonly listeners = new Set<(call: CallSnapshot) => void>();
-  private count = 0;
-
-  constructor(private readonly clock: FakeClock) {}
-
-  ring(): string {
-    this.count += 1;
-    const call = newInboundCall(`in-${this.count}`, { number: '+4930123456', name: null, anonymous: false }, 0);
-    this.publish(call);
-    return call.id;
-  }
-
-  apply(callId: string, event: CallEvent): CallSnapshot {
-    const call = this.calls.get(callId);
-    if (call === undefined) throw new AppError('not_found', 'no such call');
-    const result = transition(call, event, this.clock.now());
-    if (!result.ok) throw new AppError('conflict', result.reason);
-    this.publish(result.state);
-    return result.state;
-  }
-
-  phase(callId: string): string | undefined {
-    return this.calls.get(callId)?.phase;
-  }
-
-  async answer(callId: string): Promise<CallSnapshot> {
-    this.actions.push(`answer ${callId}`);
-    await Promise.resolve();
-    return this.apply(callId, { type: 'answer' });
-  }
-
-  async reject(callId: string, status: 486 | 603): Promise<CallSnapshot> {
-    this.actions.push(`reject ${callId} ${status}`);
-    return this.apply(callId, { type: 'reject', status });
-  }
-
-  async hangup(callId: string): Promise<CallSnapshot> {
-    this.actions.push(`hangup ${callId}`);
-    return this.apply(callId, { type: 'hangup', by: 'local' });
-  }
-
-  async hold(callId: string, held: boolean): Promise<CallSnapshot> {
-    this.actions.push(`hold ${callId} ${held}`);
-    return this.apply(callId, { type: held ? 'hold' : 'resume' });
-  }
-
-  mute(callId: string, muted: boolean): CallSnapshot {
-    this.actions.push(`mute ${callId} ${muted}`);
-    return this.apply(callId, { type: 'mute', muted });
-  }
-
-  async dial(target: string): Promise<CallSnapshot> {
-    throw new AppError('unavailable', `not in these tests: ${target.length}`);
-  }
-
-  list(): CallSnapshot[] {
-    return [...this.calls.values()].filter((call) => call.phase !== 'ended');
-  }
-
-  onChange(listener: (call: CallSnapshot) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private publish(call: CallSnapshot): void {
-    this.calls.set(call.id, call);
-    for (const listener of [...this.listeners]) listener(call);
-  }
-}
 
 class FakeTimers implements IntervalTimers {
   readonly intervals = new Map<number, { run: () => void; ms: number }>();
@@ -133,7 +50,7 @@ const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function rig(options: { backend?: FakeHidBackend; device?: string; maxAttempts?: number } = {}) {
   const clock = new FakeClock();
-  const calls = new Calls(clock);
+  const calls = new StateMachineCalls(clock);
   const records: LogRecord[] = [];
   const log = createLogger({ level: 'debug', write: (record) => records.push(record), now: () => new Date(0) });
   const controller = new HeadsetController({ calls, log: log.child('controller'), clock });
@@ -322,14 +239,14 @@ describe('headset devices: plugging in and out while calls go on', () => {
     jabra.send('02 01 00');
     await settled();
     expect(calls.actions).toEqual([`answer ${id}`]);
-    expect(calls.phase(id)).toBe('active');
+    expect(calls.get(id)?.phase).toBe('active');
     expect(jabra.take()).toEqual(['02 05 00', '02 01 00']);
     expect(inputs).toEqual([{ device: '0b0e:0307:J1', control: 'hookSwitch', value: 1 }]);
 
     // Unplugged mid-call (node-hid reports a read error): the device is gone, the call is not.
     backend.unplug(path);
     expect(await devices.refresh()).toMatchObject({ status: 'no_devices', chosen: null, devices: [] });
-    expect(calls.phase(id)).toBe('active');
+    expect(calls.get(id)?.phase).toBe('active');
     calls.mute(id, true);
     expect(jabra.take()).toEqual([]);
 
@@ -385,7 +302,7 @@ describe('headset devices: plugging in and out while calls go on', () => {
     expect(backend.opened).toHaveLength(2);
     expect(backend.opened[1]!.take()).toEqual(['02 24 00']);
     expect(devices.listing().status).toBe('attached');
-    expect(calls.phase(id)).toBe('ringing');
+    expect(calls.get(id)?.phase).toBe('ringing');
   });
 
   it('a device that keeps failing is tried a few times, then left alone until plugged in again', async () => {
