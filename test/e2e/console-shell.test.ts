@@ -1,12 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserHost } from '../../src/main/host/browser/browser-host';
-import { startHost } from '../support/browser-host';
-import { axeViolations, launchChromium, watchPageProblems, type Browser } from '../support/chromium';
+import { openConsole } from '../support/console-page';
+import { axeViolations, launchChromium, type Browser } from '../support/chromium';
 import { chromium } from '../support/requirements';
-import { tempDir } from '../support/temp';
 import { freePort } from '../lab/ports';
 
 const VIEWS = ['calls', 'calllog', 'reports', 'settings'] as const;
@@ -28,23 +27,7 @@ describe.skipIf(chromium.skip)('console shell in Chromium against the browser ho
     for (const host of hosts.splice(0)) await host.close();
   });
 
-  async function open(
-    policy: object | null = null,
-  ): Promise<{ page: Page; host: BrowserHost; dataDir: string; problems: string[] }> {
-    const dataDir = await tempDir();
-    let policyFile: string | null = null;
-    if (policy) {
-      policyFile = join(dataDir, 'policy.json');
-      await writeFile(policyFile, JSON.stringify(policy));
-    }
-    const host = await startHost(dataDir, policyFile);
-    hosts.push(host);
-    const page = await browser.newPage();
-    const problems = watchPageProblems(page);
-    await page.goto(host.url);
-    await page.getByTestId('status-connection').and(page.locator('[data-state="open"]')).waitFor();
-    return { page, host, dataDir, problems };
-  }
+  const open = (policy: object | null = null) => openConsole(browser, hosts, policy);
 
   async function expectAccessible(page: Page): Promise<void> {
     for (const view of VIEWS) {

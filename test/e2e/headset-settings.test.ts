@@ -1,12 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserHost } from '../../src/main/host/browser/browser-host';
-import { startHost } from '../support/browser-host';
-import { axeViolations, launchChromium, watchPageProblems, type Browser } from '../support/chromium';
+import { openConsole } from '../support/console-page';
+import { axeViolations, launchChromium, type Browser } from '../support/chromium';
 import { chromium } from '../support/requirements';
-import { tempDir } from '../support/temp';
 
 // This machine has no HID devices: the section shows its empty state. Real devices (statuses,
 // capabilities, the choice, the live test) are covered by main's tests with the fake HID stack.
@@ -28,18 +27,7 @@ describe.skipIf(chromium.skip)('Settings → Headset in Chromium against the bro
   });
 
   async function open(policy: object | null = null): Promise<{ page: Page; dataDir: string; problems: string[] }> {
-    const dataDir = await tempDir();
-    let policyFile: string | null = null;
-    if (policy) {
-      policyFile = join(dataDir, 'policy.json');
-      await writeFile(policyFile, JSON.stringify(policy));
-    }
-    const host = await startHost(dataDir, policyFile);
-    hosts.push(host);
-    const page = await browser.newPage();
-    const problems = watchPageProblems(page);
-    await page.goto(host.url);
-    await page.getByTestId('status-connection').and(page.locator('[data-state="open"]')).waitFor();
+    const { page, dataDir, problems } = await openConsole(browser, hosts, policy);
     await openSettings(page);
     return { page, dataDir, problems };
   }
