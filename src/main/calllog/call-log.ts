@@ -817,9 +817,12 @@ export class CallLog {
 
   /** Waits for the writes sent so far, then closes both connections. */
   async close(): Promise<void> {
-    // A check still running is only reading: let it go (its worker ends when SQLite returns).
-    void this.checker?.terminate();
+    // A check still running is only reading: stop it, but wait at most a second (on a large log
+    // its worker ends only when SQLite returns, and quitting must not wait for that).
+    const checker = this.checker;
     this.checker = null;
+    if (checker)
+      await Promise.race([checker.terminate(), new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]);
     const writer = this.writer;
     this.writer = null;
     const reader = this.reader;
