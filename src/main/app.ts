@@ -238,6 +238,9 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
   });
   const stopHeadsetChanges = headsets.onChange((listing) => events.emit('headset.changed', listing));
   const stopHeadsetInput = headsets.onInput((event) => events.emit('headset.input', event));
+  const stopHeadsetTest = headsetController.onTestChange((outputs) =>
+    events.emit('headset.testChanged', { outputs: [...outputs] }),
+  );
   let headsetChoice = JSON.stringify(headsetPreferences());
   const stopHeadsetSettings = settings.onChange(() => {
     const now = JSON.stringify(headsetPreferences());
@@ -362,6 +365,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       audit('settings_change', 'setting:headset.device', ['headset.device']);
       return headsets.refresh({ retry: true });
     },
+    'headset.testing': () => ({ outputs: headsetController.testing() }),
     'headset.test': ({ output, on }) => {
       const device = headsets.attached;
       if (device === null) throw new AppError('unavailable', 'No headset is in use.');
@@ -436,6 +440,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
         headsetController.dispose();
         stopHeadsetChanges();
         stopHeadsetInput();
+        stopHeadsetTest();
         stopRegistration();
         stopQuality();
         stopCalls();

@@ -119,12 +119,18 @@ describe('the headset requests of the real app', () => {
     const device = hid.device(jabra);
     expect(device.take()).toEqual(['02 00 00']);
 
+    const testStates: unknown[] = [];
+    app.events.subscribe((name, payload) => {
+      if (name === 'headset.testChanged') testStates.push(payload);
+    });
     expect(await app.dispatch('headset.test', { output: 'ringer', on: true }, context)).toEqual({
       ok: true,
       value: { output: 'ringer', on: true },
     });
+    expect(await app.dispatch('headset.testing', {}, context)).toEqual({ ok: true, value: { outputs: ['ringer'] } });
     expect(await app.dispatch('headset.test', { output: 'ringer', on: false }, context)).toMatchObject({ ok: true });
     expect(device.take()).toEqual(['02 20 00', '02 00 00']);
+    expect(testStates).toEqual([{ outputs: ['ringer'] }, { outputs: [] }]);
     // The Jabra has no On-Line light.
     expect(await app.dispatch('headset.test', { output: 'ledOnLine', on: true }, context)).toMatchObject({
       ok: false,

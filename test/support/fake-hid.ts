@@ -46,9 +46,25 @@ export class FakeHidDevice extends EventEmitter implements HidConnection {
     super();
   }
 
+  /** While set, writes wait for it (a slow device, or one that hangs). */
+  private gate: Promise<void> | null = null;
+
+  /** Holds every write until the returned function is called. */
+  holdWrites(): () => void {
+    let release = (): void => undefined;
+    this.gate = new Promise((resolve) => {
+      release = () => {
+        this.gate = null;
+        resolve();
+      };
+    });
+    return release;
+  }
+
   async write(data: Buffer): Promise<number> {
     if (this.closed) throw new Error('Cannot write to a closed HID device');
     if (this.failing) throw new Error('Cannot write to hid device');
+    if (this.gate !== null) await this.gate;
     this.writes.push(hexOf(data));
     return data.length;
   }
@@ -87,7 +103,7 @@ export interface PlugOptions {
 interface Plugged {
   readonly fixture: HeadsetFixture;
   readonly entries: HidDeviceInfo[];
-  readonly options: PlugOptions;
+  options: PlugOptions;
 }
 
 /**
@@ -148,6 +164,13 @@ export class FakeHidBackend implements HidBackend {
         device.failing = true;
         device.readError();
       }
+  }
+
+  /** The device plugged at `path` opens from now on (another program let it go, it woke up). */
+  allow(path: string): void {
+    const plugged = this.find(path);
+    if (plugged === undefined) throw new Error(`nothing plugged at ${path}`);
+    plugged.options = { ...plugged.options, refuse: undefined };
   }
 
   /** The open handle on a path (the latest). */

@@ -74,6 +74,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'privacy.erase': () => ({ erased: 0 }),
     'headset.list': () => headsetListing,
     'headset.choose': () => headsetListing,
+    'headset.testing': () => ({ outputs: [] }),
     'headset.test': () => {
       throw new AppError('unavailable', 'No headset is in use.');
     },

@@ -147,7 +147,9 @@ function rig(map: CapabilityMap, options: Partial<Omit<HeadsetControllerOptions,
   const calls = new StateMachineCalls(clock);
   const records: LogRecord[] = [];
   const log = createLogger({ level: 'debug', write: (record) => records.push(record), now: () => new Date(0) });
-  const controller = new HeadsetController({ calls, log, clock, ...options });
+  // The sequences below are presses an agent makes, each its own press; the fake clock does not
+  // move between them unless a test says so. The debounce (50 ms by default) has tests of its own.
+  const controller = new HeadsetController({ calls, log, clock, debounceMs: 0, ...options });
   const port = new FakePort(map);
   controller.attach(port);
   const problems = () =>
@@ -225,6 +227,28 @@ describe('headset controller: Jabra BIZ 2400 II (report 2, relative Phone Mute)'
     await settled();
     expect(calls.actions).toEqual([`answer ${id}`]);
     expect(port.take()).toEqual([]);
+  });
+
+  it('a bouncing hook (up, down, up within a few ms) answers once and hangs up nothing', async () => {
+    const { port, calls, clock } = rig(JABRA, { debounceMs: 50 });
+    port.take();
+    const id = calls.ring();
+    port.take();
+    port.send('02 01 00');
+    clock.advance(3);
+    port.send('02 00 00');
+    clock.advance(3);
+    port.send('02 01 00');
+    await settled();
+    expect(calls.actions).toEqual([`answer ${id}`]);
+    expect(calls.get(id)?.phase).toBe('active');
+    expect(port.take()).toEqual(['02 05 00', '02 01 00']);
+    // Later, hook down is the agent's: it hangs up.
+    clock.advance(2000);
+    port.send('02 00 00');
+    await settled();
+    expect(calls.actions).toEqual([`answer ${id}`, `hangup ${id}`]);
+    expect(port.take()).toEqual(['02 00 00']);
   });
 
   it('hook down during a call hangs up and clears everything', async () => {
@@ -457,6 +481,34 @@ describe('headset controller: Poly BT700 (each LED in its own report, absolute F
     await settled();
     expect(calls.actions).toEqual([`hold ${id} true`, `hold ${id} false`]);
     expect(calls.get(id)?.held).toBe(false);
+    expect(port.take()).toEqual(['25 00']);
+  });
+
+  it('a bouncing Flash (1-0-1 within the debounce) holds once; the next press 50 ms on resumes', async () => {
+    const { port, calls, clock, id } = await (async () => {
+      const setup = rig(BT700, { debounceMs: 50 });
+      const callId = setup.calls.ring();
+      setup.port.send('20 01');
+      await settled();
+      setup.port.take();
+      setup.calls.actions.splice(0);
+      return { ...setup, id: callId };
+    })();
+    clock.advance(1000);
+    port.send('20 05');
+    clock.advance(2);
+    port.send('20 01');
+    clock.advance(2);
+    port.send('20 05');
+    clock.advance(30);
+    port.send('20 01');
+    await settled();
+    expect(calls.actions).toEqual([`hold ${id} true`]);
+    expect(port.take()).toEqual(['25 01']);
+    clock.advance(50);
+    port.send('20 05');
+    await settled();
+    expect(calls.actions).toEqual([`hold ${id} true`, `hold ${id} false`]);
     expect(port.take()).toEqual(['25 00']);
   });
 

@@ -1,11 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createLogger, type LogRecord } from '../../src/main/core/log';
 import { buildCapabilityMap, type CapabilityMap } from '../../src/main/headset/capabilities';
-import { HeadsetController } from '../../src/main/headset/controller';
+import { DEFAULT_TEST_TIMEOUT_MS, HeadsetController } from '../../src/main/headset/controller';
 import { parseReportDescriptor } from '../../src/main/headset/descriptor';
 import { descriptorSource } from '../../src/main/headset/descriptor-source';
 import { chooseDevice, deviceKey, parseDeviceKey } from '../../src/main/headset/device-list';
 import {
+  CLOSE_WAIT_MS,
   DEFAULT_POLL_INTERVAL_MS,
   HeadsetDevices,
   type HeadsetPreferences,
@@ -305,7 +306,7 @@ describe('headset devices: plugging in and out while calls go on', () => {
     expect(calls.get(id)?.phase).toBe('ringing');
   });
 
-  it('a device that keeps failing is tried a few times, then left alone until plugged in again', async () => {
+  it('a device that keeps failing is tried a few times, then with growing pauses; plugged in again it starts afresh', async () => {
     const { backend, devices, problems } = rig({ maxAttempts: 3 });
     const path = backend.plug(EVOLVE, { refuse: 'failed' });
     const attempts: string[] = [];
@@ -316,15 +317,31 @@ describe('headset devices: plugging in and out while calls go on', () => {
     };
     expect(await devices.refresh()).toMatchObject({ status: 'open_failed', chosen: '0b0e:0307' });
     expect(await devices.refresh()).toMatchObject({ status: 'open_failed' });
-    expect(await devices.refresh()).toMatchObject({ status: 'failed' });
-    expect(await devices.refresh()).toMatchObject({ status: 'failed' });
-    expect(await devices.refresh()).toMatchObject({ status: 'failed' });
-    expect(attempts).toEqual([path, path, path]);
+    // The third attempt at scan 3, then at scans 5, 9, 17, 33, 65, 97, … (pauses of 2, 4, 8, 16,
+    // 32, 32 scans); the status says failed from the third on.
+    const triedAt: number[] = [];
+    for (let scan = 3; scan <= 100; scan += 1) {
+      const before = attempts.length;
+      expect(await devices.refresh()).toMatchObject({ status: 'failed' });
+      if (attempts.length > before) triedAt.push(scan);
+    }
+    expect(triedAt).toEqual([3, 5, 9, 17, 33, 65, 97]);
     expect(problems()).toHaveLength(1);
 
     backend.unplug(path);
     await devices.refresh();
     backend.plug(EVOLVE);
+    expect(await devices.refresh()).toMatchObject({ status: 'attached' });
+  });
+
+  it('a device that failed and recovers by itself is attached at the next attempt of the back-off', async () => {
+    const { backend, devices } = rig({ maxAttempts: 2 });
+    const path = backend.plug(EVOLVE, { refuse: 'failed' });
+    expect(await devices.refresh()).toMatchObject({ status: 'open_failed' });
+    expect(await devices.refresh()).toMatchObject({ status: 'failed' });
+    // It wakes up (another program let it go): not opened before the pause is over, then attached.
+    backend.allow(path);
+    expect(await devices.refresh()).toMatchObject({ status: 'failed' });
     expect(await devices.refresh()).toMatchObject({ status: 'attached' });
   });
 
@@ -351,8 +368,8 @@ describe('headset devices: plugging in and out while calls go on', () => {
     const path = backend.plug(EVOLVE);
     await devices.refresh();
     const jabra = backend.device(path);
-    // Too short, too long (longer than the longest input report, 33 bytes, as Windows pads), an unknown ID.
-    for (const report of ['', '02', `02 01 ${'00 '.repeat(40)}`, '07 01 00', '07 01 00', '02 01']) jabra.send(report);
+    // Empty, too short, an unknown ID (twice), too short again: each kind logged once.
+    for (const report of ['', '02', '07 01 00', '07 01 00', '02 01']) jabra.send(report);
     jabra.emit('data', Buffer.alloc(0));
     expect(inputs).toEqual([]);
     expect(problems().map((problem) => problem.fields?.problem)).toEqual([
@@ -421,6 +438,54 @@ describe('headset devices: plugging in and out while calls go on', () => {
     expect(problems()).toHaveLength(1);
   });
 
+  it('close waits until the lights-out write has reached the device, then closes it', async () => {
+    const { backend, devices, calls } = rig();
+    const path = backend.plug(EVOLVE);
+    await devices.refresh();
+    const jabra = backend.device(path);
+    calls.ring();
+    expect(jabra.take()).toEqual(['02 00 00', '02 24 00']);
+    const release = jabra.holdWrites();
+    let closed = false;
+    const closing = devices.close().then(() => {
+      closed = true;
+    });
+    await settled();
+    await settled();
+    expect(closed).toBe(false);
+    expect(jabra.closed).toBe(false);
+    release();
+    await closing;
+    // Ring and Ringer off, then closed.
+    expect(jabra.take()).toEqual(['02 00 00']);
+    expect(jabra.closed).toBe(true);
+  });
+
+  it('close gives up waiting for a device that hangs after a second, and says so', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { backend, devices, calls, problems } = rig();
+      const path = backend.plug(EVOLVE);
+      await devices.refresh();
+      const jabra = backend.device(path);
+      calls.ring();
+      jabra.holdWrites();
+      let closed = false;
+      const closing = devices.close().then(() => {
+        closed = true;
+      });
+      await vi.advanceTimersByTimeAsync(CLOSE_WAIT_MS - 1);
+      expect(closed).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await closing;
+      expect(problems()).toEqual([
+        { level: 'warn', message: 'headset did not close in time; quitting without waiting for it', fields: undefined },
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('close: polling stops, the device is let go, calls no longer reach it', async () => {
     const { backend, devices, timers, calls } = rig();
     const path = backend.plug(EVOLVE);
@@ -452,6 +517,45 @@ describe('the live test (controller.testOutput)', () => {
     expect(controller.testOutput('ledHold', true)).toBe(false);
     calls.apply(id, { type: 'cancelled' });
     expect(jabra.take()).toEqual(['02 00 00']);
+  });
+
+  it('goes off by itself 15 s after the last change, and every change of it is told', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { backend, devices, controller, calls } = rig();
+      const told: string[][] = [];
+      controller.onTestChange((outputs) => told.push([...outputs]));
+      const path = backend.plug(EVOLVE);
+      await devices.refresh();
+      const jabra = backend.device(path);
+      jabra.take();
+      controller.testOutput('ringer', true);
+      expect(jabra.take()).toEqual(['02 20 00']);
+      await vi.advanceTimersByTimeAsync(DEFAULT_TEST_TIMEOUT_MS - 1000);
+      // A change starts the 15 s afresh.
+      controller.testOutput('ledRing', true);
+      expect(jabra.take()).toEqual(['02 24 00']);
+      await vi.advanceTimersByTimeAsync(DEFAULT_TEST_TIMEOUT_MS - 1);
+      expect(jabra.take()).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(jabra.take()).toEqual(['02 00 00']);
+      expect(controller.testing()).toEqual([]);
+      expect(told).toEqual([['ringer'], ['ringer', 'ledRing'], []]);
+
+      // A call ends it at once; so does the device going away.
+      controller.testOutput('ledMute', true);
+      const id = calls.ring();
+      expect(told.at(-1)).toEqual([]);
+      calls.apply(id, { type: 'cancelled' });
+      controller.testOutput('ledHold', true);
+      backend.unplug(path);
+      await devices.refresh();
+      expect(told.slice(3)).toEqual([['ledMute'], [], ['ledHold'], []]);
+      // No time-out left behind to fire on another device.
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

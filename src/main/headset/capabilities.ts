@@ -230,8 +230,10 @@ function readControl(data: Uint8Array, control: ControlLocation): number {
 
 /**
  * Decodes one input report as the device sent it (first byte the report ID when the device uses
- * IDs). A report may be longer than declared, up to the device's longest input report, because
- * Windows pads every report to that length.
+ * IDs). A report may be longer than declared: Windows pads every report to the device's longest
+ * one, and some devices send trailing bytes; as Linux's hid-core does, the bytes after the
+ * declared length are ignored. A shorter report is refused (zeros in place of a hook state would
+ * hang up a call).
  */
 export function decodeInputReport(map: CapabilityMap, bytes: Uint8Array): Result<InputReading> {
   if (bytes.length === 0) return fail('invalid_input', 'input report is empty');
@@ -244,15 +246,13 @@ export function decodeInputReport(map: CapabilityMap, bytes: Uint8Array): Result
         ? `input report ID ${reportId} is not one the descriptor declares (it declares ${idList(map.inputReportLengths.keys())})`
         : 'the descriptor declares no input report',
     );
-  const longest = Math.max(...map.inputReportLengths.values());
-  const name = map.usesReportIds ? `input report ${reportId}` : 'input report';
-  const length = `${bytes.length} byte${bytes.length === 1 ? '' : 's'} long`;
-  if (bytes.length < expected) return fail('invalid_input', `${name} is ${length}, expected ${expected}`);
-  if (bytes.length > longest)
+  if (bytes.length < expected) {
+    const name = map.usesReportIds ? `input report ${reportId}` : 'input report';
     return fail(
       'invalid_input',
-      `${name} is ${length}, expected ${expected} (at most ${longest}, the longest input report)`,
+      `${name} is ${bytes.length} byte${bytes.length === 1 ? '' : 's'} long, expected ${expected}`,
     );
+  }
   const data = map.usesReportIds ? bytes.subarray(1) : bytes;
   const values: Partial<Record<InputName, number>> = {};
   for (const inputName of INPUT_NAMES) {

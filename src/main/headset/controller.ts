@@ -35,9 +35,12 @@
  *   keeps the conversation: ending a caller's conversation by accident is the worse mistake.
  * - Redial, with no call in progress, dials again the last number of an outgoing call seen.
  * - A button (relative or absolute) acts on its press: a report repeating the pressed value is
- *   not a second press. Volume and the Consumer Mute are left to the operating system.
+ *   not a second press. A control whose value changes again within `debounceMs` (default 50 ms)
+ *   of its last change bounces: that change is ignored, so 1-0-1 is one press, not two. Volume and the Consumer Mute are left to the operating system.
  *
- * The live test in Settings (`testOutput`) shows one output on while no call is in progress.
+ * The live test in Settings (`testOutput`) shows outputs on while no call is in progress; they go
+ * off by themselves `testTimeoutMs` (15 s) after the last change, when a call starts, or when the
+ * device goes. Every change of the test's outputs is told (`onTestChange`), so the view stays true.
  *
  * A device that fails a write or closes is marked gone (logged once); the calls go on, and
  * `attach` of a new port writes the full state again (a write of our own: the echo windows open). The log carries codes, counts and report
@@ -60,7 +63,26 @@ import { outputStateFor, pictureOf, type CallPicture, type PendingActions } from
 /** An agent's Reject from the headset, as from the UI: 486 Busy Here. */
 export const HEADSET_REJECT_STATUS = 486;
 export const DEFAULT_ECHO_WINDOW_MS = 1000;
+/** Contact bounce: a control changing again this soon after its last change is not the agent. */
+export const DEFAULT_DEBOUNCE_MS = 50;
 export const DEFAULT_MUTE_LOCK: MuteLockOptions = { attempts: 3, windowMs: 10_000 };
+/** The live test's lights and ringer go off by themselves this long after the last change. */
+export const DEFAULT_TEST_TIMEOUT_MS = 15_000;
+
+/** setTimeout and clearTimeout, injectable so tests run the live test's time-out themselves. */
+export interface TimeoutTimers {
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const systemTimeouts: TimeoutTimers = {
+  setTimeout: (run, ms) => {
+    const timer = setTimeout(run, ms);
+    timer.unref();
+    return timer;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 type CallResult = Promise<CallSnapshot> | CallSnapshot;
 
@@ -113,7 +135,12 @@ export interface HeadsetControllerOptions {
   readonly clock: Clock;
   /** How long after the app changed Off-Hook (or Mute) itself the device's reports count as echoes. */
   readonly echoWindowMs?: number;
+  /** A change of one control within this time (ms) of its previous change is a bounce and ignored. */
+  readonly debounceMs?: number;
   readonly muteLock?: MuteLockOptions;
+  /** How long the live test's outputs stay on without a change (default 15 s). */
+  readonly testTimeoutMs?: number;
+  readonly timers?: TimeoutTimers;
 }
 
 type ActionName = 'answer' | 'reject' | 'hangup' | 'hold' | 'resume' | 'swap' | 'mute' | 'dial';
@@ -126,6 +153,8 @@ interface AttachedDevice {
   readonly written: Map<number, string>;
   /** The last value of each input control, to find presses. */
   readonly lastInput: Map<InputName, number>;
+  /** When each control last changed in a way that was acted upon (for the debounce). */
+  readonly lastChange: Map<InputName, number>;
   /** Off-Hook as the device has it: from its reports, and from our writes when it has the LED. */
   hook: boolean;
   /** Mute as the device has it, the same way. */
@@ -152,6 +181,7 @@ export class HeadsetController {
   private readonly log: Logger;
   private readonly clock: Clock;
   private readonly echoWindowMs: number;
+  private readonly debounceMs: number;
   private readonly muteLock: MuteLockOptions;
   private readonly stopCalls: () => void;
 
@@ -170,13 +200,20 @@ export class HeadsetController {
   private reassert = false;
   /** Outputs the live test in Settings turned on (only while no call is in progress). */
   private readonly testOutputs = new Set<OutputName>();
+  private readonly testListeners = new Set<(outputs: readonly OutputName[]) => void>();
+  private readonly testTimeoutMs: number;
+  private readonly timers: TimeoutTimers;
+  private testTimer: unknown = null;
 
   constructor(options: HeadsetControllerOptions) {
     this.calls = options.calls;
     this.log = options.log;
     this.clock = options.clock;
     this.echoWindowMs = options.echoWindowMs ?? DEFAULT_ECHO_WINDOW_MS;
+    this.debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
     this.muteLock = options.muteLock ?? DEFAULT_MUTE_LOCK;
+    this.testTimeoutMs = options.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
+    this.timers = options.timers ?? systemTimeouts;
     for (const call of this.calls.list()) this.remember(call);
     this.stopCalls = this.calls.onChange((call) => this.onCall(call));
   }
@@ -201,8 +238,55 @@ export class HeadsetController {
     if (this.device === null || this.calls.list().length > 0) return false;
     if (on) this.testOutputs.add(name);
     else this.testOutputs.delete(name);
+    this.stopTestTimer();
+    // Left on (the agent went away from Settings): off by itself after a while.
+    if (this.testOutputs.size > 0)
+      this.testTimer = this.timers.setTimeout(() => {
+        this.testTimer = null;
+        this.guarded(() => {
+          this.endTest();
+          this.settle(false);
+        });
+      }, this.testTimeoutMs);
     this.settle(false);
+    this.publishTest();
     return true;
+  }
+
+  /** The outputs the live test has on now. */
+  testing(): OutputName[] {
+    return [...this.testOutputs];
+  }
+
+  /** Hears every change of the live test's outputs (turned on or off, timed out, ended by a call or a device change). */
+  onTestChange(listener: (outputs: readonly OutputName[]) => void): () => void {
+    this.testListeners.add(listener);
+    return () => this.testListeners.delete(listener);
+  }
+
+  /** Ends the live test (nothing written here: the caller settles). */
+  private endTest(): void {
+    this.stopTestTimer();
+    if (this.testOutputs.size === 0) return;
+    this.testOutputs.clear();
+    this.publishTest();
+  }
+
+  private stopTestTimer(): void {
+    if (this.testTimer === null) return;
+    this.timers.clearTimeout(this.testTimer);
+    this.testTimer = null;
+  }
+
+  private publishTest(): void {
+    const outputs = this.testing();
+    for (const listener of [...this.testListeners]) {
+      try {
+        listener(outputs);
+      } catch (error) {
+        this.logOnce('test_listener', 'error', 'a headset test listener failed', { error: errorName(error) });
+      }
+    }
   }
 
   /** Takes a newly opened device (replacing any other) and writes the full state to it at once. */
@@ -214,6 +298,7 @@ export class HeadsetController {
       unsubscribe: [],
       written: new Map(),
       lastInput: new Map(),
+      lastChange: new Map(),
       hook: false,
       mute: false,
       hookEchoUntil: Number.NEGATIVE_INFINITY,
@@ -222,7 +307,7 @@ export class HeadsetController {
     };
     this.device = device;
     this.logged.clear();
-    this.testOutputs.clear();
+    this.endTest();
     try {
       device.unsubscribe.push(port.onReport((report) => this.receive(device, report)));
       device.unsubscribe.push(port.onClose(() => this.gone(device, 'closed', null)));
@@ -265,6 +350,8 @@ export class HeadsetController {
   dispose(): void {
     this.stopCalls();
     this.detach();
+    this.stopTestTimer();
+    this.testListeners.clear();
   }
 
   // ── calls → device ──────────────────────────────────────────────────────────────────────────
@@ -272,7 +359,7 @@ export class HeadsetController {
   private onCall(call: CallSnapshot): void {
     try {
       this.remember(call);
-      if (call.phase !== 'ended') this.testOutputs.clear();
+      if (call.phase !== 'ended') this.endTest();
       if (call.phase !== 'ringing') this.answering.delete(call.id);
       if (call.phase === 'ended') this.ending.delete(call.id);
       if (this.muting?.callId === call.id && (call.muted === this.muting.muted || call.phase === 'ended'))
@@ -417,6 +504,17 @@ export class HeadsetController {
       if (value === undefined || control === undefined) continue;
       const previous = device.lastInput.get(name) ?? 0;
       device.lastInput.set(name, value);
+      if (value !== previous) {
+        const now = this.clock.now();
+        const last = device.lastChange.get(name);
+        if (last !== undefined && now - last < this.debounceMs) {
+          // A bounce (1-0-1 within a few ms): acting on it would answer and hang up, or hold and
+          // resume. The state we act on stays the one of the accepted change.
+          this.log.debug('headset input bounce ignored', { control: name });
+          continue;
+        }
+        device.lastChange.set(name, now);
+      }
       const pressed = value !== 0 && previous === 0;
       this.input(device, name, control.relative, value, pressed);
     }
@@ -627,6 +725,8 @@ export class HeadsetController {
   private release(device: AttachedDevice): boolean {
     if (this.device !== device) return false;
     this.device = null;
+    // The test belonged to this device.
+    this.endTest();
     for (const unsubscribe of device.unsubscribe) {
       try {
         unsubscribe();

@@ -9,10 +9,12 @@
  * - Unplugged during a call: the call goes on (the controller marks the device gone). Plugged back
  *   in: it is opened again and attached, and the controller writes the full state (Ring while a
  *   call rings, Off-Hook while one is up).
- * - A device that cannot be opened, or closes, is tried again at the next scans, at most
- *   `maxAttempts` times while it stays connected (a press of one of its buttons proves it works and
- *   starts the count afresh); then it is left alone, status `failed`, until it is plugged in again
- *   or chosen again. A permission problem (Linux without the udev rule) is tried at every scan, as
+ * - A device that cannot be opened, or closes, is tried again at the next scans, `maxAttempts`
+ *   times while it stays connected (a press of one of its buttons proves it works and starts the
+ *   count afresh); then, status `failed`, it is tried with growing pauses: after 2, 4, 8, 16 and
+ *   then every 32 scans (about once a minute at the default interval), so a device that was busy
+ *   or slow to wake comes back by itself without being hammered. Plugging it in again or choosing
+ *   it again starts afresh. A permission problem (Linux without the udev rule) is tried at every scan, as
  *   the rule may be installed meanwhile; it is logged once.
  * - `headset.enabled` off: nothing is listed or opened, no polling.
  *
@@ -32,6 +34,10 @@ import { HidPort } from './node-hid-port';
 
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 export const DEFAULT_MAX_ATTEMPTS = 3;
+/** The longest pause, in scans, between attempts at a device that keeps failing. */
+export const MAX_BACKOFF_SCANS = 32;
+/** How long closing waits for the last writes (the lights going out) to reach the device. */
+export const CLOSE_WAIT_MS = 1_000;
 
 /** Where an opened headset goes: the controller (attach replaces, detach lets go). */
 export interface HeadsetSink {
@@ -97,7 +103,9 @@ export class HeadsetDevices {
   private readonly changeListeners = new Set<(listing: HeadsetListing) => void>();
   private readonly inputListeners = new Set<(event: HeadsetInputEvent) => void>();
   private readonly logged = new Set<string>();
-  private readonly troubles = new Map<string, { trouble: Trouble; attempts: number }>();
+  private readonly troubles = new Map<string, { trouble: Trouble; attempts: number; notBefore: number }>();
+  /** Scans made so far: the clock of the back-off. */
+  private scans = 0;
 
   private enabled = false;
   private devices: FoundDevice[] = [];
@@ -163,14 +171,25 @@ export class HeadsetDevices {
     return this.running.then(() => this.listing());
   }
 
-  /** Stops polling, lets the device go; the calls are not touched. */
+  /**
+   * Stops polling, lets the device go (the calls are not touched) and waits until it is closed, its
+   * lights out: up to CLOSE_WAIT_MS, as a device that hangs must not keep the app from quitting.
+   */
   async close(): Promise<void> {
     this.closed = true;
     this.stopPolling();
     await this.running;
-    this.drop();
+    const port = this.drop();
     this.changeListeners.clear();
     this.inputListeners.clear();
+    if (port === null) return;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), CLOSE_WAIT_MS);
+    });
+    const outcome = await Promise.race([port.whenClosed().then(() => 'closed' as const), gaveUp]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.log.warn('headset did not close in time; quitting without waiting for it');
   }
 
   // ── scanning ────────────────────────────────────────────────────────────────────────────────
@@ -216,6 +235,7 @@ export class HeadsetDevices {
     }
     this.enabled = true;
     this.startPolling();
+    this.scans += 1;
 
     let entries: readonly HidDeviceInfo[] | null = null;
     try {
@@ -266,7 +286,7 @@ export class HeadsetDevices {
 
   private mayOpen(device: FoundDevice): boolean {
     const trouble = this.troubles.get(device.id);
-    return trouble === undefined || trouble.trouble === 'no_permission' || trouble.attempts < this.maxAttempts;
+    return trouble === undefined || trouble.trouble === 'no_permission' || this.scans >= trouble.notBefore;
   }
 
   private async open(device: FoundDevice): Promise<void> {
@@ -308,7 +328,10 @@ export class HeadsetDevices {
 
   private noteTrouble(device: FoundDevice, trouble: Trouble): void {
     const attempts = (this.troubles.get(device.id)?.attempts ?? 0) + 1;
-    this.troubles.set(device.id, { trouble, attempts });
+    const over = attempts - this.maxAttempts;
+    // The next scan at first; past maxAttempts, 2, 4, 8 … MAX_BACKOFF_SCANS scans later.
+    const pause = over < 0 ? 1 : Math.min(2 ** (over + 1), MAX_BACKOFF_SCANS);
+    this.troubles.set(device.id, { trouble, attempts, notBefore: this.scans + pause });
   }
 
   private portClosed(attachment: Attachment): void {
@@ -352,10 +375,10 @@ export class HeadsetDevices {
     for (const stop of attachment.stops.splice(0)) stop();
   }
 
-  /** Lets the device in use go: the sink first (it stops writing), then the port. */
-  private drop(): void {
+  /** Lets the device in use go: the sink first (it stops writing), then the port, which is returned. */
+  private drop(): HidPort | null {
     const attachment = this.current;
-    if (attachment === null) return;
+    if (attachment === null) return null;
     this.release(attachment);
     try {
       this.sink.detach();
@@ -363,6 +386,7 @@ export class HeadsetDevices {
       this.logOnce('detach', 'error', 'headset could not be detached', { error: errorName(error) });
     }
     attachment.port.close();
+    return attachment.port;
   }
 
   private status(): HeadsetStatus {
@@ -376,7 +400,7 @@ export class HeadsetDevices {
     if (this.opening === chosen.id) return 'opening';
     const trouble = this.troubles.get(chosen.id);
     if (trouble === undefined) return 'opening';
-    return trouble.trouble === 'no_permission' || this.mayOpen(chosen) ? trouble.trouble : 'failed';
+    return trouble.trouble === 'no_permission' || trouble.attempts < this.maxAttempts ? trouble.trouble : 'failed';
   }
 
   private publish(): void {

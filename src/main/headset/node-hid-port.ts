@@ -47,6 +47,7 @@ export class HidPort implements HeadsetDevicePort {
 
   /** The last write on its way: closing waits for it. */
   private writing: Promise<void> = Promise.resolve();
+  private finished: Promise<void> | null = null;
 
   get isClosed(): boolean {
     return this.closed;
@@ -76,6 +77,20 @@ export class HidPort implements HeadsetDevicePort {
     this.shut();
   }
 
+  /**
+   * Settles when the device is closed: after the writes on their way (the lights going out) have
+   * reached it or failed. Before `close()` (or an unplug) it waits for that.
+   */
+  whenClosed(): Promise<void> {
+    if (this.finished !== null) return this.finished;
+    return new Promise((resolve) => {
+      const stop = this.onClose(() => {
+        stop();
+        resolve(this.finished ?? undefined);
+      });
+    });
+  }
+
   private shut(): void {
     if (this.closed) return;
     this.closed = true;
@@ -83,7 +98,7 @@ export class HidPort implements HeadsetDevicePort {
     // The error listener stays: an EventEmitter throws on an `error` nobody listens to.
     // The last writes (the lights going out) reach the device first. Closing an unplugged device
     // may fail as well; it is gone either way.
-    void this.writing.then(() => this.connection.close()).catch(() => undefined);
+    this.finished = this.writing.then(() => this.connection.close()).catch(() => undefined);
     const listeners = [...this.closeListeners];
     this.closeListeners.clear();
     this.reportListeners.clear();

@@ -99,6 +99,10 @@ export const headsetInputEventSchema = z.object({
 });
 export type HeadsetInputEvent = z.infer<typeof headsetInputEventSchema>;
 
+/** The live test's outputs that are on. */
+export const headsetTestStateSchema = z.object({ outputs: z.array(headsetOutputNameSchema) });
+export type HeadsetTestState = z.infer<typeof headsetTestStateSchema>;
+
 export const headsetRequests = {
   'headset.list': defineRequest({
     input: noInput,
@@ -117,6 +121,11 @@ export const headsetRequests = {
     summary:
       'Live test in Settings: turns one light (or the ringer) of the headset in use on or off; only with no call.',
   }),
+  'headset.testing': defineRequest({
+    input: noInput,
+    output: headsetTestStateSchema,
+    summary: 'The outputs the live test has on now (they go off by themselves 15 s after the last change).',
+  }),
 };
 
 export const headsetEvents = {
@@ -127,5 +136,9 @@ export const headsetEvents = {
   'headset.input': defineEvent({
     payload: headsetInputEventSchema,
     summary: 'A control of the headset in use changed (for the live test in Settings).',
+  }),
+  'headset.testChanged': defineEvent({
+    payload: headsetTestStateSchema,
+    summary: 'The live test’s outputs changed: turned on or off, timed out, or ended by a call or a device change.',
   }),
 };

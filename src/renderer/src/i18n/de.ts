@@ -399,7 +399,7 @@ export const de = {
       },
       test: 'Live-Test',
       testHint:
-        'Schaltet eine Leuchte oder die Klingel des Headsets ein und aus. Nur ohne laufendes Gespräch; ein Anruf beendet den Test.',
+        'Schaltet eine Leuchte oder die Klingel des Headsets ein und aus. Nur ohne laufendes Gespräch; ein Anruf beendet den Test, und nach 15 Sekunden ohne Änderung geht alles von selbst aus.',
       testDuringCall: 'Der Test ist während eines Gesprächs nicht möglich.',
       noOutputs: 'Dieses Headset hat keine Leuchten und keine Klingel.',
       outputs: {

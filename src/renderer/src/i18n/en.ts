@@ -398,7 +398,7 @@ export const en: Translation = {
       },
       test: 'Live test',
       testHint:
-        'Turns a light or the ringer of the headset on and off. Only while no call is in progress; a call ends the test.',
+        'Turns a light or the ringer of the headset on and off. Only while no call is in progress; a call ends the test, and after 15 seconds without a change everything goes off by itself.',
       testDuringCall: 'The test is not possible during a call.',
       noOutputs: 'This headset has no lights and no ringer.',
       outputs: {

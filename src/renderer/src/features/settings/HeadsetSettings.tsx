@@ -283,13 +283,23 @@ function LiveTest({ listing }: { listing: HeadsetListing | null }) {
   const { t, i18n } = useTranslation();
   const api = useApi();
   const id = useId();
-  const [lit, setLit] = useState<{ device: string | null; on: Partial<Record<HeadsetOutputName, boolean>> }>({
-    device: null,
-    on: {},
-  });
+  // What the live test has on, as main says (it ends the test on a call, a device change or after 15 s).
+  const [testing, setTesting] = useState<readonly HeadsetOutputName[]>([]);
   const [error, setError] = useState<ErrorData | null>(null);
   const [lines, setLines] = useState<InputLine[]>([]);
   const nextLine = useRef(1);
+
+  useEffect(() => {
+    let live = true;
+    const stop = api.on('headset.testChanged', (state) => setTesting(state.outputs));
+    void api.request('headset.testing', undefined).then((result) => {
+      if (live && result.ok) setTesting(result.value.outputs);
+    });
+    return () => {
+      live = false;
+      stop();
+    };
+  }, [api]);
 
   useEffect(
     () =>
@@ -303,15 +313,10 @@ function LiveTest({ listing }: { listing: HeadsetListing | null }) {
   const device =
     listing?.status === 'attached' ? (listing.devices.find((each) => each.key === listing.chosen) ?? null) : null;
   if (device === null) return null;
-  // What was lit belongs to the device it was lit on.
-  const on = lit.device === device.key ? lit.on : {};
-
   const test = async (output: HeadsetOutputName, value: boolean): Promise<void> => {
     const result = await api.request('headset.test', { output, on: value });
-    if (result.ok) {
-      setError(null);
-      setLit({ device: device.key, on: { ...on, [output]: result.value.on } });
-    } else setError(result.error);
+    if (result.ok) setError(null);
+    else setError(result.error);
   };
 
   const shown = lines.filter((line) => line.device === device.key);
@@ -346,9 +351,9 @@ function LiveTest({ listing }: { listing: HeadsetListing | null }) {
             <button
               key={output}
               type="button"
-              aria-pressed={on[output] === true}
+              aria-pressed={testing.includes(output)}
               data-testid={`headset-test-${output}`}
-              onClick={() => void test(output, on[output] !== true)}
+              onClick={() => void test(output, !testing.includes(output))}
             >
               {t(`settings.headset.outputs.${output}`)}
             </button>
