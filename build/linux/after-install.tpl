@@ -59,7 +59,8 @@ fi
 # ── Hotline Desk ──────────────────────────────────────────────────────────────────────────────
 # Everything above is electron-builder's own after-install template, kept verbatim (a deb's
 # afterInstall replaces it; test/unit/packaging.test.ts fails when electron-builder changes it).
-# The headsets' udev rule (assets/linux/60-hotline-desk-headsets.rules) is installed by the
+# The headsets' udev rule (assets/linux/60-hotline-desk-headsets.rules) and its descriptor helper
+# (assets/linux/hotline-desk-hid-telephony, in /usr/lib/udev/) are installed by the
 # package itself (deb.fpm); apply it now to headsets already plugged in, so they work without
 # being plugged in again. Not in a chroot (an image being built): there udev is not running.
 if hash udevadm 2>/dev/null && ! { [ -x '/usr/bin/ischroot' ] && /usr/bin/ischroot; }; then
