@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildCapabilityMap, probeJson } from '../../src/main/headset/capabilities';
 import {
   arrayValueUsage,
   DescriptorError,
@@ -10,8 +11,11 @@ import {
   writeBits,
   type ArrayField,
   type Field,
+  type ParsedDescriptor,
   type VariableField,
 } from '../../src/main/headset/descriptor';
+import { fixtureDescriptor } from '../../src/main/headset/fixture';
+import { loadFixture } from '../support/fake-hid';
 
 /** `'05 0b 09 05'` → bytes. */
 function bytes(text: string): Uint8Array {
@@ -254,7 +258,7 @@ describe('report descriptor parser: items and state', () => {
   });
 });
 
-describe('report descriptor parser: malformed descriptors name the byte and what was expected', () => {
+describe('report descriptor parser: structural problems are fatal and name the byte and what was expected', () => {
   const cases: [string, string, string][] = [
     ['an empty descriptor', '', 'descriptor byte 0: expected an item, the descriptor is empty'],
     ['a truncated 1-byte item', '05 0b 09', 'descriptor byte 2: item needs 1 data byte, 0 left'],
@@ -281,21 +285,6 @@ describe('report descriptor parser: malformed descriptors name the byte and what
       '05 0b 09 05 a1 01 09 06 a1 02 c0',
       'descriptor byte 11: expected End Collection for the collection opened at byte 4, the descriptor ends (1 open)',
     ],
-    [
-      'report size 0 for a data field',
-      '05 0b 09 20 75 00 95 01 81 02',
-      'descriptor byte 8: Input data field has report size 0',
-    ],
-    [
-      'report size 33 for a variable field',
-      '05 0b 09 20 75 21 95 01 91 02',
-      'descriptor byte 8: Output data field has report size 33, expected at most 32 bits',
-    ],
-    [
-      'report size 40 for an array field',
-      '05 0b 19 00 29 10 75 28 95 01 81 00',
-      'descriptor byte 10: Input data field has report size 40, expected at most 32 bits',
-    ],
     ['report ID 0', '85 00', 'descriptor byte 0: report ID 0 is reserved, expected 1 to 255'],
     ['a report ID wider than a byte', '86 00 01', 'descriptor byte 0: report ID 256 does not fit one byte'],
     [
@@ -309,31 +298,6 @@ describe('report descriptor parser: malformed descriptors name the byte and what
       'descriptor byte 12: Input item has no report ID in a descriptor that uses report IDs (a Pop restored a state without one)',
     ],
     [
-      'a usage minimum without maximum',
-      '05 09 19 01 75 01 95 01 81 02',
-      'descriptor byte 2: usage minimum without a usage maximum',
-    ],
-    [
-      'a usage maximum without minimum',
-      '05 09 29 08 75 01 95 01 81 02',
-      'descriptor byte 2: usage maximum without a usage minimum',
-    ],
-    [
-      'a usage range running backwards',
-      '05 09 19 08 29 01 75 01 95 01 81 02',
-      'descriptor byte 4: usage maximum 0x0001 is below usage minimum 0x0008',
-    ],
-    [
-      'a usage range across two pages',
-      '05 09 1b 01 00 0b 00 29 05 75 01 95 01 81 02',
-      'descriptor byte 7: usage range 0x000B:0x0001..0x0009:0x0005 spans two usage pages',
-    ],
-    [
-      'a logical maximum below the minimum',
-      '05 0c 09 e0 15 05 25 01 75 08 95 01 81 02',
-      'descriptor byte 12: Input data field has logical maximum 1 below logical minimum 5',
-    ],
-    [
       'a report longer than a device can send',
       '75 08 96 00 40 81 03',
       'descriptor byte 5: Input item makes input report 0 16384 bytes long, expected at most 16383',
@@ -343,17 +307,32 @@ describe('report descriptor parser: malformed descriptors name the byte and what
       '07 00 00 01 00',
       'descriptor byte 0: usage page 0x00010000 does not fit 16 bits',
     ],
+    // A field left out for a field-level problem still has bits: the structural checks hold for them.
     [
-      'a main item inside an open Delimiter set',
-      '05 0b a9 01 09 20 81 02',
-      'descriptor byte 6: expected a closing Delimiter before this main item (set opened at byte 2)',
+      'a field left out (report size 40) that makes its report too long',
+      '75 28 96 00 10 81 02',
+      'descriptor byte 5: Input item makes input report 0 20480 bytes long, expected at most 16383',
     ],
     [
-      'a nested Delimiter set',
-      'a9 01 a9 01',
-      'descriptor byte 2: Delimiter opens a set inside the set opened at byte 0',
+      'a field left out (dangling usage minimum) without a report ID in a descriptor that uses them',
+      'a4 85 01 b4 05 09 19 01 75 01 95 01 81 02',
+      'descriptor byte 12: Input item has no report ID in a descriptor that uses report IDs (a Pop restored a state without one)',
     ],
-    ['a Delimiter closing nothing', 'a9 00', 'descriptor byte 0: Delimiter closes a set that was never opened'],
+    [
+      'a report ID after a field left out (logical maximum below minimum) that had none',
+      '05 0c 09 e0 15 05 25 01 75 08 95 01 81 02 85 01',
+      'descriptor byte 14: report ID declared after the main item at byte 12 put data in a report without an ID',
+    ],
+    [
+      'report ID 0 inside a vendor collection',
+      '06 00 ff 09 01 a1 01 85 00 c0',
+      'descriptor byte 7: report ID 0 is reserved, expected 1 to 255',
+    ],
+    [
+      'End Collection without a collection after a field left out',
+      '05 09 19 08 29 01 75 01 95 01 81 02 c0',
+      'descriptor byte 12: End Collection without an open collection',
+    ],
   ];
 
   it.each(cases)('%s', (_name, descriptor, message) => {
@@ -375,11 +354,279 @@ describe('report descriptor parser: malformed descriptors name the byte and what
     });
     const good = tryParseReportDescriptor(bytes('05 0b a1 01 c0'));
     expect(good.ok && good.value.collections).toHaveLength(1);
+    expect(good.ok && good.value.warnings).toEqual([]);
+    // A field-level problem is no error: the result is ok and carries the warning.
+    expect(tryParseReportDescriptor(bytes('05 09 19 01 75 01 95 01 81 02'))).toMatchObject({
+      ok: true,
+      value: { warnings: [{ offset: 2, message: 'descriptor byte 2: usage minimum without a usage maximum' }] },
+    });
   });
 
   it('allows what is odd but harmless: constant padding wider than 32 bits, locals after the last main item', () => {
     const parsed = parse('05 0c 09 e9 15 00 25 01 75 01 95 01 81 02 75 27 95 01 81 03 09 01 19 01');
     expect(parsed.reports[0]).toMatchObject({ bitLength: 40, byteLength: 5 });
+    expect(parsed.warnings).toEqual([]);
+    // Odd local items after the last main item describe nothing either: no warning.
+    expect(parse('05 0b 09 20 75 01 95 01 81 02 19 01 19 02 a9 00 a9 07').warnings).toEqual([]);
+  });
+});
+
+/** The fields without their item offsets (a longer or shorter bad item moves those). */
+function layout(parsed: ParsedDescriptor, leftOut: number) {
+  return parsed.fields
+    .filter((field) => field.itemOffset !== leftOut)
+    .map(({ itemOffset: _itemOffset, ...field }) => field);
+}
+
+function reportLengths(parsed: ParsedDescriptor) {
+  return parsed.reports.map(({ type, id, bitLength, byteLength }) => ({ type, id, bitLength, byteLength }));
+}
+
+describe('report descriptor parser: field-level problems are warnings, the field is left out, its bits still count', () => {
+  /** Hook Switch at bit 0 (bytes 0-13), then the item under test from byte 14, then Phone Mute. */
+  const HOOK = '05 0b 15 00 25 01 75 01 95 01 09 20 81 02';
+  const MUTE = '05 0b 15 00 25 01 75 01 95 01 09 2f 81 02';
+  const AT = 14;
+
+  /** [name, bad item, the same item well-formed (same size × count), warnings of the bad one, Phone Mute's bit]. */
+  const cases: [string, string, string, [number, string][], number][] = [
+    [
+      'a usage range across two pages',
+      '05 09 1b 01 00 0b 00 29 05 75 01 95 05 81 02',
+      '05 09 19 01 29 05 75 01 95 05 81 02',
+      [[21, 'usage range 0x000B:0x0001..0x0009:0x0005 spans two usage pages']],
+      6,
+    ],
+    [
+      'a usage range running backwards',
+      '05 09 19 08 29 01 75 01 95 03 81 02',
+      '05 09 19 01 29 08 75 01 95 03 81 02',
+      [[18, 'usage maximum 0x0001 is below usage minimum 0x0008']],
+      4,
+    ],
+    [
+      'a bad range after a good usage (the whole item goes: its later usages would shift)',
+      '05 09 09 01 19 08 29 01 75 01 95 03 81 02',
+      '05 09 09 01 19 02 29 03 75 01 95 03 81 02',
+      [[20, 'usage maximum 0x0001 is below usage minimum 0x0008']],
+      4,
+    ],
+    [
+      'a usage minimum without maximum',
+      '05 09 19 01 75 01 95 02 81 02',
+      '05 09 19 01 29 02 75 01 95 02 81 02',
+      [[16, 'usage minimum without a usage maximum']],
+      3,
+    ],
+    [
+      'a usage maximum without minimum',
+      '05 09 29 08 75 01 95 02 81 02',
+      '05 09 19 07 29 08 75 01 95 02 81 02',
+      [[16, 'usage maximum without a usage minimum']],
+      3,
+    ],
+    [
+      'a second usage minimum before the range closes',
+      '05 09 19 01 19 02 29 03 75 01 95 02 81 02',
+      '05 09 19 02 29 03 75 01 95 02 81 02',
+      [[18, 'a second usage minimum before the usage maximum that closes the range']],
+      3,
+    ],
+    [
+      'report size 0 for a data field (no bits to keep)',
+      '09 21 75 00 95 01 81 02',
+      '09 21 75 00 95 01 81 03',
+      [[20, 'Input data field has report size 0']],
+      1,
+    ],
+    [
+      'report size 33 for a variable field',
+      '09 21 75 21 95 01 81 02',
+      '09 21 75 21 95 01 81 03',
+      [[20, 'Input data field has report size 33, expected at most 32 bits']],
+      34,
+    ],
+    [
+      'report size 40 for an array field',
+      '19 00 29 10 75 28 95 02 81 00',
+      '19 00 29 10 75 28 95 02 81 01',
+      [[22, 'Input data field has report size 40, expected at most 32 bits']],
+      81,
+    ],
+    [
+      'a logical maximum below the minimum',
+      '05 0c 09 e0 15 05 25 01 75 08 95 01 81 02',
+      '05 0c 09 e0 15 01 25 05 75 08 95 01 81 02',
+      [[26, 'Input data field has logical maximum 1 below logical minimum 5']],
+      9,
+    ],
+    [
+      'a main item inside an open Delimiter set',
+      'a9 01 09 21 09 22 75 01 95 01 81 02',
+      'a9 01 09 21 09 22 a9 00 75 01 95 01 81 02',
+      [[24, 'expected a closing Delimiter before this main item (set opened at byte 14)']],
+      2,
+    ],
+    [
+      'a nested Delimiter set',
+      'a9 01 a9 01 09 21 a9 00 75 01 95 01 81 02',
+      'a9 01 09 21 a9 00 75 01 95 01 81 02',
+      [[16, 'Delimiter opens a set inside the set opened at byte 14']],
+      2,
+    ],
+    [
+      'a Delimiter closing nothing',
+      '09 21 a9 00 75 01 95 01 81 02',
+      '09 21 75 01 95 01 81 02',
+      [[16, 'Delimiter closes a set that was never opened']],
+      2,
+    ],
+    [
+      'a Delimiter value other than 0 or 1',
+      'a9 02 09 21 75 01 95 01 81 02',
+      '09 21 75 01 95 01 81 02',
+      [[14, 'Delimiter value 2, expected 1 (open) or 0 (close)']],
+      2,
+    ],
+    [
+      'several problems in one item: all named, by offset',
+      '05 09 19 08 29 01 15 05 25 01 75 28 95 01 81 02',
+      '05 09 19 01 29 08 15 01 25 05 75 28 95 01 81 03',
+      [
+        [18, 'usage maximum 0x0001 is below usage minimum 0x0008'],
+        [28, 'Input data field has report size 40, expected at most 32 bits'],
+        [28, 'Input data field has logical maximum 1 below logical minimum 5'],
+      ],
+      41,
+    ],
+    [
+      'a constant field with a bad usage range (padding keeps its bits)',
+      '05 09 19 08 29 01 75 03 95 01 81 03',
+      '05 09 19 01 29 08 75 03 95 01 81 03',
+      [[18, 'usage maximum 0x0001 is below usage minimum 0x0008']],
+      4,
+    ],
+  ];
+
+  it.each(cases)('%s', (_name, badItem, goodItem, problems, muteBit) => {
+    const bad = parse(`${HOOK} ${badItem} ${MUTE}`);
+    const good = parse(`${HOOK} ${goodItem} ${MUTE}`);
+    const badAt = AT + bytes(badItem).length - 2;
+    const goodAt = AT + bytes(goodItem).length - 2;
+    expect(good.warnings).toEqual([]);
+    expect(bad.warnings).toEqual(
+      problems.map(([offset, problem]) => ({ offset, message: `descriptor byte ${offset}: ${problem}` })),
+    );
+    // Left out, and only it: the other fields, and the report's length, are those of the well-formed version.
+    expect(bad.fields.map((field) => field.itemOffset)).not.toContain(badAt);
+    expect(layout(bad, badAt)).toEqual(layout(good, goodAt));
+    expect(reportLengths(bad)).toEqual(reportLengths(good));
+    expect(bad.fields[0]).toMatchObject({ bitOffset: 0, usages: [{ page: TELEPHONY, first: 0x20, last: 0x20 }] });
+    expect(bad.fields.at(-1)).toMatchObject({ bitOffset: muteBit, usages: [{ page: TELEPHONY, first: 0x2f }] });
+  });
+
+  it('every problem found is a warning, and a DescriptorError is never thrown for one', () => {
+    for (const [, badItem] of cases) {
+      const result = tryParseReportDescriptor(bytes(`${HOOK} ${badItem} ${MUTE}`));
+      expect(result.ok).toBe(true);
+    }
+  });
+
+  it('keeps a report whose only field was left out, with its length', () => {
+    const parsed = parse('85 02 05 0b 09 21 75 21 95 01 81 02 85 03 09 20 75 01 81 02');
+    expect(parsed.warnings.map((warning) => warning.offset)).toEqual([10]);
+    expect(reportLengths(parsed)).toEqual([
+      { type: 'input', id: 2, bitLength: 33, byteLength: 5 },
+      { type: 'input', id: 3, bitLength: 1, byteLength: 1 },
+    ]);
+    expect(parsed.reports[0]?.fields).toEqual([]);
+    expect(parsed.fields).toMatchObject([{ reportId: 3, bitOffset: 0, usages: [{ page: TELEPHONY, first: 0x20 }] }]);
+  });
+
+  it('warns about a field of report count 0 too, though it has no bits to keep', () => {
+    const parsed = parse('05 09 19 08 29 01 75 01 95 00 81 02');
+    expect(parsed.warnings).toEqual([
+      { offset: 4, message: 'descriptor byte 4: usage maximum 0x0001 is below usage minimum 0x0008' },
+    ]);
+    expect(parsed.reports).toEqual([]);
+  });
+
+  it('keeps a collection whose usages are odd: its first usage when declared before anything odd, else none', () => {
+    const parsed = parse(`
+      05 0b 09 05 19 01 a1 01
+        06 00 ff 19 01 09 05 a1 02 c0
+        06 00 ff 1b 01 00 0b 00 29 05 a1 02 c0
+      a9 02 c0`);
+    expect(parsed.collections.map(({ usage, parent }) => ({ usage, parent }))).toEqual([
+      { usage: { page: TELEPHONY, id: 5 }, parent: null },
+      { usage: null, parent: 0 },
+      { usage: null, parent: 0 },
+    ]);
+    expect(parsed.warnings.map(({ message }) => message)).toEqual([
+      'descriptor byte 4: usage minimum without a usage maximum',
+      'descriptor byte 11: usage minimum without a usage maximum',
+      'descriptor byte 26: usage range 0x000B:0x0001..0xFF00:0x0005 spans two usage pages',
+      'descriptor byte 31: Delimiter value 2, expected 1 (open) or 0 (close)',
+    ]);
+  });
+});
+
+describe('report descriptor parser: a real headset with an odd field in its vendor collection', () => {
+  const ORIGINAL = fixtureDescriptor(loadFixture('jabra-evolve-link-ms'));
+
+  /** The descriptor with `from` (hex, found once after `after`) replaced by `to`. */
+  function splice(after: number, from: string, to: string): Uint8Array {
+    const text = Buffer.from(ORIGINAL).toString('hex');
+    const find = from.replaceAll(' ', '');
+    const at = text.indexOf(find, after * 2);
+    expect(at % 2).toBe(0);
+    expect(text.indexOf(find, at + 2)).toBe(-1);
+    return bytes(text.slice(0, at) + to.replaceAll(' ', '') + text.slice(at + find.length));
+  }
+
+  const original = parseReportDescriptor(ORIGINAL);
+  /** The vendor application collection (page 0xFF00) that mirrors the telephony controls in report 4. */
+  const vendor = original.collections.find((collection) => collection.usage?.page === 0xff00);
+
+  it('has the vendor collection these cases splice into, and no warnings of its own', () => {
+    expect(original.warnings).toEqual([]);
+    expect(vendor).toMatchObject({ typeName: 'application', itemOffset: 123 });
+  });
+
+  // Each splice keeps size × count, so the layout, and the map, must not change.
+  const splices: [string, string, string, number][] = [
+    // The vendor mirror of Hook Switch and Line Busy (report 4, bits 0-1): a usage range from
+    // the Telephony page's Hook Switch to the vendor page, the kind Linux lets by.
+    ['a usage range spanning two pages', '09 20 09 97 75 01 95 02 81 22', '1b 20 00 0b 00 29 97 75 01 95 02 81 22', 1],
+    // Vendor output report 5: 32 bytes as 4 elements of 64 bits, wider than we read.
+    ['a data field wider than 32 bits', '75 08 95 20 92 02 01', '75 40 95 04 92 02 01', 1],
+    // The vendor Ringer mirror (output report 4, bit 5): logical maximum below minimum, in a Push/Pop.
+    ['a logical maximum below the minimum', '09 9e 75 01 95 01 91 22', 'a4 15 05 09 9e 75 01 95 01 91 22 b4', 1],
+    // The vendor mirror of the telephony keypad array: a dangling usage minimum.
+    ['a usage minimum without maximum', '19 b0 29 bb', '19 b0', 1],
+  ];
+
+  it.each(splices)('%s: the capability map is exactly the original one', (_name, from, to, warnings) => {
+    const spliced = parseReportDescriptor(splice(vendor?.itemOffset ?? 0, from, to));
+    expect(spliced.warnings).toHaveLength(warnings);
+    expect(reportLengths(spliced)).toEqual(reportLengths(original));
+    // One vendor field is left out; every other one, after it in its report too, keeps its place.
+    const placed = (parsed: ParsedDescriptor) =>
+      parsed.fields.map(({ reportType, reportId, bitOffset, size, count, usages, collection }) =>
+        JSON.stringify({ reportType, reportId, bitOffset, size, count, usages, collection }),
+      );
+    const before = placed(original);
+    const after = placed(spliced);
+    const dropped = before.findIndex((field, index) => field !== after[index]);
+    expect(after).toEqual(before.filter((_field, index) => index !== dropped));
+    const droppedCollection = original.fields[dropped]?.collection ?? null;
+    expect([droppedCollection, original.collections[droppedCollection ?? -1]?.parent]).toContain(
+      original.collections.indexOf(vendor!),
+    );
+    const map = buildCapabilityMap(spliced);
+    expect(map).toEqual(buildCapabilityMap(original));
+    expect(probeJson(map)).toEqual(probeJson(buildCapabilityMap(original)));
+    expect(map.callControl).toBe(true);
   });
 });
 

@@ -9,7 +9,7 @@ import {
   type CapabilityMap,
   type OutputState,
 } from '../../src/main/headset/capabilities';
-import { DescriptorError, parseReportDescriptor } from '../../src/main/headset/descriptor';
+import { DescriptorError, parseReportDescriptor, type ParsedDescriptor } from '../../src/main/headset/descriptor';
 import { fixtureDescriptor, parseHeadsetFixture } from '../../src/main/headset/fixture';
 
 /** Deterministic PRNG (mulberry32): the same seed, the same descriptors on every run. */
@@ -41,6 +41,8 @@ const REAL = readdirSync(FIXTURES)
 interface Outcome {
   parsed: number;
   refused: number;
+  /** Parsed descriptors with at least one field-level warning (a field left out). */
+  warned: number;
   /** Parsed descriptors whose map has at least one named control, so the codecs really ran. */
   mapped: number;
   /** Anything thrown that is not the parser's own DescriptorError, or a result that is wrong. */
@@ -85,10 +87,44 @@ function exerciseMap(map: CapabilityMap, random: Random, reports: number, label:
   }
 }
 
+/**
+ * What must hold of any parse: every warning names a byte inside the descriptor, in byte order;
+ * each report's fields lie inside it, in order, without overlapping (a field left out still took
+ * its bits, so the next one starts after them).
+ */
+function checkParsed(parsed: ParsedDescriptor, descriptor: Uint8Array): string[] {
+  const problems: string[] = [];
+  let previous = 0;
+  for (const { offset, message } of parsed.warnings) {
+    if (!Number.isInteger(offset) || offset < 0 || offset >= descriptor.length)
+      problems.push(`warning outside the descriptor: ${offset} "${message}"`);
+    if (!message.startsWith(`descriptor byte ${offset}: `) || message.length <= `descriptor byte ${offset}: `.length)
+      problems.push(`warning message does not name its byte: ${offset} "${message}"`);
+    if (offset < previous) problems.push(`warnings out of order: ${offset} after ${previous}`);
+    previous = offset;
+  }
+  for (const report of parsed.reports) {
+    let end = 0;
+    for (const field of report.fields) {
+      if (field.bitOffset < end)
+        problems.push(`${report.type} report ${report.id}: field at bit ${field.bitOffset} overlaps`);
+      end = field.bitOffset + field.size * field.count;
+      if (end > report.bitLength)
+        problems.push(`${report.type} report ${report.id}: field ends at bit ${end}, past ${report.bitLength}`);
+    }
+  }
+  const inReports = parsed.reports.reduce((total, report) => total + report.fields.length, 0);
+  if (inReports !== parsed.fields.length) problems.push(`${parsed.fields.length} fields, ${inReports} in reports`);
+  return problems;
+}
+
 function run(descriptor: Uint8Array, random: Random, label: string, outcome: Outcome, reports = 4): void {
   try {
     const parsed = parseReportDescriptor(descriptor);
     outcome.parsed += 1;
+    if (parsed.warnings.length > 0) outcome.warned += 1;
+    for (const problem of checkParsed(parsed, descriptor))
+      outcome.failures.push(`${label} ${hex(descriptor)}: ${problem}`);
     const map = buildCapabilityMap(parsed);
     if (Object.keys(map.inputs).length + Object.keys(map.outputs).length > 0) outcome.mapped += 1;
     exerciseMap(map, random, reports, `${label} ${hex(descriptor)}`, outcome);
@@ -100,8 +136,14 @@ function run(descriptor: Uint8Array, random: Random, label: string, outcome: Out
     outcome.refused += 1;
     if (!/^descriptor byte \d+: \S/.test(error.message) || error.offset < 0 || error.offset > descriptor.length)
       outcome.failures.push(`${label} ${hex(descriptor)}: unhelpful error "${error.message}"`);
+    if (FIELD_LEVEL.test(error.problem))
+      outcome.failures.push(`${label} ${hex(descriptor)}: a field-level problem was fatal: "${error.message}"`);
   }
 }
+
+/** Problems that concern one field: warnings, never a DescriptorError. */
+const FIELD_LEVEL =
+  /usage range|usage (minimum|maximum) without|below usage minimum|second usage|Delimiter|data field has/;
 
 /** A random item: mostly well-formed short items with small values, sometimes anything at all. */
 function randomItem(random: Random): number[] {
@@ -160,6 +202,16 @@ function structuredDescriptor(random: Random): Uint8Array {
         } else if (random.next() < 0.1) short(0x08, 0x000b0000 + random.pick([0x20, 0x2f, 0x9e]));
         else short(0x08, random.pick([0x07, 0x09, 0x17, 0x18, 0x20, 0x21, 0x2f, 0x97, 0x9e, 0xe9, 0xea, 0xe2]));
       }
+      // Now and then a field-level oddity: a warning, the field left out, its bits kept.
+      if (random.next() < 0.1)
+        random.pick([
+          () => (short(0x18, 0x09), short(0x28, 0x02)), // a range running backwards
+          () => (short(0x18, 0x000b0020), short(0x28, 0x20)), // a range spanning two pages
+          () => short(0x18, 0x20), // a dangling usage minimum
+          () => short(0x74, 40), // wider than we read
+          () => (short(0x14, 5), short(0x24, 1)), // logical maximum below the minimum
+          () => out.push(0xa9, 0x01), // a Delimiter set never closed
+        ])();
       short(random.pick([0x80, 0x80, 0x90, 0xb0]), random.pick([0, 1, 2, 3, 6, 0x22, 0x40, 0x102]));
     }
   };
@@ -205,7 +257,7 @@ function mutate(original: Uint8Array, random: Random): Uint8Array {
 describe('fuzzing the descriptor parser and the report codecs', () => {
   it('random bytes: refused only with DescriptorError naming a byte, never a crash', { timeout: 120_000 }, () => {
     const random = prng(0x4c1d);
-    const outcome: Outcome = { parsed: 0, refused: 0, mapped: 0, failures: [] };
+    const outcome: Outcome = { parsed: 0, refused: 0, warned: 0, mapped: 0, failures: [] };
     for (let round = 0; round < 3000; round += 1) run(random.bytes(1 + random.int(96)), random, 'random', outcome);
     expect(outcome.failures).toEqual([]);
     expect(outcome.refused).toBeGreaterThan(0);
@@ -214,7 +266,7 @@ describe('fuzzing the descriptor parser and the report codecs', () => {
 
   it('random item sequences: parsed or refused cleanly, and their maps decode any report', { timeout: 120_000 }, () => {
     const random = prng(0x0b05);
-    const outcome: Outcome = { parsed: 0, refused: 0, mapped: 0, failures: [] };
+    const outcome: Outcome = { parsed: 0, refused: 0, warned: 0, mapped: 0, failures: [] };
     for (let round = 0; round < 3000; round += 1) {
       const items = Array.from({ length: 1 + random.int(40) }, () => randomItem(random)).flat();
       run(Uint8Array.from(items), random, 'items', outcome);
@@ -222,33 +274,37 @@ describe('fuzzing the descriptor parser and the report codecs', () => {
     expect(outcome.failures).toEqual([]);
     expect(outcome.parsed).toBeGreaterThan(100);
     expect(outcome.refused).toBeGreaterThan(1000);
+    expect(outcome.warned).toBeGreaterThan(50);
   });
 
   it('structured descriptors: mostly parsed, and their maps decode any report', { timeout: 120_000 }, () => {
     const random = prng(0x2453);
-    const outcome: Outcome = { parsed: 0, refused: 0, mapped: 0, failures: [] };
+    const outcome: Outcome = { parsed: 0, refused: 0, warned: 0, mapped: 0, failures: [] };
     for (let round = 0; round < 3000; round += 1) run(structuredDescriptor(random), random, 'structured', outcome);
     expect(outcome.failures).toEqual([]);
     expect(outcome.parsed).toBeGreaterThan(1500);
+    expect(outcome.warned).toBeGreaterThan(500);
     expect(outcome.mapped).toBeGreaterThan(500);
   });
 
   it('mutations of the ten real descriptors: parsed or refused cleanly', { timeout: 120_000 }, () => {
     expect(REAL).toHaveLength(10);
     const random = prng(0x1395);
-    const outcome: Outcome = { parsed: 0, refused: 0, mapped: 0, failures: [] };
+    const outcome: Outcome = { parsed: 0, refused: 0, warned: 0, mapped: 0, failures: [] };
     for (const { file, bytes } of REAL)
       for (let round = 0; round < 300; round += 1) run(mutate(bytes, random), random, file, outcome, 2);
     expect(outcome.failures).toEqual([]);
     expect(outcome.parsed).toBeGreaterThan(100);
     expect(outcome.refused).toBeGreaterThan(100);
+    expect(outcome.warned).toBeGreaterThan(50);
   });
 
   it('random reports through the real devices’ maps: decoded or refused, never a throw', { timeout: 120_000 }, () => {
     const random = prng(0x047f);
-    const outcome: Outcome = { parsed: 0, refused: 0, mapped: 0, failures: [] };
+    const outcome: Outcome = { parsed: 0, refused: 0, warned: 0, mapped: 0, failures: [] };
     for (const { file, bytes } of REAL) run(bytes, random, file, outcome, 500);
     expect(outcome.failures).toEqual([]);
     expect(outcome.parsed).toBe(10);
+    expect(outcome.warned).toBe(0);
   });
 });

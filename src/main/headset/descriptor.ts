@@ -20,8 +20,32 @@
  * - Within a Delimiter set only the first usage (or range) counts, as in Linux.
  * - Reserved items and unknown tags are skipped; long items are skipped whole.
  *
- * A malformed descriptor throws a {@link DescriptorError} naming the byte offset (0-based) and
- * what was expected there; use {@link tryParseReportDescriptor} for a result instead.
+ * Problems come in two kinds, both named by the 0-based byte offset and what was expected there:
+ *
+ * - **Structural** problems make the report layout unknowable, and throw a {@link DescriptorError}
+ *   (use {@link tryParseReportDescriptor} for a result instead): an empty descriptor, a truncated
+ *   short or long item, End Collection without an open collection or a collection never closed,
+ *   Pop without Push, report ID 0 or one wider than a byte, a report ID declared after data went
+ *   into a report without one, data without a report ID in a descriptor that uses IDs, a report
+ *   longer than {@link MAX_REPORT_DATA_BYTES}, and a usage page wider than 16 bits (a global: it
+ *   would put every later usage on an unknown page).
+ * - **Field-level** problems concern one main item only, and become
+ *   {@link ParsedDescriptor.warnings} (same message text as the error would have had, sorted by
+ *   offset): a usage range spanning two usage pages or running backwards, a Usage Minimum without
+ *   its Maximum (or the other way round), a second Minimum (or Maximum) before the range closes,
+ *   Delimiter sets that are nested, never opened, still open at the main item or with a value
+ *   other than 0 or 1, and a data field whose report size is 0 or above
+ *   {@link MAX_DATA_FIELD_BITS} or whose logical maximum is below its logical minimum. Real
+ *   headsets ship such oddities in vendor collections we ignore anyway (Linux accepts most of
+ *   them), and refusing the whole descriptor would cost the device its call control.
+ *   The offending Input, Output or Feature item is left out of `fields` (the whole item, not just
+ *   its bad usage span: dropping one span would shift every later usage onto the wrong element or
+ *   array value), but its `size × count` bits still count in its report, so every later field
+ *   keeps its bit offset and the report its length; the structural checks above (report ID,
+ *   report length) still apply to those bits. A Collection item with such a problem is kept (the
+ *   nesting is structural); its usage is its first declared usage when nothing odd was declared
+ *   before it, else null; odd local items before an End Collection are only warned about. Local
+ *   items after the last main item describe nothing and are ignored, odd ones included.
  */
 
 /** The most data bytes one report may carry (Linux: HID_MAX_BUFFER_SIZE less the report ID byte). */
@@ -124,6 +148,14 @@ export interface Collection {
   readonly itemOffset: number;
 }
 
+/** A field-level problem: the Input, Output or Feature item it concerns is left out (see the top of this file). */
+export interface DescriptorWarning {
+  /** The 0-based byte the problem is at (always inside the descriptor). */
+  readonly offset: number;
+  /** `descriptor byte N: problem`, as a {@link DescriptorError}'s message reads. */
+  readonly message: string;
+}
+
 export interface ParsedDescriptor {
   readonly byteLength: number;
   readonly usesReportIds: boolean;
@@ -132,6 +164,12 @@ export interface ParsedDescriptor {
   /** Every field in descriptor order. */
   readonly fields: readonly Field[];
   readonly collections: readonly Collection[];
+  /** Field-level problems, by offset; empty for a well-formed descriptor. */
+  readonly warnings: readonly DescriptorWarning[];
+}
+
+function problemMessage(offset: number, problem: string): string {
+  return `descriptor byte ${offset}: ${problem}`;
 }
 
 /** A malformed descriptor: `offset` is the 0-based byte where the problem is. */
@@ -140,7 +178,7 @@ export class DescriptorError extends Error {
   readonly problem: string;
 
   constructor(offset: number, problem: string) {
-    super(`descriptor byte ${offset}: ${problem}`);
+    super(problemMessage(offset, problem));
     this.name = 'DescriptorError';
     this.offset = offset;
     this.problem = problem;
@@ -213,6 +251,12 @@ type DeclaredEntry =
   | { readonly kind: 'single'; readonly usage: DeclaredUsage }
   | { readonly kind: 'range'; readonly minimum: DeclaredUsage; readonly maximum: DeclaredUsage };
 
+/** A field-level problem found while reading the local items, reported at the next main item. */
+interface Problem {
+  readonly offset: number;
+  readonly problem: string;
+}
+
 interface LocalState {
   entries: DeclaredEntry[];
   minimum: DeclaredUsage | null;
@@ -221,10 +265,24 @@ interface LocalState {
   delimiterOpenedAt: number | null;
   /** Inside a delimiter set, only its first usage (or range) counts. */
   delimiterSetUsed: boolean;
+  /** Odd local items (a second range end, Delimiter misuse): the next main item is left out. */
+  problems: Problem[];
 }
 
 function emptyLocals(): LocalState {
-  return { entries: [], minimum: null, maximum: null, delimiterOpenedAt: null, delimiterSetUsed: false };
+  return {
+    entries: [],
+    minimum: null,
+    maximum: null,
+    delimiterOpenedAt: null,
+    delimiterSetUsed: false,
+    problems: [],
+  };
+}
+
+/** Where a declared usage entry starts (a range's ends may come in either order). */
+function entryOffset(entry: DeclaredEntry): number {
+  return entry.kind === 'single' ? entry.usage.offset : Math.min(entry.minimum.offset, entry.maximum.offset);
 }
 
 function hex(value: number, digits = 2): string {
@@ -283,7 +341,10 @@ interface ReportBuilder {
   readonly fields: Field[];
 }
 
-/** Parses a report descriptor; throws {@link DescriptorError} (and nothing else) when it is malformed. */
+/**
+ * Parses a report descriptor; throws {@link DescriptorError} (and nothing else) when it is
+ * structurally malformed, and lists field-level problems in `warnings` (see the top of this file).
+ */
 export function parseReportDescriptor(bytes: Uint8Array): ParsedDescriptor {
   if (bytes.length === 0) throw new DescriptorError(0, 'expected an item, the descriptor is empty');
 
@@ -295,52 +356,97 @@ export function parseReportDescriptor(bytes: Uint8Array): ParsedDescriptor {
   const openCollections: number[] = [];
   const fields: Field[] = [];
   const reports = new Map<string, ReportBuilder>();
+  const warnings: DescriptorWarning[] = [];
   let usesReportIds = false;
   /** Offset of the first main item that put bits into a report without an ID. */
   let firstUnnumberedField: number | null = null;
+
+  const warn = (problems: readonly Problem[]) => {
+    for (const { offset, problem } of problems) warnings.push({ offset, message: problemMessage(offset, problem) });
+  };
 
   const resolve = (usage: DeclaredUsage): Usage =>
     usage.extended
       ? { page: Math.floor(usage.value / 0x10000), id: usage.value % 0x10000 }
       : { page: globals.usagePage, id: usage.value };
 
-  const resolveUsages = (): UsageSpan[] => {
-    const spans: UsageSpan[] = [];
-    for (const entry of locals.entries) {
-      if (entry.kind === 'single') {
-        const usage = resolve(entry.usage);
-        spans.push({ page: usage.page, first: usage.id, last: usage.id });
-        continue;
-      }
-      const minimum = resolve(entry.minimum);
-      const maximum = resolve(entry.maximum);
-      if (minimum.page !== maximum.page)
-        throw new DescriptorError(
-          entry.maximum.offset,
-          `usage range ${hex(minimum.page, 4)}:${hex(minimum.id, 4)}..${hex(maximum.page, 4)}:${hex(maximum.id, 4)} spans two usage pages`,
-        );
-      if (maximum.id < minimum.id)
-        throw new DescriptorError(
-          entry.maximum.offset,
-          `usage maximum ${hex(maximum.id, 4)} is below usage minimum ${hex(minimum.id, 4)}`,
-        );
-      spans.push({ page: minimum.page, first: minimum.id, last: maximum.id });
+  /** Each declared entry in order, resolved to a span, or null with its problem. */
+  const resolveEntry = (entry: DeclaredEntry): { span: UsageSpan } | { span: null; problem: Problem } => {
+    if (entry.kind === 'single') {
+      const usage = resolve(entry.usage);
+      return { span: { page: usage.page, first: usage.id, last: usage.id } };
     }
-    return spans;
+    const minimum = resolve(entry.minimum);
+    const maximum = resolve(entry.maximum);
+    const at = entry.maximum.offset;
+    if (minimum.page !== maximum.page)
+      return {
+        span: null,
+        problem: {
+          offset: at,
+          problem: `usage range ${hex(minimum.page, 4)}:${hex(minimum.id, 4)}..${hex(maximum.page, 4)}:${hex(maximum.id, 4)} spans two usage pages`,
+        },
+      };
+    if (maximum.id < minimum.id)
+      return {
+        span: null,
+        problem: {
+          offset: at,
+          problem: `usage maximum ${hex(maximum.id, 4)} is below usage minimum ${hex(minimum.id, 4)}`,
+        },
+      };
+    return { span: { page: minimum.page, first: minimum.id, last: maximum.id } };
   };
 
-  const checkLocalsComplete = (offset: number) => {
-    if (locals.delimiterOpenedAt !== null)
-      throw new DescriptorError(
+  /**
+   * The field-level problems of the local items a main item closes: odd local items, a Delimiter
+   * set still open, a dangling range end. `starts` holds where each one's local items begin.
+   */
+  const localProblems = (offset: number): { problems: Problem[]; starts: number[] } => {
+    const problems = [...locals.problems];
+    const starts = locals.problems.map((problem) => problem.offset);
+    if (locals.delimiterOpenedAt !== null) {
+      problems.push({
         offset,
-        `expected a closing Delimiter before this main item (set opened at byte ${locals.delimiterOpenedAt})`,
-      );
+        problem: `expected a closing Delimiter before this main item (set opened at byte ${locals.delimiterOpenedAt})`,
+      });
+      starts.push(locals.delimiterOpenedAt);
+    }
     const dangling = locals.minimum ?? locals.maximum;
-    if (dangling !== null)
-      throw new DescriptorError(
-        dangling.offset,
-        locals.minimum !== null ? 'usage minimum without a usage maximum' : 'usage maximum without a usage minimum',
-      );
+    if (dangling !== null) {
+      problems.push({
+        offset: dangling.offset,
+        problem:
+          locals.minimum !== null ? 'usage minimum without a usage maximum' : 'usage maximum without a usage minimum',
+      });
+      starts.push(dangling.offset);
+    }
+    return { problems, starts };
+  };
+
+  /**
+   * The usages of an Input, Output, Feature or Collection item and all its field-level problems.
+   * `firstUsage` is the first declared usage when nothing odd was declared before it, else null.
+   */
+  const takeUsages = (offset: number): { usages: UsageSpan[]; problems: Problem[]; firstUsage: Usage | null } => {
+    const { problems, starts } = localProblems(offset);
+    const usages: UsageSpan[] = [];
+    let firstUsage: Usage | null = null;
+    for (const [index, entry] of locals.entries.entries()) {
+      const resolved = resolveEntry(entry);
+      if (resolved.span === null) {
+        problems.push(resolved.problem);
+        starts.push(entryOffset(entry));
+        continue;
+      }
+      usages.push(resolved.span);
+      if (index === 0) firstUsage = { page: resolved.span.page, id: resolved.span.first };
+    }
+    // A first usage declared after something odd (a dangling Usage Minimum, say) may not be the
+    // one the device meant first.
+    const first = locals.entries[0];
+    if (first !== undefined && starts.some((start) => start < entryOffset(first))) firstUsage = null;
+    return { usages, problems, firstUsage };
   };
 
   const addUsageEntry = (entry: DeclaredEntry) => {
@@ -354,10 +460,11 @@ export function parseReportDescriptor(bytes: Uint8Array): ParsedDescriptor {
   const addRangeEnd = (end: 'minimum' | 'maximum', usage: DeclaredUsage) => {
     if (locals.delimiterOpenedAt !== null && locals.delimiterSetUsed) return;
     if (locals[end] !== null)
-      throw new DescriptorError(
-        usage.offset,
-        `a second usage ${end} before the usage ${end === 'minimum' ? 'maximum' : 'minimum'} that closes the range`,
-      );
+      // The later one replaces the earlier (as Linux does); the main item is left out anyway.
+      locals.problems.push({
+        offset: usage.offset,
+        problem: `a second usage ${end} before the usage ${end === 'minimum' ? 'maximum' : 'minimum'} that closes the range`,
+      });
     locals[end] = usage;
     if (locals.minimum !== null && locals.maximum !== null) {
       const entry: DeclaredEntry = { kind: 'range', minimum: locals.minimum, maximum: locals.maximum };
@@ -370,27 +477,33 @@ export function parseReportDescriptor(bytes: Uint8Array): ParsedDescriptor {
   const addField = (tag: number, offset: number, flagBits: number) => {
     const itemName = MAIN_ITEM_NAMES[tag] ?? 'main item';
     const type = REPORT_TYPES[tag];
+    const { usages, problems } = takeUsages(offset);
     if (type === undefined) return;
     const flags = flagsFrom(flagBits);
     const { reportSize: size, reportCount: count } = globals;
-    const usages = resolveUsages();
-    if (count === 0) return;
-    if (!flags.constant) {
-      if (size === 0) throw new DescriptorError(offset, `${itemName} data field has report size 0`);
-      if (size > MAX_DATA_FIELD_BITS)
-        throw new DescriptorError(
-          offset,
-          `${itemName} data field has report size ${size}, expected at most ${MAX_DATA_FIELD_BITS} bits`,
-        );
+    if (count === 0) {
+      warn(problems);
+      return;
     }
-    if (size === 0) return;
     const logicalMinimum = globals.logicalMinimum;
     const logicalMaximum = logicalMinimum < 0 ? globals.logicalMaximum.signed : globals.logicalMaximum.unsigned;
-    if (!flags.constant && logicalMaximum < logicalMinimum)
-      throw new DescriptorError(
-        offset,
-        `${itemName} data field has logical maximum ${logicalMaximum} below logical minimum ${logicalMinimum}`,
-      );
+    if (!flags.constant) {
+      if (size === 0) problems.push({ offset, problem: `${itemName} data field has report size 0` });
+      if (size > MAX_DATA_FIELD_BITS)
+        problems.push({
+          offset,
+          problem: `${itemName} data field has report size ${size}, expected at most ${MAX_DATA_FIELD_BITS} bits`,
+        });
+      if (size !== 0 && logicalMaximum < logicalMinimum)
+        problems.push({
+          offset,
+          problem: `${itemName} data field has logical maximum ${logicalMaximum} below logical minimum ${logicalMinimum}`,
+        });
+    }
+    warn(problems);
+    if (size === 0) return;
+    // From here on the item has bits: they count in their report even when the field is left out,
+    // so the structural checks apply to it all the same.
     const reportId = globals.reportId;
     if (usesReportIds && reportId === 0)
       throw new DescriptorError(
@@ -413,6 +526,7 @@ export function parseReportDescriptor(bytes: Uint8Array): ParsedDescriptor {
         `${itemName} item makes ${type} report ${reportId} ${Math.ceil(bitLength / 8)} bytes long, expected at most ${MAX_REPORT_DATA_BYTES}`,
       );
     report.bitLength = bitLength;
+    if (problems.length > 0) return;
     const field: Field = {
       kind: flags.variable ? 'variable' : 'array',
       reportType: type,
@@ -458,7 +572,6 @@ export function parseReportDescriptor(bytes: Uint8Array): ParsedDescriptor {
     const tag = prefix & 0xfc;
 
     if (type === TYPE_MAIN) {
-      checkLocalsComplete(offset);
       switch (tag) {
         case MAIN_INPUT:
         case MAIN_OUTPUT:
@@ -466,12 +579,14 @@ export function parseReportDescriptor(bytes: Uint8Array): ParsedDescriptor {
           addField(tag, offset, unsigned);
           break;
         case MAIN_COLLECTION: {
-          const first = resolveUsages()[0];
+          // The nesting is structural: the collection is kept whatever its usages are.
+          const { problems, firstUsage } = takeUsages(offset);
+          warn(problems);
           const parent = openCollections.at(-1) ?? null;
           collections.push({
             type: unsigned,
             typeName: collectionTypeName(unsigned),
-            usage: first === undefined ? null : { page: first.page, id: first.first },
+            usage: firstUsage,
             parent,
             depth: openCollections.length,
             itemOffset: offset,
@@ -480,11 +595,14 @@ export function parseReportDescriptor(bytes: Uint8Array): ParsedDescriptor {
           break;
         }
         case MAIN_END_COLLECTION:
+          // Usages mean nothing here; only odd local items are worth a warning.
+          warn(localProblems(offset).problems);
           if (openCollections.pop() === undefined)
             throw new DescriptorError(offset, 'End Collection without an open collection');
           break;
         default:
           // Reserved main item tags carry nothing we can use (Linux skips them too).
+          warn(localProblems(offset).problems);
           break;
       }
       locals = emptyLocals();
@@ -548,19 +666,24 @@ export function parseReportDescriptor(bytes: Uint8Array): ParsedDescriptor {
           addRangeEnd('maximum', declared);
           break;
         case LOCAL_DELIMITER:
+          // Delimiters only choose among a main item's usages, never its bits: misuse leaves that
+          // main item out (the odd Delimiter itself is ignored) rather than the whole descriptor.
           if (unsigned === 1) {
             if (locals.delimiterOpenedAt !== null)
-              throw new DescriptorError(
+              locals.problems.push({
                 offset,
-                `Delimiter opens a set inside the set opened at byte ${locals.delimiterOpenedAt}`,
-              );
-            locals.delimiterOpenedAt = offset;
-            locals.delimiterSetUsed = false;
+                problem: `Delimiter opens a set inside the set opened at byte ${locals.delimiterOpenedAt}`,
+              });
+            else {
+              locals.delimiterOpenedAt = offset;
+              locals.delimiterSetUsed = false;
+            }
           } else if (unsigned === 0) {
             if (locals.delimiterOpenedAt === null)
-              throw new DescriptorError(offset, 'Delimiter closes a set that was never opened');
+              locals.problems.push({ offset, problem: 'Delimiter closes a set that was never opened' });
             locals.delimiterOpenedAt = null;
-          } else throw new DescriptorError(offset, `Delimiter value ${unsigned}, expected 1 (open) or 0 (close)`);
+          } else
+            locals.problems.push({ offset, problem: `Delimiter value ${unsigned}, expected 1 (open) or 0 (close)` });
           break;
         default:
           // Designators and strings do not change where a usage sits; reserved tags are skipped.
@@ -579,7 +702,8 @@ export function parseReportDescriptor(bytes: Uint8Array): ParsedDescriptor {
       `expected End Collection for the collection opened at byte ${opened}, the descriptor ends (${openCollections.length} open)`,
     );
   }
-  // Local items after the last main item describe nothing; they are ignored like Linux does.
+  // Local items after the last main item describe nothing; they are ignored like Linux does (odd
+  // ones included: their problems are only reported at a main item).
 
   const builtReports: Report[] = [...reports.values()].map((report) => ({
     type: report.type,
@@ -588,7 +712,9 @@ export function parseReportDescriptor(bytes: Uint8Array): ParsedDescriptor {
     byteLength: Math.ceil(report.bitLength / 8),
     fields: report.fields,
   }));
-  return { byteLength: bytes.length, usesReportIds, reports: builtReports, fields, collections };
+  // Usage problems are found at the main item but named at their local item: put them in byte order.
+  warnings.sort((a, b) => a.offset - b.offset);
+  return { byteLength: bytes.length, usesReportIds, reports: builtReports, fields, collections, warnings };
 }
 
 /** {@link parseReportDescriptor} as a result: never throws. */
