@@ -44,6 +44,17 @@ const EVOLVE_MAP = {
 };
 
 describe('hotline-desk headset probe', () => {
+  it('a malformed field in a vendor collection is left out: the map is unchanged, stderr says what was left out', () => {
+    // A vendor collection (page 0xFF00, report 0x7E) whose field has logical maximum 1 below minimum 5.
+    const odd = `${fixtureHex('jabra-evolve-link-ms')} 06 00 ff 09 01 a1 01 85 7e 09 02 15 05 25 01 75 08 95 01 81 02 c0`;
+    const result = probe('--descriptor', odd.replace(/\s+/g, ''));
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual(EVOLVE_MAP);
+    expect(result.stderr).toMatch(
+      /^warning: descriptor byte \d+: Input data field has logical maximum 1 below logical minimum 5 \(field left out\)\n$/,
+    );
+  });
+
   it('prints the capability map of a fixture file as JSON and nothing else', () => {
     const result = probe(
       '--descriptor',

@@ -14,7 +14,8 @@ import {
 } from '../../src/main/headset/devices';
 import { HidPort, wireReport } from '../../src/main/headset/node-hid-port';
 import type { HeadsetInputEvent, HeadsetListing } from '../../src/shared/contract/headset';
-import { bytesOf, FakeHidBackend, FakeHidDevice, hexOf } from '../support/fake-hid';
+import { bytesOf, FakeHidBackend, FakeHidDevice, hexOf, loadFixture } from '../support/fake-hid';
+import { fixtureDescriptor } from '../../src/main/headset/fixture';
 import { FakeClock, StateMachineCalls } from '../support/state-machine-calls';
 
 /*
@@ -214,6 +215,27 @@ describe('headset devices: which headsets, and which one is used', () => {
     expect(first).toBe('\\\\?\\HID#VID_047F&PID_C053&MI_03&col01');
     expect(backend.opened.map((device) => device.path)).toEqual(['\\\\?\\HID#VID_047F&PID_C053&MI_03&col03']);
     expect(backend.opened[0]!.take()).toEqual(['09 00', '17 00', '18 00', '20 00', '2a 00']);
+  });
+
+  it('a descriptor with a malformed vendor field: used all the same, the field left out and logged once', async () => {
+    const evolve = fixtureDescriptor(loadFixture(EVOLVE));
+    // A vendor collection whose field has logical maximum 1 below minimum 5; its Input item is at byte 19.
+    const odd = new Uint8Array([
+      ...evolve,
+      ...bytesOf('06 00 ff 09 01 a1 01 85 7e 09 02 15 05 25 01 75 08 95 01 81 02 c0'),
+    ]);
+    const backend = new FakeHidBackend({ readDescriptor: async () => ({ source: 'device', bytes: odd }) });
+    const { devices, problems } = rig({ backend });
+    backend.plug(EVOLVE);
+    expect(await devices.refresh()).toMatchObject({ status: 'attached', devices: [{ callControl: true }] });
+    await devices.refresh();
+    expect(problems()).toEqual([
+      {
+        level: 'warn',
+        message: 'headset descriptor has fields left out as malformed',
+        fields: { device: '0b0e:0307', fields: 1, firstOffset: evolve.length + 19 },
+      },
+    ]);
   });
 
   it('reads the setting’s device key strictly', () => {

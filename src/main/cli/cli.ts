@@ -357,7 +357,9 @@ const headsetCommand: CliCommand = {
       const probe = await probeHeadset({ descriptor: text('descriptor'), vid: text('vid'), pid: text('pid') });
       // Whatever is wrong here came in on the command line (the descriptor itself or a file it names).
       if (!probe.ok) throw new UsageError(probe.error.message);
-      printJson(env, probe.value);
+      // stdout carries the map and nothing else; what was left out is said on stderr.
+      for (const warning of probe.value.warnings) env.io.stderr(`warning: ${warning.message} (field left out)\n`);
+      printJson(env, probe.value.json);
       return EXIT_OK;
     }
     const backend = env.openHid?.() ?? createNodeHidBackend({ log: silentLogger() });

@@ -48,6 +48,8 @@ export interface FoundDevice {
   readonly map: CapabilityMap | null;
   /** The path to open. */
   readonly path: string;
+  /** Fields of its descriptor left out as malformed (each a warning of the parser), for the log. */
+  readonly descriptorWarnings: { readonly count: number; readonly firstOffset: number | null };
   /** Unchanged while the system lists the same entries for the device: its analysis can be kept. */
   readonly fingerprint: string;
 }
@@ -137,17 +139,24 @@ interface PathAnalysis {
   readonly descriptor: DescriptorKind;
   readonly map: CapabilityMap | null;
   readonly problem: string | null;
+  readonly warnings: FoundDevice['descriptorWarnings'];
 }
+
+const NO_WARNINGS: FoundDevice['descriptorWarnings'] = { count: 0, firstOffset: null };
 
 async function analysePath(backend: HidBackend, entries: readonly HidDeviceInfo[]): Promise<PathAnalysis> {
   const telephonyEntry = entries.find((entry) => entry.usagePage === USAGE_PAGE_TELEPHONY);
   const entry = telephonyEntry ?? entries[0]!;
-  const base = { path: entry.path, telephony: telephonyEntry !== undefined };
+  const base = { path: entry.path, telephony: telephonyEntry !== undefined, warnings: NO_WARNINGS };
   const lookup = await backend.readDescriptor(entry);
   if (lookup.source === 'none') return { ...base, descriptor: 'none', map: null, problem: lookup.problem };
   const parsed = tryParseReportDescriptor(lookup.bytes);
   if (!parsed.ok) return { ...base, descriptor: 'invalid', map: null, problem: parsed.error.message };
   let descriptor = parsed.value;
+  const warnings = {
+    count: descriptor.warnings.length,
+    firstOffset: descriptor.warnings[0]?.offset ?? null,
+  };
   if (backend.openScope === 'collection' && entry.usagePage !== null && entry.usage !== null) {
     const own = topLevelCollection(descriptor, entry.usagePage, entry.usage);
     if (own === null)
@@ -162,6 +171,7 @@ async function analysePath(backend: HidBackend, entries: readonly HidDeviceInfo[
   const map = buildCapabilityMap(descriptor);
   return {
     ...base,
+    warnings,
     descriptor: lookup.source,
     map,
     problem: map.callControl ? null : 'no Hook Switch in the descriptor: no call control',
@@ -206,6 +216,7 @@ async function analyseGroup(backend: HidBackend, group: EntryGroup, fingerprint:
     problem: best!.problem,
     map: best!.map,
     path: best!.path,
+    descriptorWarnings: best!.warnings,
     fingerprint,
   };
 }

@@ -281,6 +281,13 @@ export class HeadsetDevices {
         // The reason only: it names files and IDs, never a person.
         problem: device.problem ?? undefined,
       });
+      const { count, firstOffset } = device.descriptorWarnings;
+      if (count > 0)
+        this.log.warn('headset descriptor has fields left out as malformed', {
+          device: usbIdPair(device.vendorId, device.productId),
+          fields: count,
+          firstOffset,
+        });
     }
   }
 

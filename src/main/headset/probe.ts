@@ -14,7 +14,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fail, ok, type Result } from '../../shared/result';
 import { buildCapabilityMap, probeJson, type ProbeJson } from './capabilities';
-import { tryParseReportDescriptor } from './descriptor';
+import { tryParseReportDescriptor, type DescriptorWarning } from './descriptor';
 import { bytesFromHex, fixtureDescriptor, parseHeadsetFixture } from './fixture';
 
 /** USB descriptors give a report descriptor's length in 16 bits. */
@@ -110,8 +110,13 @@ function checkId(
   return ok(null);
 }
 
-/** The probe's JSON for the request, or a message naming what was wrong with it. */
-export async function probeHeadset(request: ProbeRequest): Promise<Result<ProbeJson>> {
+/**
+ * The probe's JSON for the request, with the descriptor's warnings (fields left out as malformed),
+ * or a message naming what was wrong with it.
+ */
+export async function probeHeadset(
+  request: ProbeRequest,
+): Promise<Result<{ readonly json: ProbeJson; readonly warnings: readonly DescriptorWarning[] }>> {
   if (request.descriptor === undefined || request.descriptor.trim() === '')
     return fail('invalid_input', '--descriptor: expected a hex string or a file (binary descriptor or fixture JSON)');
   // Check the IDs' form before reading anything, so a typo is named even with a bad descriptor.
@@ -131,5 +136,5 @@ export async function probeHeadset(request: ProbeRequest): Promise<Result<ProbeJ
   if (!pid.ok) return pid;
   const parsed = tryParseReportDescriptor(bytes);
   if (!parsed.ok) return fail('invalid_input', `${label}: ${parsed.error.message}`);
-  return ok(probeJson(buildCapabilityMap(parsed.value)));
+  return ok({ json: probeJson(buildCapabilityMap(parsed.value)), warnings: parsed.value.warnings });
 }
