@@ -7,7 +7,7 @@ import { EventHub } from './core/event-hub';
 import { createDispatch, type Dispatch, type Handlers } from './core/router';
 import type { Ports } from './ports';
 import { AgentService } from './agent/agent-service';
-import { SettingsService } from './settings/settings-service';
+import { redact, SettingsService } from './settings/settings-service';
 import type { BackoffOptions } from './telephony/backoff';
 import type { MediaEngine } from './telephony/media';
 import { RendererMediaEngine } from './telephony/renderer-media';
@@ -20,6 +20,8 @@ import { TelephonyService } from './telephony/telephony-service';
 import { DEFAULT_INTAKE_FORM } from './intake/default-form';
 import { subjectExport } from './intake/subject-export';
 import { AppError } from '../shared/result';
+import { isTeamLead } from './core/team-lead';
+import { ReportsService } from './reports/reports-service';
 import { HeadsetController } from './headset/controller';
 import { matchesKey, parseDeviceKey } from './headset/device-list';
 import { HeadsetDevices, type HeadsetPreferences } from './headset/devices';
@@ -85,7 +87,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     log: log.child('settings'),
   });
 
-  const stopSettings = settings.onChange((snapshot) => events.emit('settings.changed', snapshot));
+  const stopSettings = settings.onChange((snapshot) => events.emit('settings.changed', redact(snapshot)));
   const stopPolicyWatch = watchPolicy(ports.paths.policyFile, tuning.policyPollMs ?? 5_000, () => {
     log.info('policy file changed: applying it');
     void settings.reload();
@@ -251,10 +253,25 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
   });
   void headsets.refresh();
 
-  const requireTeamLead = (): void => {
-    if (settings.get('privacy.role') !== 'team_lead')
-      throw new AppError('forbidden', 'Only a team lead answers data-subject requests (setting privacy.role).');
+  const teamLead = () =>
+    isTeamLead({ teamLeads: settings.get('privacy.teamLeads'), role: settings.get('privacy.role') });
+  const requireTeamLead = async (): Promise<void> => {
+    if (!(await teamLead()))
+      throw new AppError(
+        'forbidden',
+        'Only a team lead answers data-subject requests (policy privacy.teamLeads, or the setting privacy.role).',
+      );
   };
+  const reports = new ReportsService({
+    callLog,
+    settings,
+    form: () => intakeForm().form,
+    isTeamLead: teamLead,
+    defaultDirectory: ports.paths.exportsDir,
+    clock: ports.clock,
+    log: log.child('reports'),
+    progress: (rows, done) => events.emit('reports.progress', { rows, done }),
+  });
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -264,7 +281,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       platform: ports.host.platform,
       secretStorage: { ...ports.secrets.protection },
     }),
-    'settings.get': () => settings.snapshot(),
+    'settings.get': () => settings.publicSnapshot(),
     'settings.update': async (change) => {
       const snapshot = await settings.update(change);
       audit('settings_change', `setting:${change.key}`, [change.key]);
@@ -334,19 +351,22 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       return record;
     },
     'intake.unfinished': () => callLog.unfinishedIntakes(),
-    'privacy.find': (query) => {
-      requireTeamLead();
+    'privacy.find': async (query) => {
+      await requireTeamLead();
       return callLog.findSubject(query);
     },
     'privacy.export': async ({ callIds }) => {
-      requireTeamLead();
+      await requireTeamLead();
       const records = await callLog.exportSubject(callIds);
       return subjectExport(records, intakeForm().form, new Date(ports.clock.now()));
     },
     'privacy.erase': async ({ callIds }) => {
-      requireTeamLead();
+      await requireTeamLead();
       return { erased: await callLog.eraseSubject(callIds) };
     },
+    'reports.info': () => reports.info(),
+    'reports.export': (request) => reports.export(request),
+    'reports.kpi': ({ range, filter }) => reports.kpi(range, filter),
     'headset.list': () => headsets.listing(),
     'headset.choose': async ({ device }) => {
       const key = parseDeviceKey(device);

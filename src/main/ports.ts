@@ -64,6 +64,8 @@ export interface AppPaths {
   readonly dataDir: string;
   /** The machine policy file to read, or null for none. */
   readonly policyFile: string | null;
+  /** Where exports go unless the setting reports.directory says otherwise. */
+  readonly exportsDir: string;
 }
 
 export interface Clock {

@@ -51,11 +51,24 @@ export interface SettingDefinition<S extends z.ZodType = z.ZodType> {
   readonly schema: S;
   readonly default: z.output<S>;
   readonly summary: string;
+  /**
+   * Set by machine policy only, and never shown to a renderer (a key, not a preference): Settings
+   * cannot change it, and snapshots carry the default in its place.
+   */
+  readonly policyOnlySecret?: true;
 }
 
-function setting<S extends z.ZodType>(schema: S, defaultValue: z.output<S>, summary: string): SettingDefinition<S> {
-  return { schema, default: defaultValue, summary };
+function setting<S extends z.ZodType>(
+  schema: S,
+  defaultValue: z.output<S>,
+  summary: string,
+  options: { readonly policyOnlySecret?: true } = {},
+): SettingDefinition<S> {
+  return { schema, default: defaultValue, summary, ...options };
 }
+
+/** The export formats (as in the reports contract; repeated here so settings need not import it). */
+const EXPORT_FORMAT_VALUES = ['csv-de', 'csv-iso', 'xlsx'] as const;
 
 export const SETTINGS = {
   'ui.language': setting(z.enum(LANGUAGES), 'de', 'Language of the user interface.'),
@@ -137,6 +150,32 @@ export const SETTINGS = {
     '',
     'The headset to use, by USB IDs and optionally its serial number (VVVV:PPPP or VVVV:PPPP:serial); empty: the first headset with call control.',
   ),
+  'reports.directory': setting(
+    z.string().trim().max(1_000),
+    '',
+    'Where exports are written (an absolute folder path); empty: the folder "Hotline Desk Exporte" in the user’s documents.',
+  ),
+  'reports.formats': setting(
+    z.array(z.enum(EXPORT_FORMAT_VALUES)).min(1).max(EXPORT_FORMAT_VALUES.length),
+    [...EXPORT_FORMAT_VALUES],
+    'The export formats offered: csv-de (Excel, German), csv-iso (CSV, ISO 8601, UTC), xlsx.',
+  ),
+  'reports.pseudonymKey': setting(
+    z.union([
+      z.literal(''),
+      z
+        .string()
+        .regex(/^[A-Za-z0-9+/_-]{43,}={0,2}$/, 'expected at least 32 random bytes in Base64 (openssl rand -base64 32)'),
+    ]),
+    '',
+    'The organisation’s pseudonym key for caller_ref in exports (Base64, at least 32 random bytes), the same on every laptop so that repeat callers can be counted across them; empty: each installation uses its own, and its exports cannot be linked with other laptops. Policy only.',
+    { policyOnlySecret: true },
+  ),
+  'privacy.teamLeads': setting(
+    z.array(z.string().trim().min(1).max(256)).max(200),
+    [],
+    'Who is a team lead (identified exports, data-subject requests): OS account names, or "group:NAME" for members of an OS group (Linux, macOS). When set, it decides, and privacy.role is not asked.',
+  ),
   'sip.extraCaCertificates': setting(
     z.array(pemCertificate).max(16),
     [],
@@ -153,6 +192,11 @@ export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
 export function isSettingKey(key: string): key is SettingKey {
   return Object.hasOwn(SETTINGS, key);
 }
+
+/** The keys a renderer never sees the value of (policy-only secrets). */
+export const SECRET_SETTING_KEYS = SETTING_KEYS.filter(
+  (key) => (SETTINGS[key] as SettingDefinition).policyOnlySecret === true,
+);
 
 export function defaultSettings(): SettingsValues {
   const entries = SETTING_KEYS.map((key) => [key, structuredClone(SETTINGS[key].default)] as const);

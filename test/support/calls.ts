@@ -28,10 +28,11 @@ export async function registeredAgent(
   server: string,
   user: LabUser,
   tuning: AppTuning = {},
-  overrides: Partial<Pick<Ports, 'hid'>> = {},
+  overrides: Partial<Pick<Ports, 'hid'>> & { readonly dataDir?: string } = {},
 ): Promise<LabAgent> {
   const media = new StaticMediaEngine();
-  const app = await startApp(await tempDir(), { ...FAST, media, ...tuning }, overrides);
+  const { dataDir, ...ports } = overrides;
+  const app = await startApp(dataDir ?? (await tempDir()), { ...FAST, media, ...tuning }, ports);
   apps.push(app);
   const calls: CallSnapshot[] = [];
   app.events.subscribe((name, payload) => {

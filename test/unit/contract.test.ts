@@ -75,6 +75,13 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'headset.list': () => headsetListing,
     'headset.choose': () => headsetListing,
     'headset.testing': () => ({ outputs: [] }),
+    'reports.info': () => ({ teamLead: false, directory: '/tmp', formats: ['csv-de'], pseudonymKey: 'installation' }),
+    'reports.export': () => {
+      throw new AppError('forbidden', 'Only a team lead may export identified data (names and numbers).');
+    },
+    'reports.kpi': () => {
+      throw new AppError('unavailable', 'The call log is not open.');
+    },
     'headset.test': () => {
       throw new AppError('unavailable', 'No headset is in use.');
     },

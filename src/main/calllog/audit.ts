@@ -19,6 +19,8 @@ export interface AuditEntry {
   readonly record: string | null;
   /** Which fields, by name; never their values. */
   readonly fields: readonly string[];
+  /** More about the action (JSON text; an export's filter, columns, row count, hash and target), never personal values. */
+  readonly details?: string | null;
 }
 
 export interface StoredAuditEntry extends AuditEntry {
@@ -35,6 +37,8 @@ export function auditHash(prevHash: string, entry: AuditEntry): string {
     entry.action,
     entry.record,
     entry.fields,
+    // Entries without details hash as they did before details existed.
+    ...(entry.details === undefined || entry.details === null ? [] : [entry.details]),
   ]);
   return createHash('sha256').update(`${prevHash}\n${content}`).digest('hex');
 }
@@ -49,6 +53,8 @@ export const auditRowSchema = z.object({
   fields: z.string(),
   prev_hash: z.string(),
   hash: z.string(),
+  /** Missing in logs from before migration 8. */
+  details: z.string().nullable().optional(),
 });
 
 export function entryFromRow(row: z.infer<typeof auditRowSchema>): StoredAuditEntry {
@@ -61,6 +67,7 @@ export function entryFromRow(row: z.infer<typeof auditRowSchema>): StoredAuditEn
     action: row.action,
     record: row.record,
     fields: fields.success ? fields.data : [`<unreadable: ${row.fields.slice(0, 40)}>`],
+    details: row.details ?? null,
     prevHash: row.prev_hash,
     hash: row.hash,
   };

@@ -43,6 +43,11 @@ export interface CallLogOptions {
   readonly log: Logger;
   /** The signed-in agent, for the audit log's "who". */
   readonly agentCode?: () => string | null;
+  /**
+   * Run the integrity check after opening (default). A short command-line job (an export, a
+   * report) leaves it to the app: on a large log it takes minutes and would compete for the CPU.
+   */
+  readonly integrityCheck?: boolean;
 }
 
 function osUserName(): string {
@@ -358,10 +363,16 @@ export class CallLog {
    * Appends to the audit log: who, when, what, which record and which fields (never values).
    * The entry is numbered and chained here and written in order by the worker.
    */
-  audit(action: AuditAction, record: string | null, fields: readonly string[]): Promise<void> {
+  audit(
+    action: AuditAction,
+    record: string | null,
+    fields: readonly string[],
+    details: Readonly<Record<string, unknown>> | null = null,
+  ): Promise<void> {
     // One at a time: an entry is chained only once the one before it is stored, so that a failed
     // write cannot leave later entries chained to a hash that is not there.
-    return this.enqueueAudit(() => this.appendAudit(action, record, fields));
+    const text = details === null ? null : JSON.stringify(details);
+    return this.enqueueAudit(() => this.appendAudit(action, record, fields, text));
   }
 
   private enqueueAudit<T>(work: () => Promise<T>): Promise<T> {
@@ -373,7 +384,12 @@ export class CallLog {
     return next;
   }
 
-  private async appendAudit(action: AuditAction, record: string | null, fields: readonly string[]): Promise<void> {
+  private async appendAudit(
+    action: AuditAction,
+    record: string | null,
+    fields: readonly string[],
+    details: string | null,
+  ): Promise<void> {
     const writer = this.writer;
     if (!writer) return;
     const entry = {
@@ -384,14 +400,15 @@ export class CallLog {
       action,
       record,
       fields: [...fields],
+      details,
     };
     const prevHash = this.auditHead.hash;
     const hash = auditHash(prevHash, entry);
     this.auditHead = { seq: entry.seq, hash };
     try {
       await writer.run(
-        `INSERT INTO audit (seq, at, os_user, agent_code, action, record, fields, prev_hash, hash)
-         VALUES (@seq, @at, @osUser, @agentCode, @action, @record, @fields, @prevHash, @hash)`,
+        `INSERT INTO audit (seq, at, os_user, agent_code, action, record, fields, details, prev_hash, hash)
+         VALUES (@seq, @at, @osUser, @agentCode, @action, @record, @fields, @details, @prevHash, @hash)`,
         { ...entry, fields: JSON.stringify(entry.fields), prevHash, hash },
       );
     } catch (error) {
@@ -798,6 +815,18 @@ export class CallLog {
     return count;
   }
 
+  /**
+   * For a report worker's own read-only connection: where the log is and its key, once the writes
+   * sent so far are committed (a report sees every call logged before it was asked for).
+   */
+  async readAccess(): Promise<{ file: string; keyHex: string }> {
+    const writer = this.writer;
+    if (this.db === null || writer === null || this.key === null)
+      throw new AppError('unavailable', 'The call log is not open.');
+    await writer.flush();
+    return { file: this.file, keyHex: this.key };
+  }
+
   /** After a damaged log was moved aside: a new, empty one with the same key. */
   async startFresh(): Promise<CallLogStatus> {
     if (this.current.state !== 'corrupt')
@@ -883,6 +912,8 @@ export class CallLog {
     // The check gets a worker and connection of its own: on a large log it takes minutes (about
     // 80 s for a million calls here), and the calls going on must not wait for it to be written.
     void this.checker?.terminate();
+    this.checker = null;
+    if (this.options.integrityCheck === false) return;
     const checker = new CallLogWriter(this.file, key);
     this.checker = checker;
     this.integrity = checker

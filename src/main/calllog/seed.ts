@@ -209,7 +209,11 @@ function syntheticIntake(
 }
 
 /** The `index`-th synthetic call of a seeded series, starting within `days` before `now`. */
-export function syntheticCall(random: () => number, index: number, now: number, days: number): SeedRow {
+/**
+ * One synthetic call. Calls are numbered in the order they started, as a real log grows: call
+ * `index` of `count` falls on its share of the `days` (office hours, 08:00 to 20:00 local time).
+ */
+export function syntheticCall(random: () => number, index: number, now: number, days: number, count: number): SeedRow {
   const anonymous = random() < 0.03;
   const mobile = random() < 0.4;
   const number = anonymous
@@ -227,9 +231,11 @@ export function syntheticCall(random: () => number, index: number, now: number, 
     }
     roll -= share;
   }
-  const day = new Date(now - Math.floor(random() * days) * 86_400_000);
+  const position = ((index + random()) / count) * days;
+  const dayOffset = Math.min(days - 1, Math.floor(position));
+  const day = new Date(now - (days - 1 - dayOffset) * 86_400_000);
   day.setHours(8, 0, 0, 0);
-  let startedAt = day.getTime() + Math.floor(random() * 12 * 3_600_000);
+  let startedAt = day.getTime() + Math.floor((position - dayOffset) * 12 * 3_600_000);
   // Today's calls are in the past: a time still to come is the day before's.
   if (startedAt > now - 3_600_000) startedAt -= 86_400_000;
   const ringMs = 2_000 + Math.floor(random() * 25_000);
@@ -307,7 +313,7 @@ export function seedCalls(
   const batch = options.batch ?? 5_000;
   const insertBatch = db.transaction((from: number, to: number) => {
     for (let index = from; index < to; index += 1) {
-      const call = syntheticCall(random, index, options.now, options.days ?? 90);
+      const call = syntheticCall(random, index, options.now, options.days ?? 90, options.count);
       dropSearch.run(call.id);
       dropIntake.run(call.id);
       insert.run({

@@ -1,12 +1,19 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { z } from 'zod';
+import { exportRequestSchema, kpiReportSchema, reportRangeSchema, type KpiReport } from '../../shared/contract/reports';
+import { isTeamLead } from '../core/team-lead';
+import { DEFAULT_INTAKE_FORM } from '../intake/default-form';
+import { writeKpiWorkbook } from '../reports/kpi-xlsx';
+import { ReportsService } from '../reports/reports-service';
+import { runReportJob } from '../reports/worker-host';
 import type { SettingsProblem } from '../../shared/contract/settings';
 import { silentLogger } from '../core/log';
 import type { SecretStore } from '../ports';
 import { systemClock } from '../ports';
 import { SettingsService } from '../settings/settings-service';
 import { validateLayer } from '../settings/validate';
-import { readTextIfExists } from '../core/files';
+import { readTextIfExists, writeFileAtomic } from '../core/files';
 import { APP_VERSION } from '../version';
 import { checkNativeModules } from './native-modules';
 import { join } from 'node:path';
@@ -197,6 +204,8 @@ async function withCallLog(
     env: process.env,
     clock: systemClock,
     log: silentLogger(),
+    // The app checks the log's integrity when it opens it; a command does not wait minutes for that.
+    integrityCheck: false,
   });
   try {
     const status = log.status;
@@ -368,12 +377,169 @@ const headsetCommand: CliCommand = {
   },
 };
 
+/** The settings a report command works with (read-only: defaults, the user's, the policy's). */
+async function readSettings(flags: CommonFlags): Promise<SettingsService> {
+  return SettingsService.open({
+    userFile: join(flags.dataDir, 'settings.json'),
+    policyFile: flags.policyFile,
+    clock: systemClock,
+    log: silentLogger(),
+    readOnly: true,
+  });
+}
+
+function formOf(settings: SettingsService) {
+  return settings.get('intake.form') ?? DEFAULT_INTAKE_FORM;
+}
+
+/** A zod problem as a command-line message: which option, what was wrong. */
+function optionProblem(error: z.ZodError, names: Readonly<Record<string, string>>): string {
+  const issue = error.issues[0];
+  const path = issue?.path.map(String) ?? [];
+  const option = names[path.join('.')] ?? names[path[0] ?? ''] ?? (path.join('.') || 'input');
+  return `${option}: ${issue?.message ?? 'invalid'}`;
+}
+
+const exportCommand: CliCommand = {
+  name: 'export',
+  usage:
+    'export --from YYYY-MM-DD --to YYYY-MM-DD --format csv-de|csv-iso|xlsx --out FILE [--identified --reason TEXT] [--data-dir DIR]',
+  summary:
+    'Exports the calls of a day range (Europe/Berlin, both days included), pseudonymised unless --identified (team leads, with a reason); audited. Never leaves a partial file.',
+  options: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    identified: { type: 'boolean' },
+    reason: { type: 'string' },
+  },
+  async run(positionals, flags, values, env) {
+    if (positionals.length > 0) throw new UsageError(`unexpected "${positionals.join(' ')}"`);
+    if (typeof values.out !== 'string' || values.out === '') throw new UsageError('--out: expected the file to write');
+    const parsed = exportRequestSchema.safeParse({
+      range: { from: values.from, to: values.to },
+      format: values.format,
+      identified: values.identified === true,
+      ...(typeof values.reason === 'string' ? { reason: values.reason } : {}),
+    });
+    if (!parsed.success)
+      throw new UsageError(
+        optionProblem(parsed.error, {
+          'range.from': '--from',
+          'range.to': '--to',
+          format: '--format',
+          reason: '--reason',
+        }),
+      );
+    const target = resolve(values.out);
+    const settings = await readSettings(flags);
+    const lock = await lockDataDir(flags.dataDir, 'CLI export');
+    try {
+      return await withCallLog(flags, env, async (log) => {
+        const reports = new ReportsService({
+          callLog: log,
+          settings,
+          form: () => formOf(settings),
+          isTeamLead: () =>
+            isTeamLead({ teamLeads: settings.get('privacy.teamLeads'), role: settings.get('privacy.role') }),
+          defaultDirectory: dirname(target),
+          clock: systemClock,
+          log: silentLogger(),
+          progress: () => undefined,
+        });
+        const result = await reports.export(parsed.data, target);
+        if (flags.json) printJson(env, result);
+        else
+          env.io.stdout(
+            `${result.rows} calls written to ${result.file} (${result.format}, ${result.identified ? 'identified' : 'pseudonymised'}; SHA-256 ${result.sha256})\n`,
+          );
+        return EXIT_OK;
+      });
+    } finally {
+      await lock.release();
+    }
+  },
+};
+
+const reportCommand: CliCommand = {
+  name: 'report',
+  usage:
+    'report kpi (--data-dir DIR | --input FILE...) --from YYYY-MM-DD --to YYYY-MM-DD --format json|xlsx [--out FILE]',
+  summary:
+    'The KPIs of a day range, per agent and in total: from this installation’s call log, or merged from pseudonymised exports (csv-iso, xlsx) of several laptops (each call counted once). JSON: durations in seconds, rates 0–1.',
+  options: {
+    input: { type: 'string', multiple: true },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+  },
+  async run(positionals, flags, values, env) {
+    const given = Array.isArray(values.input) ? values.input.filter((each) => typeof each === 'string') : [];
+    // `--input a.csv b.xlsx` as well as `--input a.csv --input b.xlsx`.
+    const inputs = given.length > 0 ? [...given, ...positionals.slice(1)] : [];
+    if (positionals[0] !== 'kpi' || (given.length === 0 && positionals.length !== 1))
+      throw new UsageError('expected "report kpi"');
+    const range = reportRangeSchema.safeParse({ from: values.from, to: values.to });
+    if (!range.success) throw new UsageError(optionProblem(range.error, { from: '--from', to: '--to' }));
+    const format = values.format;
+    if (format !== 'json' && format !== 'xlsx')
+      throw new UsageError(`--format: expected json or xlsx, got "${String(format ?? '')}"`);
+    const out = typeof values.out === 'string' && values.out !== '' ? resolve(values.out) : null;
+    if (format === 'xlsx' && out === null) throw new UsageError('--out: an xlsx report needs a file to write');
+    const settings = await readSettings(flags);
+    const form = formOf(settings);
+    const filter = { outcomes: [] };
+    let report: KpiReport;
+    if (inputs.length > 0) {
+      report = await runReportJob(
+        {
+          kind: 'merge',
+          inputs: inputs.map((input) => resolve(input)),
+          range: range.data,
+          filter,
+          form,
+          generatedAt: Date.now(),
+        },
+        { result: kpiReportSchema },
+      );
+    } else {
+      const lock = await lockDataDir(flags.dataDir, 'CLI report');
+      try {
+        let found: KpiReport | null = null;
+        const status = await withCallLog(flags, env, async (log) => {
+          found = await runReportJob(
+            { kind: 'kpi', db: await log.readAccess(), range: range.data, filter, form, generatedAt: Date.now() },
+            { result: kpiReportSchema },
+          );
+          return EXIT_OK;
+        });
+        if (found === null) return status;
+        report = found;
+      } finally {
+        await lock.release();
+      }
+    }
+    if (format === 'xlsx') {
+      await writeKpiWorkbook(report, out!);
+      env.io.stdout(`KPI report written to ${out!}\n`);
+    } else if (out !== null) {
+      await writeFileAtomic(out, `${JSON.stringify(report, null, 2)}\n`);
+      env.io.stdout(`KPI report written to ${out}\n`);
+    } else printJson(env, report);
+    return EXIT_OK;
+  },
+};
+
 export const COMMANDS: readonly CliCommand[] = [
   infoCommand,
   settingsCommand,
   policyCommand,
   dbCommand,
   auditCommand,
+  exportCommand,
+  reportCommand,
   headsetCommand,
 ];
 

@@ -127,7 +127,11 @@ async function runConsole(): Promise<void> {
     lock = await lockDataDir(dataDir, 'Electron app');
     started = await createApp({
       host: { kind: 'electron', version: APP_VERSION, platform: process.platform },
-      paths: { dataDir, policyFile: machinePolicyFile() },
+      paths: {
+        dataDir,
+        policyFile: machinePolicyFile(),
+        exportsDir: join(app.getPath('documents'), 'Hotline Desk Exporte'),
+      },
       secrets: new SafeStorageSecretStore(dataDir),
       power: electronPowerEvents,
       network: new InterfaceWatcher(),

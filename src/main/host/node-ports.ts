@@ -182,6 +182,8 @@ export const noAttention: Attention = { request: () => undefined, cancel: () => 
 export interface NodePortsOptions {
   readonly dataDir: string;
   readonly policyFile: string | null;
+  /** Default: `exports` in the data directory. */
+  readonly exportsDir?: string;
   readonly version: string;
   readonly log: Logger;
 }
@@ -194,7 +196,11 @@ export function createNodePorts(options: NodePortsOptions): Ports & {
 } {
   return {
     host: { kind: 'browser', version: options.version, platform: process.platform },
-    paths: { dataDir: options.dataDir, policyFile: options.policyFile },
+    paths: {
+      dataDir: options.dataDir,
+      policyFile: options.policyFile,
+      exportsDir: options.exportsDir ?? join(options.dataDir, 'exports'),
+    },
     secrets: new FileSecretStore(options.dataDir),
     power: new TimerDriftPowerEvents(),
     network: new InterfaceWatcher(),

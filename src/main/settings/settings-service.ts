@@ -3,7 +3,10 @@ import type { SettingsProblem, SettingsSnapshot } from '../../shared/contract/se
 import { AppError } from '../../shared/result';
 import {
   defaultSettings,
+  SECRET_SETTING_KEYS,
   SETTING_KEYS,
+  SETTINGS,
+  type SettingDefinition,
   type SettingChange,
   type SettingKey,
   type SettingsValues,
@@ -68,6 +71,11 @@ export class SettingsService {
     return this.current;
   }
 
+  /** The snapshot as a renderer may see it: policy-only secrets carry their default instead. */
+  publicSnapshot(): SettingsSnapshot {
+    return redact(this.current);
+  }
+
   get<K extends SettingKey>(key: K): SettingValue<K> {
     return this.current.values[key] as SettingValue<K>;
   }
@@ -88,6 +96,8 @@ export class SettingsService {
 
   private async applyUpdate(change: SettingChange): Promise<SettingsSnapshot> {
     if (this.options.readOnly) throw new AppError('unavailable', 'These settings were opened read-only.');
+    if ((SETTINGS[change.key] as SettingDefinition).policyOnlySecret === true)
+      throw new AppError('forbidden', `${change.key} is set by your organisation’s policy only.`);
     if (this.isLocked(change.key)) {
       throw new AppError(
         'locked_by_policy',
@@ -113,7 +123,10 @@ export class SettingsService {
   }
 
   private compose(): SettingsSnapshot {
-    const values: SettingsValues = { ...defaultSettings(), ...this.user.values, ...this.policy.values };
+    const user: Partial<SettingsValues> = { ...this.user.values };
+    // A policy-only secret in the user's own file is not the organisation's: ignored.
+    for (const key of SECRET_SETTING_KEYS) delete user[key];
+    const values: SettingsValues = { ...defaultSettings(), ...user, ...this.policy.values };
     const locked = SETTING_KEYS.filter((key) => Object.hasOwn(this.policy.values, key));
     const problems: SettingsProblem[] = [...this.policy.problems, ...this.user.problems];
     return { values, locked, problems };
@@ -164,4 +177,13 @@ export async function fileExists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A snapshot without the values of policy-only secrets (their defaults in their place). */
+export function redact(snapshot: SettingsSnapshot): SettingsSnapshot {
+  if (SECRET_SETTING_KEYS.length === 0) return snapshot;
+  const values = { ...snapshot.values };
+  const defaults = defaultSettings();
+  for (const key of SECRET_SETTING_KEYS) Object.assign(values, { [key]: defaults[key] });
+  return { ...snapshot, values };
 }

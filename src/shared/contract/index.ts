@@ -9,6 +9,7 @@ import { calllogEvents, calllogRequests } from './calllog';
 import { intakeEvents, intakeRequests, privacyRequests } from './intake';
 import type { EventDefinition, RequestDefinition } from './define';
 import { mediaEvents, mediaRequests } from './media';
+import { reportsEvents, reportsRequests } from './reports';
 import { settingsEvents, settingsRequests } from './settings';
 
 /**
@@ -26,6 +27,7 @@ export const requests = {
   ...intakeRequests,
   ...privacyRequests,
   ...headsetRequests,
+  ...reportsRequests,
 } satisfies Record<string, RequestDefinition>;
 
 export const events = {
@@ -37,6 +39,7 @@ export const events = {
   ...calllogEvents,
   ...intakeEvents,
   ...headsetEvents,
+  ...reportsEvents,
 } satisfies Record<string, EventDefinition>;
 
 export type Requests = typeof requests;

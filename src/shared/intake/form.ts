@@ -85,6 +85,11 @@ export const fieldSchema = z.discriminatedUnion('type', [
     notInPast: z.boolean().default(false),
     /** The earliest date accepted (YYYY-MM-DD). */
     min: z.iso.date().optional(),
+    /**
+     * In a pseudonymised export: `ageBand` (a birth date becomes the RKI age group at the call),
+     * `daysFromCall` (days from the call to the date: onset −3, appointment +2) or `omit`.
+     */
+    pseudonymised: z.enum(['ageBand', 'daysFromCall', 'omit']).default('omit'),
   }),
   z.strictObject({
     ...commonField,
@@ -128,6 +133,8 @@ export const formDefinitionSchema = z
     personalDataWhen: conditionSchema.optional(),
     /** The field whose answer is the call's disposition in the call log: a choice tagged "none". */
     dispositionField: fieldIdSchema,
+    /** The field whose answer is the triage result in reports: a single choice. */
+    triageField: fieldIdSchema.optional(),
   })
   .superRefine((form, ctx) => {
     const seen = new Map<string, FormField>();
@@ -175,6 +182,11 @@ export const formDefinitionSchema = z
         path: ['dispositionField'],
         message: 'expected a single choice field tagged "none"',
       });
+    if (form.triageField !== undefined) {
+      const triage = seen.get(form.triageField);
+      if (!triage || triage.type !== 'choice' || triage.multiple)
+        ctx.addIssue({ code: 'custom', path: ['triageField'], message: 'expected a single choice field' });
+    }
   });
 export type FormDefinition = z.infer<typeof formDefinitionSchema>;
 

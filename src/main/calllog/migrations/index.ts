@@ -5,6 +5,7 @@ import { migration004SearchIndexes } from './004-search-indexes';
 import { migration005NameKeys } from './005-name-keys';
 import { migration006Intakes } from './006-intakes';
 import { migration007AuditAnchor } from './007-audit-anchor';
+import { migration008Reports } from './008-reports';
 import type { Migration } from './migration';
 
 /** Every migration, in order: version N is at index N - 1. */
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005NameKeys,
   migration006Intakes,
   migration007AuditAnchor,
+  migration008Reports,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -1,0 +1,220 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, type WriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { once } from 'node:events';
+import type { Database } from 'better-sqlite3-multiple-ciphers';
+import type { ExportFormat, ExportRequest } from '../../shared/contract/reports';
+import { EXPORT_EXTENSIONS, REPORT_TIME_ZONE } from '../../shared/contract/reports';
+import type { FormDefinition } from '../../shared/intake/form';
+import { AppError } from '../../shared/result';
+import { csvHeader, csvRowWriter } from './csv';
+import { EXPORT_FORMAT_VERSION, planExport, type Cell, type ExportColumn } from './export-rows';
+import type { Pseudonymizer } from './pseudonym';
+import { XlsxWriter, type XlsxColumn, type XlsxColumnType } from './xlsx/write';
+
+/**
+ * Writes one export file from the call log. The rows stream from SQLite (one read transaction: a
+ * consistent picture while calls go on) through the format's writer into a temporary file beside
+ * the target (`.<name>.<random>.part`, readable by its owner only: it holds health data); the
+ * file is flushed to disk and only then renamed to its name, so a reader never sees a partial
+ * export under it, and a failure leaves nothing behind. The SHA-256 of the bytes written is
+ * computed on the way (CSV) or read back (XLSX) for the audit log.
+ */
+
+export interface ExportFileOptions {
+  readonly db: Database;
+  readonly request: ExportRequest;
+  readonly form: FormDefinition;
+  readonly installationId: string;
+  readonly pseudonyms: Pseudonymizer;
+  /** The file to write (its folder is created). */
+  readonly target: string;
+  readonly onProgress?: (rows: number) => void;
+  /** XLSX: data rows per sheet (Excel's limit by default; smaller in tests). */
+  readonly maxRowsPerSheet?: number;
+}
+
+export interface ExportFileResult {
+  readonly file: string;
+  readonly format: ExportFormat;
+  readonly rows: number;
+  readonly sha256: string;
+  readonly columns: string[];
+  readonly sheets: number;
+}
+
+const PROGRESS_EVERY = 10_000;
+/** CSV text is collected up to this many characters before it is written. */
+const CSV_CHUNK = 1 << 20;
+
+/** The file name an export gets in the export folder: what, which days, when made. */
+export function exportFileName(request: ExportRequest, now: Date): string {
+  const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+  const kind = request.identified ? 'identifiziert' : 'pseudonymisiert';
+  return `anrufe_${request.range.from}_${request.range.to}_${kind}_${stamp}.${EXPORT_EXTENSIONS[request.format]}`;
+}
+
+function writeError(target: string, error: unknown): AppError {
+  const code = (error as { code?: string }).code;
+  const reason =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : code === 'ENOSPC'
+        ? 'the disk is full'
+        : code === 'ENOENT' || code === 'ENOTDIR' || code === 'EEXIST'
+          ? 'the folder does not exist and cannot be made (is a file in its way?)'
+          : code === 'EROFS'
+            ? 'the file system is read-only'
+            : error instanceof Error
+              ? error.message
+              : String(error);
+  return new AppError('unavailable', `cannot write the export to ${target}: ${reason}; nothing was written`);
+}
+
+async function write(stream: WriteStream, data: Buffer): Promise<void> {
+  if (!stream.write(data)) await once(stream, 'drain');
+}
+
+/** Ends the stream once everything written has reached the file handle. */
+async function endStream(stream: WriteStream): Promise<void> {
+  if (stream.writableFinished) return;
+  const done = once(stream, 'finish');
+  stream.end();
+  await done;
+}
+
+async function fileSha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+const XLSX_TYPES: Record<ExportColumn['kind'], XlsxColumnType> = {
+  text: 'text',
+  integer: 'integer',
+  decimal: 'decimal',
+  datetime: 'datetime',
+  date: 'date',
+  duration: 'duration',
+};
+
+function xlsxDate(value: Cell): Cell | { year: number; month: number; day: number } {
+  if (typeof value !== 'string') return value;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  return match ? { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) } : null;
+}
+
+export async function writeExportFile(options: ExportFileOptions): Promise<ExportFileResult> {
+  const { request, target } = options;
+  const plan = planExport({
+    form: options.form,
+    identified: request.identified,
+    range: request.range,
+    filter: request.filter,
+    installationId: options.installationId,
+    pseudonyms: options.pseudonyms,
+  });
+  const folder = dirname(target);
+  const temporary = join(folder, `.${basename(target)}.${randomBytes(6).toString('hex')}.part`);
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    throw writeError(target, error);
+  }
+  let fileHandle: FileHandle;
+  try {
+    // 'wx': never onto an existing file; 0600: health data.
+    fileHandle = await open(temporary, 'wx', 0o600);
+  } catch (error) {
+    throw writeError(target, error);
+  }
+  // The handle stays ours: flushed to disk and closed only after the last write.
+  const stream = fileHandle.createWriteStream({ autoClose: false, emitClose: false });
+  stream.on('error', () => undefined);
+
+  let rows = 0;
+  let sheets = 1;
+  let sha256: string;
+  try {
+    const statement = options.db.prepare(plan.sql).raw(true);
+    const iterator = statement.iterate(...plan.params) as IterableIterator<unknown[]>;
+    if (request.format === 'xlsx') {
+      const xlsx = new XlsxWriter(stream, {
+        timeZone: REPORT_TIME_ZONE,
+        ...(options.maxRowsPerSheet === undefined ? {} : { maxRowsPerSheet: options.maxRowsPerSheet }),
+        properties: {
+          'hotline-desk-export': String(EXPORT_FORMAT_VERSION),
+          installation_id: options.installationId,
+          pseudonymised: String(!request.identified),
+          pseudonym_key: options.pseudonyms.source,
+          from: request.range.from,
+          to: request.range.to,
+        },
+        title: `Hotline Desk – Anrufe ${request.range.from} bis ${request.range.to}`,
+      });
+      const columns: XlsxColumn[] = plan.columns.map((column) => ({
+        key: column.name,
+        header: column.name,
+        type: XLSX_TYPES[column.kind],
+      }));
+      const dateColumns = plan.columns.flatMap((column, index) => (column.kind === 'date' ? [index] : []));
+      xlsx.startSheet('Anrufe', columns);
+      for (const raw of iterator) {
+        const cells: (Cell | { year: number; month: number; day: number })[] = plan.cells(raw);
+        for (const index of dateColumns) cells[index] = xlsxDate(cells[index] as Cell);
+        const pending = xlsx.addRow(cells);
+        if (pending !== undefined) await pending;
+        rows += 1;
+        if (rows % PROGRESS_EVERY === 0) options.onProgress?.(rows);
+      }
+      const summary = await xlsx.finish();
+      sheets = summary.sheets.length;
+      await endStream(stream);
+      await fileHandle.sync();
+      sha256 = await fileSha256(temporary);
+    } else {
+      const dialect = request.format === 'csv-de' ? 'de' : 'iso';
+      const hash = createHash('sha256');
+      const row = csvRowWriter(plan.columns, dialect);
+      let chunk = csvHeader(plan.columns, dialect);
+      const flush = async () => {
+        const bytes = Buffer.from(chunk, 'utf8');
+        chunk = '';
+        hash.update(bytes);
+        await write(stream, bytes);
+      };
+      for (const raw of iterator) {
+        chunk += row(plan.cells(raw));
+        rows += 1;
+        if (chunk.length >= CSV_CHUNK) await flush();
+        if (rows % PROGRESS_EVERY === 0) options.onProgress?.(rows);
+      }
+      await flush();
+      await endStream(stream);
+      await fileHandle.sync();
+      sha256 = hash.digest('hex');
+    }
+    // The stream lets go of the handle first (a handle with a stream on it does not close).
+    stream.destroy();
+    await fileHandle.close();
+    await rename(temporary, target);
+  } catch (error) {
+    stream.destroy();
+    await fileHandle.close().catch(() => undefined);
+    await rm(temporary, { force: true }).catch(() => undefined);
+    if (error instanceof AppError) throw error;
+    if (typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('E'))
+      throw writeError(target, error);
+    throw error;
+  }
+  options.onProgress?.(rows);
+  return {
+    file: target,
+    format: request.format,
+    rows,
+    sha256,
+    columns: plan.columns.map((column) => column.name),
+    sheets,
+  };
+}
