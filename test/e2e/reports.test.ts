@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserHost } from '../../src/main/host/browser/browser-host';
+import { startHost } from '../support/browser-host';
+import { axeViolations, launchChromium, watchPageProblems, type Browser } from '../support/chromium';
+import { chromium } from '../support/requirements';
+
+/**
+ * The Reports view in Chromium against the browser host, on a call log seeded with 2,000 calls:
+ * the KPIs with the heat map and its table, the notice about callers the console cannot see, an
+ * agent's pseudonymised export written through the browser host (its hash checked on disk), and a
+ * team lead's identified export that asks for a reason first.
+ */
+const CLI = join(process.cwd(), 'out', 'main', 'cli.js');
+
+async function seed(dataDir: string, calls: number): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'db', 'seed', '--calls', String(calls), '--seed', '21', '--data-dir', dataDir],
+    { stdio: 'ignore' },
+  );
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`db seed exited with ${code}`);
+}
+
+describe.skipIf(chromium.skip)('the Reports view in Chromium', () => {
+  let browser: Browser;
+  let host: BrowserHost;
+  let page: Page;
+  let problems: string[];
+  let dataDir: string;
+
+  beforeAll(async () => {
+    chromium.assert();
+    dataDir = await mkdtemp(join(tmpdir(), 'hotline-desk-reports-e2e-'));
+    await seed(dataDir, 2_000);
+    host = await startHost(dataDir);
+    browser = await launchChromium();
+    page = await browser.newPage();
+    problems = watchPageProblems(page);
+    await page.goto(host.url);
+    await page.getByTestId('status-connection').and(page.locator('[data-state="open"]')).waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows the KPIs of a range, the heat map with its table, and says what the PBX alone knows', async () => {
+    await page.keyboard.press('Alt+3');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    await page.getByTestId('reports-from').fill('2020-01-01');
+    await page.getByTestId('reports-to').fill('2030-12-31');
+    await page.getByTestId('reports-show').click();
+    await expect
+      .poll(() => page.getByTestId('reports-kpi-status').innerText(), { timeout: 20_000 })
+      .toMatch(/01\.01\.2020/);
+    const offered = Number((await page.getByTestId('kpi-offered').innerText()).replace(/\D/g, ''));
+    const answered = Number((await page.getByTestId('kpi-answered').innerText()).replace(/\D/g, ''));
+    expect(offered).toBeGreaterThan(1_000);
+    expect(answered).toBeLessThanOrEqual(offered);
+    expect(await page.getByTestId('kpi-answer-rate').innerText()).toMatch(/^\d{1,3},\d\s?%$/);
+
+    await page.getByTestId('kpi-heatmap').waitFor();
+    expect(await page.getByTestId('kpi-heatmap').getAttribute('role')).toBe('img');
+    const table = page.getByTestId('kpi-heatmap-table');
+    expect(await table.locator('tbody tr').count()).toBe(7);
+    // The table's grand total is the calls offered.
+    const total = Number((await table.locator('tfoot td, tfoot th').last().innerText()).replace(/\D/g, ''));
+    expect(total).toBe(offered);
+    expect(await page.getByTestId('reports-pbx-notice').innerText()).toMatch(/Telefonanlage/);
+    expect(await axeViolations(page)).toEqual([]);
+
+    // A range that ends before it starts is refused, at the field.
+    await page.getByTestId('reports-from').fill('2026-05-02');
+    await page.getByTestId('reports-to').fill('2026-05-01');
+    await page.getByTestId('reports-show').click();
+    await page.getByTestId('reports-range-problem').waitFor();
+    expect(await page.getByTestId('reports-to').getAttribute('aria-invalid')).toBe('true');
+    await page.getByTestId('reports-from').fill('2020-01-01');
+    await page.getByTestId('reports-to').fill('2030-12-31');
+  });
+
+  it('an agent exports pseudonymised through the browser host: the file is there, with the hash shown', async () => {
+    expect(await page.getByTestId('reports-identified').count()).toBe(0);
+    await page.getByTestId('reports-format').selectOption('csv-de');
+    await page.getByTestId('reports-export').click();
+    const result = page.getByTestId('reports-export-result');
+    await expect.poll(() => result.innerText(), { timeout: 60_000 }).toMatch(/SHA-256/);
+    const file = await page.getByTestId('reports-export-file').innerText();
+    const sha = await page.getByTestId('reports-export-sha256').inputValue();
+    expect(file.startsWith(join(dataDir, 'exports'))).toBe(true);
+    const bytes = await readFile(file);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(sha);
+    const rows = Number(await page.getByTestId('reports-export-rows').getAttribute('data-rows'));
+    expect(bytes.toString('utf8').trimEnd().split('\r\n')).toHaveLength(rows + 1);
+    expect(bytes.toString('utf8')).not.toMatch(/remote_name|remote_number/);
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('a team lead’s identified export needs a reason first', async () => {
+    await page.keyboard.press('Alt+4');
+    await page.getByTestId('settings-privacy-role').selectOption('team_lead');
+    await page.keyboard.press('Alt+3');
+    const identified = page.getByTestId('reports-identified');
+    await identified.waitFor({ timeout: 10_000 });
+    await identified.check();
+    await page.getByTestId('reports-format').selectOption('xlsx');
+    await page.getByTestId('reports-export').click();
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('reports-reason');
+    expect(await page.getByTestId('reports-reason').getAttribute('aria-invalid')).toBe('true');
+    await page.getByTestId('reports-reason').fill('Prüfung durch die Datenschutzbeauftragte');
+    await page.getByTestId('reports-export').click();
+    await page.locator('[data-testid="reports-export-kind"][data-identified="true"]').waitFor({ timeout: 60_000 });
+    const file = await page.getByTestId('reports-export-file').innerText();
+    expect(file).toMatch(/identifiziert.*\.xlsx$/);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});
