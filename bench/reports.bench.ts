@@ -31,6 +31,24 @@ const CALLS = Number(process.env.HOTLINE_DESK_BENCH_CALLS ?? 1_000_000);
 const CLI = join(process.cwd(), 'out', 'main', 'cli.js');
 const RANGE = { from: '2000-01-01', to: '2099-12-31' };
 
+/** `hotline-desk export` of the whole log, as IT would run it. */
+function cliExport(dataDir: string, format: string, out: string): Promise<Run> {
+  return runMeasured(process.execPath, [
+    CLI,
+    'export',
+    '--data-dir',
+    dataDir,
+    '--from',
+    RANGE.from,
+    '--to',
+    RANGE.to,
+    '--format',
+    format,
+    '--out',
+    out,
+  ]);
+}
+
 interface Run {
   readonly seconds: number;
   readonly peakMiB: number;
@@ -125,34 +143,8 @@ it(`reports: ${CALLS.toLocaleString('en')} calls`, { timeout: 3_600_000 }, async
 
   const csv = join(dataDir, 'export.csv');
   // The page cache warmed alike for both: each reads its file once before being timed.
-  await runMeasured(process.execPath, [
-    CLI,
-    'export',
-    '--data-dir',
-    dataDir,
-    '--from',
-    RANGE.from,
-    '--to',
-    RANGE.to,
-    '--format',
-    'csv-iso',
-    '--out',
-    join(dataDir, 'warm.csv'),
-  ]);
-  const ours = await runMeasured(process.execPath, [
-    CLI,
-    'export',
-    '--data-dir',
-    dataDir,
-    '--from',
-    RANGE.from,
-    '--to',
-    RANGE.to,
-    '--format',
-    'csv-de',
-    '--out',
-    csv,
-  ]);
+  await cliExport(dataDir, 'csv-iso', join(dataDir, 'warm.csv'));
+  const ours = await cliExport(dataDir, 'csv-de', csv);
   if (ours.code !== 0) throw new Error(`export failed: ${ours.stderr}`);
   const sqliteOut = join(dataDir, 'sqlite3.csv');
   const sqlite = existsSync('/usr/bin/sqlite3')
@@ -178,20 +170,7 @@ it(`reports: ${CALLS.toLocaleString('en')} calls`, { timeout: 3_600_000 }, async
   const inProcessSeconds = (performance.now() - inProcess) / 1000;
   delay.disable();
 
-  const xlsx = await runMeasured(process.execPath, [
-    CLI,
-    'export',
-    '--data-dir',
-    dataDir,
-    '--from',
-    RANGE.from,
-    '--to',
-    RANGE.to,
-    '--format',
-    'xlsx',
-    '--out',
-    join(dataDir, 'export.xlsx'),
-  ]);
+  const xlsx = await cliExport(dataDir, 'xlsx', join(dataDir, 'export.xlsx'));
   if (xlsx.code !== 0) throw new Error(`xlsx export failed: ${xlsx.stderr}`);
 
   const ms = (ns: number) => (ns / 1e6).toFixed(1);

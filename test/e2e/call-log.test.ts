@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserHost } from '../../src/main/host/browser/browser-host';
 import { startHost } from '../support/browser-host';
+import { seedWithCli } from '../support/call-log-data';
 import { axeViolations, launchChromium, watchPageProblems, type Browser } from '../support/chromium';
 import { chromium } from '../support/requirements';
 
@@ -14,20 +14,6 @@ import { chromium } from '../support/requirements';
  * (`cli db seed`), searched by a note word, an intake read in the detail pane, and a team lead's
  * data-subject request: find by the caller's number, export for the caller, erase.
  */
-const CLI = join(process.cwd(), 'out', 'main', 'cli.js');
-
-async function seed(dataDir: string, calls: number): Promise<void> {
-  const child = spawn(
-    process.execPath,
-    [CLI, 'db', 'seed', '--calls', String(calls), '--seed', '11', '--data-dir', dataDir],
-    {
-      stdio: 'ignore',
-    },
-  );
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`db seed exited with ${code}`);
-}
-
 describe.skipIf(chromium.skip)('the call log and data-subject requests in Chromium', () => {
   let browser: Browser;
   let host: BrowserHost;
@@ -39,7 +25,7 @@ describe.skipIf(chromium.skip)('the call log and data-subject requests in Chromi
     chromium.assert();
     // Lives for the whole file (tempDir() would remove it after the first test).
     dataDir = await mkdtemp(join(tmpdir(), 'hotline-desk-calllog-e2e-'));
-    await seed(dataDir, 3_000);
+    await seedWithCli(dataDir, 3_000, 11);
     host = await startHost(dataDir);
     browser = await launchChromium();
     page = await browser.newPage();

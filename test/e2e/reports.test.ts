@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserHost } from '../../src/main/host/browser/browser-host';
 import { startHost } from '../support/browser-host';
+import { seedWithCli } from '../support/call-log-data';
 import { axeViolations, launchChromium, watchPageProblems, type Browser } from '../support/chromium';
 import { chromium } from '../support/requirements';
 
@@ -16,18 +16,6 @@ import { chromium } from '../support/requirements';
  * agent's pseudonymised export written through the browser host (its hash checked on disk), and a
  * team lead's identified export that asks for a reason first.
  */
-const CLI = join(process.cwd(), 'out', 'main', 'cli.js');
-
-async function seed(dataDir: string, calls: number): Promise<void> {
-  const child = spawn(
-    process.execPath,
-    [CLI, 'db', 'seed', '--calls', String(calls), '--seed', '21', '--data-dir', dataDir],
-    { stdio: 'ignore' },
-  );
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`db seed exited with ${code}`);
-}
-
 describe.skipIf(chromium.skip)('the Reports view in Chromium', () => {
   let browser: Browser;
   let host: BrowserHost;
@@ -38,7 +26,7 @@ describe.skipIf(chromium.skip)('the Reports view in Chromium', () => {
   beforeAll(async () => {
     chromium.assert();
     dataDir = await mkdtemp(join(tmpdir(), 'hotline-desk-reports-e2e-'));
-    await seed(dataDir, 2_000);
+    await seedWithCli(dataDir, 2_000, 21);
     host = await startHost(dataDir);
     browser = await launchChromium();
     page = await browser.newPage();

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3-multiple-ciphers';
@@ -130,4 +131,17 @@ export function auditRows(data: LogData): AuditRow[] {
       details: row.details === null ? null : (JSON.parse(row.details) as Record<string, unknown>),
     })),
   );
+}
+
+const CLI = join(process.cwd(), 'out', 'main', 'cli.js');
+
+/** Seeds a data directory with the built CLI (`db seed`), as a user would; for the browser-host tests. */
+export async function seedWithCli(dataDir: string, calls: number, seed: number): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'db', 'seed', '--calls', String(calls), '--seed', String(seed), '--data-dir', dataDir],
+    { stdio: 'ignore' },
+  );
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`db seed exited with ${code}`);
 }

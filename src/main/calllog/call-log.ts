@@ -48,6 +48,11 @@ export interface CallLogOptions {
    * report) leaves it to the app: on a large log it takes minutes and would compete for the CPU.
    */
   readonly integrityCheck?: boolean;
+  /**
+   * Give searches (`list`) a worker and connection of their own (default). A command that never
+   * lists calls saves the thread and its memory.
+   */
+  readonly searchWorker?: boolean;
 }
 
 function osUserName(): string {
@@ -722,7 +727,11 @@ export class CallLog {
     limit: number,
   ): Promise<{ rows: CallRecord[]; next: { startedAt: number; id: string } | null }> {
     const reader = this.reader;
-    if (!reader || !this.db) throw new AppError('unavailable', 'The call log is not open.');
+    if (!reader || !this.db)
+      throw new AppError(
+        'unavailable',
+        this.db ? 'This call log was opened without searches.' : 'The call log is not open.',
+      );
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: limit + 1 };
     const search = query.search.trim();
@@ -908,7 +917,7 @@ export class CallLog {
     const writer = new CallLogWriter(this.file, key);
     this.writer = writer;
     void this.reader?.terminate();
-    this.reader = new CallLogWriter(this.file, key);
+    this.reader = this.options.searchWorker === false ? null : new CallLogWriter(this.file, key);
     // The check gets a worker and connection of its own: on a large log it takes minutes (about
     // 80 s for a million calls here), and the calls going on must not wait for it to be written.
     void this.checker?.terminate();

@@ -6,7 +6,7 @@ import { isTeamLead } from '../core/team-lead';
 import { DEFAULT_INTAKE_FORM } from '../intake/default-form';
 import { writeKpiWorkbook } from '../reports/kpi-xlsx';
 import { ReportsService } from '../reports/reports-service';
-import { runReportJob } from '../reports/worker-host';
+import { runReportJobHere } from '../reports/run-here';
 import type { SettingsProblem } from '../../shared/contract/settings';
 import { silentLogger } from '../core/log';
 import type { SecretStore } from '../ports';
@@ -206,6 +206,8 @@ async function withCallLog(
     log: silentLogger(),
     // The app checks the log's integrity when it opens it; a command does not wait minutes for that.
     integrityCheck: false,
+    // No command lists calls: no search worker.
+    searchWorker: false,
   });
   try {
     const status = log.status;
@@ -447,6 +449,7 @@ const exportCommand: CliCommand = {
           clock: systemClock,
           log: silentLogger(),
           progress: () => undefined,
+          runJob: runReportJobHere,
         });
         const result = await reports.export(parsed.data, target);
         if (flags.json) printJson(env, result);
@@ -493,7 +496,7 @@ const reportCommand: CliCommand = {
     const filter = { outcomes: [] };
     let report: KpiReport;
     if (inputs.length > 0) {
-      report = await runReportJob(
+      report = await runReportJobHere(
         {
           kind: 'merge',
           inputs: inputs.map((input) => resolve(input)),
@@ -509,7 +512,7 @@ const reportCommand: CliCommand = {
       try {
         let found: KpiReport | null = null;
         const status = await withCallLog(flags, env, async (log) => {
-          found = await runReportJob(
+          found = await runReportJobHere(
             { kind: 'kpi', db: await log.readAccess(), range: range.data, filter, form, generatedAt: Date.now() },
             { result: kpiReportSchema },
           );

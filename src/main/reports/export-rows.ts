@@ -168,6 +168,33 @@ function intakeColumn(field: FormField, identified: boolean): IntakeColumn | nul
   }
 }
 
+/**
+ * The calls of a range and filter, as SQL over `calls c`: the days (Europe/Berlin, both
+ * included), and every filter given. Shared by exports and KPIs, so both count the same calls.
+ */
+export function callsWhere(range: ReportRange, filter: ReportFilter): { where: string; params: (string | number)[] } {
+  const { start, end } = dayRangeToEpoch(range);
+  const params: (string | number)[] = [start, end];
+  const where = ['c.started_at >= ?', 'c.started_at < ?'];
+  if (filter.direction !== undefined) {
+    where.push('c.direction = ?');
+    params.push(filter.direction);
+  }
+  if (filter.outcomes.length > 0 && filter.outcomes.length < LOGGED_OUTCOMES.length) {
+    where.push(`c.outcome IN (${filter.outcomes.map(() => '?').join(', ')})`);
+    params.push(...filter.outcomes);
+  }
+  if (filter.disposition !== undefined) {
+    where.push('c.disposition = ?');
+    params.push(filter.disposition);
+  }
+  if (filter.agent !== undefined) {
+    where.push('c.agent_code = ?');
+    params.push(filter.agent);
+  }
+  return { where: where.join(' AND '), params };
+}
+
 export interface ExportPlanOptions {
   readonly form: FormDefinition;
   readonly identified: boolean;
@@ -237,31 +264,13 @@ export function planExport(options: ExportPlanOptions): ExportPlan {
   const triageOf = pick(triageField);
   const phoneOf = pick(phoneField);
 
-  const { start, end } = dayRangeToEpoch(options.range);
-  const params: (string | number)[] = [start, end];
-  const where = ['c.started_at >= ?', 'c.started_at < ?'];
-  if (filter.direction !== undefined) {
-    where.push('c.direction = ?');
-    params.push(filter.direction);
-  }
-  if (filter.outcomes.length > 0 && filter.outcomes.length < LOGGED_OUTCOMES.length) {
-    where.push(`c.outcome IN (${filter.outcomes.map(() => '?').join(', ')})`);
-    params.push(...filter.outcomes);
-  }
-  if (filter.disposition !== undefined) {
-    where.push('c.disposition = ?');
-    params.push(filter.disposition);
-  }
-  if (filter.agent !== undefined) {
-    where.push('c.agent_code = ?');
-    params.push(filter.agent);
-  }
+  const { where, params } = callsWhere(options.range, filter);
   const sql = `SELECT c.id, c.direction, c.agent_code, c.started_at, c.answered_at, c.ended_at, c.talk_ms,
       c.hold_ms, c.wrap_up_ms, c.outcome, c.ended_by, c.disposition, c.number_digits, i.state, c.mos,
       c.loss_percent, ${identified ? 'c.remote_number, c.remote_name' : 'NULL, NULL'},
       ${needsPersonal ? 'i.personal_json' : 'NULL'}, ${needsOther ? 'i.other_json' : 'NULL'}
     FROM calls c LEFT JOIN intakes i ON i.call_id = c.id
-    WHERE ${where.join(' AND ')}
+    WHERE ${where}
     ORDER BY c.started_at, c.id`;
 
   const columns: ExportColumn[] = [

@@ -13,8 +13,8 @@ import {
 } from '../../shared/contract/reports';
 import { formDefinitionSchema, type FormDefinition } from '../../shared/intake/form';
 import { unlock } from '../calllog/database';
-import { dayRangeToEpoch } from './berlin-time';
 import { writeExportFile, type ExportFileResult } from './export-file';
+import { callsWhere } from './export-rows';
 import { KpiAggregator } from './kpi';
 import { pseudonymizer } from './pseudonym';
 
@@ -133,30 +133,13 @@ export function kpiQuery(
     triageSql = `json_extract(i.${triage.tag === 'none' ? 'other_json' : 'personal_json'}, ?)`;
     params.push(`$.${triage.id}`);
   }
-  const { start, end } = dayRangeToEpoch(range);
-  params.push(start, end);
-  const where = ['c.started_at >= ?', 'c.started_at < ?'];
-  if (filter.direction !== undefined) {
-    where.push('c.direction = ?');
-    params.push(filter.direction);
-  }
-  if (filter.outcomes.length > 0) {
-    where.push(`c.outcome IN (${filter.outcomes.map(() => '?').join(', ')})`);
-    params.push(...filter.outcomes);
-  }
-  if (filter.disposition !== undefined) {
-    where.push('c.disposition = ?');
-    params.push(filter.disposition);
-  }
-  if (filter.agent !== undefined) {
-    where.push('c.agent_code = ?');
-    params.push(filter.agent);
-  }
+  const calls = callsWhere(range, filter);
+  params.push(...calls.params);
   return {
     sql: `SELECT c.id, c.agent_code, c.direction, c.started_at, c.answered_at, c.outcome, c.talk_ms, c.hold_ms,
         c.wrap_up_ms, c.disposition, ${triageSql}
       FROM calls c LEFT JOIN intakes i ON i.call_id = c.id
-      WHERE ${where.join(' AND ')}`,
+      WHERE ${calls.where}`,
     params,
   };
 }

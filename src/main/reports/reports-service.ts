@@ -40,6 +40,11 @@ export interface ReportsServiceOptions {
   readonly clock: Clock;
   readonly log: Logger;
   readonly progress: (rows: number, done: boolean) => void;
+  /**
+   * Where a job runs: a worker thread of its own (the app: calls and headsets must not wait), or
+   * the caller's thread (the CLI, which has nothing else to do and saves the thread's memory).
+   */
+  readonly runJob?: typeof runReportJob;
 }
 
 const exportJobResultSchema = z.object({
@@ -93,7 +98,7 @@ export class ReportsService {
     try {
       const access = await callLog.readAccess();
       const file = target ?? join(this.directory(), exportFileName(request, new Date(this.options.clock.now())));
-      const result = await runReportJob(
+      const result = await (this.options.runJob ?? runReportJob)(
         {
           kind: 'export',
           db: access,
@@ -147,7 +152,7 @@ export class ReportsService {
 
   async kpi(range: ReportRange, filter: ReportFilter): Promise<KpiReport> {
     const access = await this.options.callLog.readAccess();
-    return runReportJob(
+    return (this.options.runJob ?? runReportJob)(
       {
         kind: 'kpi',
         db: access,
