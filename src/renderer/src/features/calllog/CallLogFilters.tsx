@@ -1,7 +1,10 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LOGGED_OUTCOMES, type CallLogQuery, type LoggedOutcome } from '../../../../shared/contract/calllog';
-import { useIntakeForm, useIntakeLanguage } from '../intake/useIntakeForm';
+import { DayRange } from '../filters/DayRange';
+import { DispositionSelect } from '../filters/DispositionSelect';
+import { FilterField } from '../filters/FilterField';
+import { OutcomeChoices } from '../filters/OutcomeChoices';
 
 /** Typing in a text filter reloads the list this long after the last key. */
 const DEBOUNCE_MS = 250;
@@ -50,24 +53,16 @@ export function CallLogFilters({ filters, onChange }: { filters: Filters; onChan
   const { t } = useTranslation();
   const id = useId();
   const set = (change: Partial<Filters>): void => onChange({ ...filters, ...change });
-  const { form } = useIntakeForm();
-  const language = useIntakeLanguage();
-  // The dispositions are the answers of the intake form's disposition field (the call type).
-  const dispositionField = form?.fields.find((field) => field.id === form.dispositionField);
-  const dispositions = dispositionField?.type === 'choice' ? dispositionField.options : null;
-  const toggle = (outcome: LoggedOutcome, on: boolean): void =>
-    set({ outcomes: on ? [...filters.outcomes, outcome] : filters.outcomes.filter((each) => each !== outcome) });
 
   return (
     <form
       role="search"
       aria-label={t('calllog.filters.label')}
-      className="calllog-filters"
+      className="calllog-filters panel"
       onSubmit={(event) => event.preventDefault()}
     >
       <div className="calllog-filter-fields">
-        <div className="calllog-filter calllog-filter-search">
-          <label htmlFor={`${id}-search`}>{t('calllog.filters.search')}</label>
+        <FilterField id={`${id}-search`} label={t('calllog.filters.search')} className="calllog-filter-search">
           <input
             id={`${id}-search`}
             type="search"
@@ -78,72 +73,32 @@ export function CallLogFilters({ filters, onChange }: { filters: Filters; onChan
             data-testid="calllog-search"
             onChange={(event) => set({ search: event.target.value })}
           />
-        </div>
-        <div className="calllog-filter">
-          <label htmlFor={`${id}-from`}>{t('calllog.filters.from')}</label>
-          <input
-            id={`${id}-from`}
-            type="date"
-            value={filters.from}
-            max={filters.to || undefined}
-            data-testid="calllog-from"
-            onChange={(event) => set({ from: event.target.value })}
-          />
-        </div>
-        <div className="calllog-filter">
-          <label htmlFor={`${id}-to`}>{t('calllog.filters.to')}</label>
-          <input
-            id={`${id}-to`}
-            type="date"
-            value={filters.to}
-            min={filters.from || undefined}
-            data-testid="calllog-to"
-            onChange={(event) => set({ to: event.target.value })}
-          />
-        </div>
-        <div className="calllog-filter">
-          <label htmlFor={`${id}-disposition`}>{t('calllog.filters.disposition')}</label>
-          {dispositions ? (
-            <select
-              id={`${id}-disposition`}
-              value={filters.disposition}
-              data-testid="calllog-disposition"
-              onChange={(event) => set({ disposition: event.target.value })}
-            >
-              <option value="">{t('calllog.filters.anyDisposition')}</option>
-              {dispositions.map((option) => (
-                <option key={option.value} value={option.value}>
-                  {option.label[language]}
-                </option>
-              ))}
-            </select>
-          ) : (
-            <input
-              id={`${id}-disposition`}
-              type="text"
-              autoComplete="off"
-              maxLength={MAX_TEXT}
-              value={filters.disposition}
-              data-testid="calllog-disposition"
-              onChange={(event) => set({ disposition: event.target.value })}
-            />
-          )}
-        </div>
+        </FilterField>
+        <DayRange
+          id={id}
+          from={filters.from}
+          to={filters.to}
+          onChange={set}
+          labels={{ from: t('calllog.filters.from'), to: t('calllog.filters.to') }}
+          testIds={{ from: 'calllog-from', to: 'calllog-to' }}
+        />
+        {/* The call types are the answers of the intake form's disposition field. */}
+        <DispositionSelect
+          id={`${id}-disposition`}
+          label={t('calllog.filters.disposition')}
+          anyLabel={t('calllog.filters.anyDisposition')}
+          value={filters.disposition}
+          onChange={set}
+          testId="calllog-disposition"
+          maxLength={MAX_TEXT}
+        />
       </div>
-      <fieldset className="calllog-outcomes">
-        <legend>{t('calllog.filters.outcomes')}</legend>
-        {LOGGED_OUTCOMES.map((outcome) => (
-          <label key={outcome} className="calllog-outcome-choice">
-            <input
-              type="checkbox"
-              checked={filters.outcomes.includes(outcome)}
-              data-testid={`calllog-outcome-${outcome}`}
-              onChange={(event) => toggle(outcome, event.target.checked)}
-            />{' '}
-            {t(`calllog.outcomes.${outcome}`)}
-          </label>
-        ))}
-      </fieldset>
+      <OutcomeChoices
+        legend={t('calllog.filters.outcomes')}
+        selected={filters.outcomes}
+        onChange={set}
+        testId="calllog-outcome"
+      />
       <button type="button" data-testid="calllog-reset" onClick={() => onChange(NO_FILTERS)}>
         {t('calllog.filters.reset')}
       </button>

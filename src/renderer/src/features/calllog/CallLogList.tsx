@@ -282,7 +282,7 @@ export function CallLogList({ query, selectedId, onSelect, onOpen, onCallBack }:
       )}
       <div
         ref={scrollRef}
-        className="calllog-scroll"
+        className="calllog-scroll panel"
         data-testid="calllog-list"
         onScroll={(event) => {
           const top = event.currentTarget.scrollTop;

@@ -142,7 +142,7 @@ export function CallLogView() {
             />
           </div>
           <section
-            className="calllog-detail"
+            className="calllog-detail panel"
             data-testid="calllog-detail"
             aria-labelledby={detailHeadingId}
             onKeyDown={backToList}

@@ -236,7 +236,7 @@ export function ExportForm({
         ref={resultRegion}
         role="status"
         tabIndex={-1}
-        className={result ? 'reports-export-result' : 'reports-export-result reports-export-result-empty'}
+        className={result ? 'reports-export-result panel' : 'reports-export-result panel reports-export-result-empty'}
         data-testid="reports-export-result"
       >
         {/* Said once when the export starts; the button and the row count show it to the eye. */}
@@ -257,7 +257,7 @@ function ExportSummary({ result, language }: { result: ExportResult; language: L
         <strong>{t('reports.export.done')}</strong>{' '}
         {t('reports.export.summary', { count: result.rows, value: rows, file: result.file })}
       </p>
-      <dl className="reports-result-facts">
+      <dl className="calllog-fields reports-result-facts">
         <div>
           <dt>{t('reports.export.file')}</dt>
           <dd>

@@ -93,7 +93,7 @@ function KpiReportView({ report, language }: { report: KpiReport; language: Lang
       <h3>{t('reports.kpi.totals')}</h3>
       <dl className="reports-figures" data-testid="kpi-totals">
         {FIGURE_KEYS.map((key) => (
-          <div key={key} className="reports-figure">
+          <div key={key} className="reports-figure panel">
             <dt>{t(`reports.kpi.${key}`)}</dt>
             <dd data-testid={FIGURE_TEST_IDS[key]}>{figureText(total, key, language) ?? none}</dd>
           </div>

@@ -1,15 +1,10 @@
 import { useId, type FormEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LOGGED_OUTCOMES, type LoggedOutcome } from '../../../../shared/contract/calllog';
-import { useIntakeForm } from '../intake/useIntakeForm';
-import {
-  MAX_AGENT,
-  MAX_DISPOSITION,
-  type Direction,
-  type Language,
-  type RangeProblem,
-  type ReportDraft,
-} from './reportsModel';
+import { DayRange } from '../filters/DayRange';
+import { DispositionSelect } from '../filters/DispositionSelect';
+import { FilterField } from '../filters/FilterField';
+import { OutcomeChoices } from '../filters/OutcomeChoices';
+import { MAX_AGENT, MAX_DISPOSITION, type Direction, type RangeProblem, type ReportDraft } from './reportsModel';
 
 /**
  * The range (from/to days, both included) and the filters the figures and the export are made
@@ -23,7 +18,6 @@ export function ReportFilters({
   problem,
   fromInput,
   toInput,
-  language,
 }: {
   draft: ReportDraft;
   onChange: (draft: ReportDraft) => void;
@@ -32,17 +26,10 @@ export function ReportFilters({
   problem: RangeProblem | null;
   fromInput: RefObject<HTMLInputElement | null>;
   toInput: RefObject<HTMLInputElement | null>;
-  language: Language;
 }) {
   const { t } = useTranslation();
   const id = useId();
   const set = (change: Partial<ReportDraft>): void => onChange({ ...draft, ...change });
-  const { form } = useIntakeForm();
-  // The call types are the answers of the intake form's disposition field.
-  const dispositionField = form?.fields.find((field) => field.id === form.dispositionField);
-  const dispositions = dispositionField?.type === 'choice' ? dispositionField.options : null;
-  const toggle = (outcome: LoggedOutcome, on: boolean): void =>
-    set({ outcomes: on ? [...draft.outcomes, outcome] : draft.outcomes.filter((each) => each !== outcome) });
 
   const fromInvalid = problem === 'missing_from';
   const toInvalid = problem === 'missing_to' || problem === 'reversed';
@@ -56,40 +43,27 @@ export function ReportFilters({
   return (
     <section aria-labelledby={`${id}-heading`} className="reports-filters-section">
       <h2 id={`${id}-heading`}>{t('reports.filters.title')}</h2>
-      <form className="calllog-filters reports-filters" aria-labelledby={`${id}-heading`} noValidate onSubmit={submit}>
+      <form
+        className="calllog-filters panel reports-filters"
+        aria-labelledby={`${id}-heading`}
+        noValidate
+        onSubmit={submit}
+      >
         <div className="calllog-filter-fields">
-          <div className="calllog-filter">
-            <label htmlFor={`${id}-from`}>{t('reports.filters.from')}</label>
-            <input
-              id={`${id}-from`}
-              ref={fromInput}
-              type="date"
-              required
-              value={draft.from}
-              max={draft.to || undefined}
-              aria-invalid={fromInvalid || undefined}
-              aria-describedby={fromInvalid ? problemId : undefined}
-              data-testid="reports-from"
-              onChange={(event) => set({ from: event.target.value })}
-            />
-          </div>
-          <div className="calllog-filter">
-            <label htmlFor={`${id}-to`}>{t('reports.filters.to')}</label>
-            <input
-              id={`${id}-to`}
-              ref={toInput}
-              type="date"
-              required
-              value={draft.to}
-              min={draft.from || undefined}
-              aria-invalid={toInvalid || undefined}
-              aria-describedby={toInvalid ? problemId : undefined}
-              data-testid="reports-to"
-              onChange={(event) => set({ to: event.target.value })}
-            />
-          </div>
-          <div className="calllog-filter">
-            <label htmlFor={`${id}-direction`}>{t('reports.filters.direction')}</label>
+          <DayRange
+            id={id}
+            from={draft.from}
+            to={draft.to}
+            onChange={set}
+            labels={{ from: t('reports.filters.from'), to: t('reports.filters.to') }}
+            testIds={{ from: 'reports-from', to: 'reports-to' }}
+            required
+            fromRef={fromInput}
+            toRef={toInput}
+            fromError={fromInvalid ? problemId : undefined}
+            toError={toInvalid ? problemId : undefined}
+          />
+          <FilterField id={`${id}-direction`} label={t('reports.filters.direction')}>
             <select
               id={`${id}-direction`}
               value={draft.direction}
@@ -100,38 +74,19 @@ export function ReportFilters({
               <option value="inbound">{t('calllog.directions.inbound')}</option>
               <option value="outbound">{t('calllog.directions.outbound')}</option>
             </select>
-          </div>
-          <div className="calllog-filter">
-            <label htmlFor={`${id}-disposition`}>{t('reports.filters.disposition')}</label>
-            {dispositions ? (
-              <select
-                id={`${id}-disposition`}
-                value={draft.disposition}
-                data-testid="reports-disposition"
-                onChange={(event) => set({ disposition: event.target.value })}
-              >
-                <option value="">{t('reports.filters.anyDisposition')}</option>
-                {dispositions.map((option) => (
-                  <option key={option.value} value={option.value}>
-                    {option.label[language]}
-                  </option>
-                ))}
-              </select>
-            ) : (
-              <input
-                id={`${id}-disposition`}
-                type="text"
-                autoComplete="off"
-                spellCheck={false}
-                maxLength={MAX_DISPOSITION}
-                value={draft.disposition}
-                data-testid="reports-disposition"
-                onChange={(event) => set({ disposition: event.target.value })}
-              />
-            )}
-          </div>
-          <div className="calllog-filter">
-            <label htmlFor={`${id}-agent`}>{t('reports.filters.agent')}</label>
+          </FilterField>
+          {/* The call types are the answers of the intake form's disposition field. */}
+          <DispositionSelect
+            id={`${id}-disposition`}
+            label={t('reports.filters.disposition')}
+            anyLabel={t('reports.filters.anyDisposition')}
+            value={draft.disposition}
+            onChange={set}
+            testId="reports-disposition"
+            maxLength={MAX_DISPOSITION}
+            spellCheck={false}
+          />
+          <FilterField id={`${id}-agent`} label={t('reports.filters.agent')}>
             <input
               id={`${id}-agent`}
               type="text"
@@ -146,25 +101,19 @@ export function ReportFilters({
             <span id={`${id}-agent-hint`} className="reports-hint">
               {t('reports.filters.agentHint')}
             </span>
-          </div>
+          </FilterField>
         </div>
-        <fieldset className="calllog-outcomes" aria-describedby={`${id}-outcomes-hint`}>
-          <legend>{t('reports.filters.outcomes')}</legend>
-          {LOGGED_OUTCOMES.map((outcome) => (
-            <label key={outcome} className="calllog-outcome-choice">
-              <input
-                type="checkbox"
-                checked={draft.outcomes.includes(outcome)}
-                data-testid={`reports-outcome-${outcome}`}
-                onChange={(event) => toggle(outcome, event.target.checked)}
-              />{' '}
-              {t(`calllog.outcomes.${outcome}`)}
-            </label>
-          ))}
+        <OutcomeChoices
+          legend={t('reports.filters.outcomes')}
+          selected={draft.outcomes}
+          onChange={set}
+          testId="reports-outcome"
+          describedBy={`${id}-outcomes-hint`}
+        >
           <span id={`${id}-outcomes-hint`} className="reports-hint reports-outcomes-hint">
             {t('reports.filters.outcomesHint')}
           </span>
-        </fieldset>
+        </OutcomeChoices>
         <button type="submit" className="button-primary" data-testid="reports-show">
           {t('reports.filters.show')}
         </button>

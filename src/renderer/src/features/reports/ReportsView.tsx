@@ -59,7 +59,6 @@ export function ReportsView() {
         problem={shownProblem}
         fromInput={fromInput}
         toInput={toInput}
-        language={language}
       />
       <KpiSection state={kpi} language={language} />
       {info ? (
