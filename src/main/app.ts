@@ -259,7 +259,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     if (!(await teamLead()))
       throw new AppError(
         'forbidden',
-        'Only a team lead answers data-subject requests (policy privacy.teamLeads, or the setting privacy.role).',
+        'Only a team lead answers data-subject requests (set by your organisation’s policy: privacy.teamLeads or privacy.role).',
       );
   };
   const reports = new ReportsService({
@@ -285,7 +285,8 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     'settings.update': async (change) => {
       const snapshot = await settings.update(change);
       audit('settings_change', `setting:${change.key}`, [change.key]);
-      return snapshot;
+      // What a renderer sees: never a policy-only secret.
+      return redact(snapshot);
     },
     'calls.registration': () => telephony.state,
     'calls.account': () => telephony.account(),
@@ -351,6 +352,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       return record;
     },
     'intake.unfinished': () => callLog.unfinishedIntakes(),
+    'privacy.access': async () => ({ teamLead: await teamLead() }),
     'privacy.find': async (query) => {
       await requireTeamLead();
       return callLog.findSubject(query);

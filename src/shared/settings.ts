@@ -52,6 +52,11 @@ export interface SettingDefinition<S extends z.ZodType = z.ZodType> {
   readonly default: z.output<S>;
   readonly summary: string;
   /**
+   * Set by machine policy only (who may see identified health data is the organisation's
+   * decision, never the user's): a user's own value is ignored, and Settings cannot change it.
+   */
+  readonly policyOnly?: true;
+  /**
    * Set by machine policy only, and never shown to a renderer (a key, not a preference): Settings
    * cannot change it, and snapshots carry the default in its place.
    */
@@ -62,7 +67,7 @@ function setting<S extends z.ZodType>(
   schema: S,
   defaultValue: z.output<S>,
   summary: string,
-  options: { readonly policyOnlySecret?: true } = {},
+  options: { readonly policyOnly?: true; readonly policyOnlySecret?: true } = {},
 ): SettingDefinition<S> {
   return { schema, default: defaultValue, summary, ...options };
 }
@@ -127,7 +132,8 @@ export const SETTINGS = {
   'privacy.role': setting(
     z.enum(['agent', 'team_lead']),
     'agent',
-    'Who works at this console: a team lead may answer data-subject requests (find, export and erase a caller’s records). Lock it by policy.',
+    'Who works at this console: a team lead answers data-subject requests (find, export and erase a caller’s records) and may make identified exports. Policy only; privacy.teamLeads, when set, decides instead.',
+    { policyOnly: true },
   ),
   'sip.pingIntervalSeconds': setting(
     z.number().int().min(1).max(300),
@@ -174,7 +180,8 @@ export const SETTINGS = {
   'privacy.teamLeads': setting(
     z.array(z.string().trim().min(1).max(256)).max(200),
     [],
-    'Who is a team lead (identified exports, data-subject requests): OS account names, or "group:NAME" for members of an OS group (Linux, macOS). When set, it decides, and privacy.role is not asked.',
+    'Who is a team lead (identified exports, data-subject requests): OS account names, or "group:NAME" for members of an OS group (Linux, macOS). Policy only. When set, it decides, and privacy.role is not asked.',
+    { policyOnly: true },
   ),
   'sip.extraCaCertificates': setting(
     z.array(pemCertificate).max(16),
@@ -197,6 +204,12 @@ export function isSettingKey(key: string): key is SettingKey {
 export const SECRET_SETTING_KEYS = SETTING_KEYS.filter(
   (key) => (SETTINGS[key] as SettingDefinition).policyOnlySecret === true,
 );
+
+/** The keys only machine policy sets (a user's value is ignored; Settings shows them read-only). */
+export const POLICY_ONLY_SETTING_KEYS = SETTING_KEYS.filter((key) => {
+  const definition = SETTINGS[key] as SettingDefinition;
+  return definition.policyOnly === true || definition.policyOnlySecret === true;
+});
 
 export function defaultSettings(): SettingsValues {
   const entries = SETTING_KEYS.map((key) => [key, structuredClone(SETTINGS[key].default)] as const);

@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserHost } from '../../src/main/host/browser/browser-host';
 import { startHost } from '../support/browser-host';
-import { seedWithCli } from '../support/call-log-data';
+import { seedWithCli, teamLeadPolicy } from '../support/call-log-data';
 import { axeViolations, launchChromium, watchPageProblems, type Browser } from '../support/chromium';
 import { chromium } from '../support/requirements';
 
@@ -26,7 +26,8 @@ describe.skipIf(chromium.skip)('the call log and data-subject requests in Chromi
     // Lives for the whole file (tempDir() would remove it after the first test).
     dataDir = await mkdtemp(join(tmpdir(), 'hotline-desk-calllog-e2e-'));
     await seedWithCli(dataDir, 3_000, 11);
-    host = await startHost(dataDir);
+    // No policy yet: the organisation makes this user a team lead later in the test.
+    host = await startHost(dataDir, join(dataDir, 'policy.json'));
     browser = await launchChromium();
     page = await browser.newPage();
     problems = watchPageProblems(page);
@@ -69,8 +70,12 @@ describe.skipIf(chromium.skip)('the call log and data-subject requests in Chromi
 
     // An agent's console has no such section.
     expect(await page.getByTestId('subject-requests').count()).toBe(0);
+    // Only the organisation's policy makes a team lead; the browser host reads it again within seconds.
     await page.keyboard.press('Alt+4');
-    await page.getByTestId('settings-privacy-role').selectOption('team_lead');
+    await writeFile(join(dataDir, 'policy.json'), JSON.stringify(teamLeadPolicy()));
+    await expect
+      .poll(() => page.getByTestId('settings-privacy-role').inputValue(), { timeout: 20_000 })
+      .toBe('team_lead');
     await page.keyboard.press('Alt+2');
     const section = page.getByTestId('subject-requests');
     await section.waitFor({ timeout: 10_000 });

@@ -121,8 +121,9 @@ describe.skipIf(chromium.skip)('console shell in Chromium against the browser ho
     await page.getByTestId('nav-settings').click();
     const select = page.getByTestId('setting-language');
     expect(await select.isDisabled()).toBe(true);
-    // Language, servers and SIP address are managed; the other account fields are not.
-    expect(await page.getByText('Von Ihrer Organisation verwaltet').count()).toBe(3);
+    // Language, servers and SIP address are managed, and the privacy role (only policy sets it);
+    // the other account fields are not.
+    expect(await page.getByText('Von Ihrer Organisation verwaltet').count()).toBe(4);
     expect(await page.getByTestId('setting-sip.servers').isDisabled()).toBe(true);
     expect(await page.getByTestId('setting-sip.uri').isDisabled()).toBe(true);
     expect(await page.getByTestId('setting-sip.displayName').isDisabled()).toBe(false);
@@ -163,7 +164,7 @@ describe.skipIf(chromium.skip)('console shell in Chromium against the browser ho
     const { page, dataDir, problems } = await open();
     await page.getByTestId('nav-settings').click();
     const microphone = page.getByTestId('setting-audio.microphoneId');
-    await expect.poll(() => microphone.locator('option').count()).toBeGreaterThan(1);
+    await expect.poll(() => microphone.locator('option').count(), { timeout: 15_000 }).toBeGreaterThan(1);
     const choice = await microphone.locator('option').nth(1).getAttribute('value');
     await microphone.selectOption(choice!);
     await expect

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserHost } from '../../src/main/host/browser/browser-host';
 import { startHost } from '../support/browser-host';
-import { seedWithCli } from '../support/call-log-data';
+import { seedWithCli, teamLeadPolicy } from '../support/call-log-data';
 import { axeViolations, launchChromium, watchPageProblems, type Browser } from '../support/chromium';
 import { chromium } from '../support/requirements';
 
@@ -27,7 +27,8 @@ describe.skipIf(chromium.skip)('the Reports view in Chromium', () => {
     chromium.assert();
     dataDir = await mkdtemp(join(tmpdir(), 'hotline-desk-reports-e2e-'));
     await seedWithCli(dataDir, 2_000, 21);
-    host = await startHost(dataDir);
+    // No policy yet: the organisation makes this user a team lead later in the test.
+    host = await startHost(dataDir, join(dataDir, 'policy.json'));
     browser = await launchChromium();
     page = await browser.newPage();
     problems = watchPageProblems(page);
@@ -94,8 +95,12 @@ describe.skipIf(chromium.skip)('the Reports view in Chromium', () => {
   });
 
   it('a team lead’s identified export needs a reason first', async () => {
+    // Only the organisation's policy makes a team lead; the browser host reads it again within seconds.
     await page.keyboard.press('Alt+4');
-    await page.getByTestId('settings-privacy-role').selectOption('team_lead');
+    await writeFile(join(dataDir, 'policy.json'), JSON.stringify(teamLeadPolicy()));
+    await expect
+      .poll(() => page.getByTestId('settings-privacy-role').inputValue(), { timeout: 20_000 })
+      .toBe('team_lead');
     await page.keyboard.press('Alt+3');
     const identified = page.getByTestId('reports-identified');
     await identified.waitFor({ timeout: 10_000 });

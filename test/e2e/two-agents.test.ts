@@ -340,8 +340,11 @@ describe.skipIf(skip)('two agents call each other with real WebRTC audio', () =>
     await rows.first().locator('.calllog-select').click();
     const intake = pageB.getByTestId('calllog-intake');
     await intake.waitFor({ timeout: 10_000 });
-    expect(await intake.getAttribute('data-state')).toBe('submitted');
-    expect(await intake.innerText()).toMatch(/Erika Mustermann[\s\S]*51147[\s\S]*Tochter ebenfalls krank/);
+    // The detail pane may show the intake a moment before its answers are loaded (seen under load).
+    await expect.poll(() => intake.getAttribute('data-state'), { timeout: 10_000 }).toBe('submitted');
+    await expect
+      .poll(() => intake.innerText(), { timeout: 10_000 })
+      .toMatch(/Erika Mustermann[\s\S]*51147[\s\S]*Tochter ebenfalls krank/);
     expect(await pageB.getByTestId('calllog-disposition-value').getAttribute('data-value')).toBe('data_call');
     expect(await axeViolations(pageB)).toEqual([]);
   });

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { CALL_LOG_FILE, CallLog } from '../../src/main/calllog/call-log';
 import { FileSecretStore } from '../../src/main/host/node-ports';
@@ -405,9 +407,10 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)('the intake be
     ]);
   });
 
-  it('data-subject requests are for a team lead only; a policy’s form replaces the default', async () => {
+  it('data-subject requests are for a team lead only (by policy); a policy’s form replaces the default', async () => {
     const kamailio = await lab();
-    const { app } = await registeredAgent(kamailio.wsUrl, '1002');
+    const policyFile = join(await tempDir(), 'policy.json');
+    const { app } = await registeredAgent(kamailio.wsUrl, '1002', { policyPollMs: 100 }, { policyFile });
     expect(await app.dispatch('privacy.find', { number: '0221 987654' }, context)).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
@@ -416,7 +419,16 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)('the intake be
       ok: false,
       error: { code: 'invalid_input', message: expect.stringMatching(/expected a number or a name/) },
     });
-    await app.dispatch('settings.update', { key: 'privacy.role', value: 'team_lead' }, context);
+    // The user cannot make themselves a team lead; the organisation's policy does.
+    expect(await app.dispatch('settings.update', { key: 'privacy.role', value: 'team_lead' }, context)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: expect.stringMatching(/policy only/) },
+    });
+    expect(await app.dispatch('privacy.access', {}, context)).toEqual({ ok: true, value: { teamLead: false } });
+    await writeFile(policyFile, JSON.stringify({ 'privacy.teamLeads': [userInfo().username] }));
+    await expect
+      .poll(async () => app.dispatch('privacy.access', {}, context), { timeout: 10_000 })
+      .toEqual({ ok: true, value: { teamLead: true } });
     expect(await app.dispatch('privacy.find', { number: '0221 987654' }, context)).toEqual({ ok: true, value: [] });
 
     // A smaller form, as IT would put it into the policy file.

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kpiReportSchema } from '../../src/shared/contract/reports';
@@ -93,6 +94,9 @@ describe('hotline-desk export and report kpi', () => {
     const out = await tempDir();
     const dir = ['--data-dir', data.dataDir];
     const target = join(out, 'x.csv');
+    // A policy of one's own making a team lead of oneself.
+    const policy = join(await tempDir(), 'mine.json');
+    await writeFile(policy, JSON.stringify({ 'privacy.teamLeads': [userInfo().username] }));
     const cases: [string[], number, RegExp][] = [
       [['export', ...dir, ...RANGE, '--format', 'pdf', '--out', target], 2, /--format: Invalid option/],
       [
@@ -120,6 +124,17 @@ describe('hotline-desk export and report kpi', () => {
         ['export', ...dir, ...RANGE, '--format', 'csv-de', '--out', join(target, 'below-a-file.csv')],
         1,
         /cannot write the export to .*nothing was written/,
+      ],
+      [
+        [
+          ...['export', ...dir, ...RANGE, '--format', 'csv-de', '--identified', '--reason', 'Prüfung'],
+          '--policy',
+          policy,
+          '--out',
+          target,
+        ],
+        1,
+        /checks the team-lead role against the machine policy only/,
       ],
       [['report', 'kpi', ...dir, ...RANGE, '--format', 'pdf'], 2, /--format: expected json or xlsx/],
       [['report', 'kpi', ...dir, ...RANGE, '--format', 'xlsx'], 2, /--out: an xlsx report needs a file/],

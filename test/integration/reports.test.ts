@@ -14,7 +14,14 @@ import { openXlsx, type XlsxValue } from '../../src/main/reports/xlsx/read';
 import type { ExportResult, KpiFigures, KpiReport } from '../../src/shared/contract/reports';
 import type { Result } from '../../src/shared/result';
 import { startApp } from '../support/app';
-import { auditRows, callLogData, withLogDb, type LogCall, type LogData } from '../support/call-log-data';
+import {
+  auditRows,
+  callLogData,
+  teamLeadPolicy,
+  withLogDb,
+  type LogCall,
+  type LogData,
+} from '../support/call-log-data';
 import { libreOffice, SOFFICE_PATH } from '../support/libreoffice';
 import { tempDir } from '../support/temp';
 
@@ -150,7 +157,8 @@ describe.skipIf(libreOffice.skip)('exports that LibreOffice (and so Excel) opens
     data = await callLogData({
       seed: { count: SEEDED, seed: 11, days: 400 },
       // Nothing purged (the awkward calls are months old), and this user is a team lead.
-      settings: { 'retention.days': 3650, 'privacy.role': 'team_lead' },
+      settings: { 'retention.days': 3650 },
+      policy: teamLeadPolicy(),
       calls: OWN_CALLS,
       forSuite: true,
     });
@@ -158,7 +166,7 @@ describe.skipIf(libreOffice.skip)('exports that LibreOffice (and so Excel) opens
       id: string;
       pseudonym_key: string;
     };
-    app = await startApp(data.dataDir);
+    app = await startApp(data.dataDir, {}, { policyFile: data.policyFile });
   }, 120_000);
 
   afterAll(async () => {
@@ -302,7 +310,7 @@ describe.skipIf(libreOffice.skip)('exports that LibreOffice (and so Excel) opens
       expect(Object.hasOwn(entry.details ?? {}, 'reason')).toBe(file.identified);
     }
     expect(entries[0]!.details).toMatchObject({ reason: 'Auskunftsersuchen nach Art. 15 DSGVO' });
-    app = await startApp(data.dataDir);
+    app = await startApp(data.dataDir, {}, { policyFile: data.policyFile });
   }, 60_000);
 });
 
@@ -330,7 +338,8 @@ describe('KPIs', () => {
     } finally {
       await app.close();
     }
-    const offset = [2025, 2026, 2027]
+    const thisYear = new Date().getUTCFullYear();
+    const offset = [thisYear - 2, thisYear - 1, thisYear, thisYear + 1]
       .map(summerTime)
       .map(([start, end]) => `WHEN started_at >= ${start} AND started_at < ${end} THEN 7200000`)
       .join(' ');
@@ -366,13 +375,13 @@ describe('KPIs', () => {
           ),
           averageHandleSeconds: round(
             one<number | null>(
-              `SELECT avg((coalesce(talk_ms, 0) + coalesce(hold_ms, 0) + coalesce(wrap_up_ms, 0)) / 1000.0)
+              `SELECT sum(coalesce(talk_ms, 0) + coalesce(hold_ms, 0) + coalesce(wrap_up_ms, 0)) * 1.0 / count(*) / 1000.0
                FROM calls WHERE answered_at IS NOT NULL AND outcome IS NOT NULL AND ${where}`,
             ),
           ),
           averageRingSeconds: round(
             one<number | null>(
-              `SELECT avg((answered_at - started_at) / 1000.0) FROM calls WHERE ${inbound} AND answered_at IS NOT NULL`,
+              `SELECT sum(answered_at - started_at) * 1.0 / count(*) / 1000.0 FROM calls WHERE ${inbound} AND answered_at IS NOT NULL`,
             ),
           ),
           heatMap: heat,
@@ -383,7 +392,7 @@ describe('KPIs', () => {
           triage: counts(
             `SELECT json_extract(i.personal_json, '$.triage') AS value, count(*) AS count
              FROM calls c JOIN intakes i ON i.call_id = c.id
-             WHERE json_extract(i.personal_json, '$.triage') IS NOT NULL AND c.outcome IS NOT NULL
+             WHERE json_extract(i.personal_json, '$.triage') IS NOT NULL AND i.state = 'submitted' AND c.outcome IS NOT NULL
                AND ${where.replace(/agent_code/g, 'c.agent_code')} GROUP BY value`,
           ),
         };
@@ -451,7 +460,6 @@ describe('merge of exports from several laptops', () => {
   it('refuses inputs that are not our pseudonymised exports, saying why', async () => {
     const data = await callLogData({
       seed: { count: 50, seed: 3, days: 30 },
-      settings: { 'privacy.role': 'team_lead' },
     });
     const out = await tempDir();
     const db = { file: join(data.dataDir, 'call-log.sqlite'), keyHex: data.keyHex };
@@ -506,6 +514,46 @@ describe('merge of exports from several laptops', () => {
     expect(await reason('bad-row.csv')).toMatch(/bad-row\.csv, row 2, column direction/);
     expect(await reason('missing.csv')).toMatch(/missing\.csv: no such file/);
   }, 120_000);
+});
+
+describe('policy-only settings', () => {
+  it('the organisation’s pseudonym key never reaches a renderer; neither it nor the team leads can be set from Settings', async () => {
+    const key = Buffer.alloc(32, 5).toString('base64');
+    const data = await callLogData({ policy: { 'reports.pseudonymKey': key } });
+    // A user's own file cannot set them either.
+    await writeFile(
+      join(data.dataDir, 'settings.json'),
+      JSON.stringify({ 'privacy.teamLeads': ['someone'], 'privacy.role': 'team_lead' }),
+    );
+    const app = await startApp(data.dataDir, {}, { policyFile: data.policyFile });
+    const seen: unknown[] = [];
+    app.events.subscribe((name, payload) => {
+      if (name === 'settings.changed') seen.push(payload);
+    });
+    try {
+      expect(await app.dispatch('reports.info', {}, context)).toMatchObject({
+        ok: true,
+        value: { pseudonymKey: 'organisation', teamLead: false },
+      });
+      expect(await app.dispatch('privacy.access', {}, context)).toEqual({ ok: true, value: { teamLead: false } });
+      const got = await app.dispatch('settings.get', {}, context);
+      const changed = await app.dispatch('settings.update', { key: 'ui.language', value: 'en' }, context);
+      for (const [setting, value] of [
+        ['reports.pseudonymKey', key],
+        ['privacy.teamLeads', ['me']],
+        ['privacy.role', 'team_lead'],
+      ] as const)
+        expect(await app.dispatch('settings.update', { key: setting, value }, context)).toMatchObject({
+          ok: false,
+          error: { code: 'forbidden', message: expect.stringMatching(/policy only/) },
+        });
+      expect(JSON.stringify([got, changed, seen])).not.toContain(key);
+      expect(got).toMatchObject({ ok: true, value: { values: { 'reports.pseudonymKey': '' } } });
+      expect(seen.length).toBeGreaterThan(0);
+    } finally {
+      await app.close();
+    }
+  });
 });
 
 describe('bad requests', () => {

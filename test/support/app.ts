@@ -8,11 +8,12 @@ import { recordingLogger } from './logs';
 export async function startApp(
   dataDir: string,
   tuning: AppTuning = {},
-  overrides: Partial<Pick<Ports, 'network' | 'hid'>> = {},
+  overrides: Partial<Pick<Ports, 'network' | 'hid'>> & { readonly policyFile?: string } = {},
 ): Promise<App> {
+  const { policyFile, ...replaced } = overrides;
   const ports = {
-    ...createNodePorts({ dataDir, policyFile: null, version: '0.0.0-test', log: recordingLogger() }),
-    ...overrides,
+    ...createNodePorts({ dataDir, policyFile: policyFile ?? null, version: '0.0.0-test', log: recordingLogger() }),
+    ...replaced,
   };
   const app = await createApp(ports, tuning);
   forwardNotifications(ports.notifier, app.events);

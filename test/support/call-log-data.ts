@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { CallLog, CALL_LOG_FILE } from '../../src/main/calllog/call-log';
@@ -35,6 +36,13 @@ export interface LogCall {
 export interface LogData {
   readonly dataDir: string;
   readonly keyHex: string;
+  /** Where the test's machine policy is (it may not exist). */
+  readonly policyFile: string;
+}
+
+/** A policy that makes the user running the tests a team lead. */
+export function teamLeadPolicy(): Record<string, unknown> {
+  return { 'privacy.teamLeads': [userInfo().username] };
 }
 
 export async function callLogData(
@@ -44,11 +52,15 @@ export async function callLogData(
     calls?: readonly LogCall[];
     /** Kept for every test of the file (made in beforeAll), not only the one test. */
     forSuite?: boolean;
+    /** A machine policy (written as policy.json in the directory; LogData.policyFile names it). */
+    policy?: Record<string, unknown>;
   } = {},
 ): Promise<LogData> {
   const dataDir = options.forSuite === true ? await suiteTempDir() : await tempDir();
   if (options.settings !== undefined)
     await writeFile(join(dataDir, 'settings.json'), `${JSON.stringify(options.settings, null, 2)}\n`);
+  const policyFile = join(dataDir, 'policy.json');
+  if (options.policy !== undefined) await writeFile(policyFile, `${JSON.stringify(options.policy, null, 2)}\n`);
   const secrets = new FileSecretStore(dataDir);
   const log = await CallLog.open({
     dataDir,
@@ -62,7 +74,7 @@ export async function callLogData(
   await log.close();
   const keyHex = await secrets.get(DATABASE_KEY_SECRET);
   if (keyHex === null) throw new Error('no call log key');
-  const data = { dataDir, keyHex };
+  const data = { dataDir, keyHex, policyFile };
   if (options.calls !== undefined) insertCalls(data, options.calls);
   return data;
 }

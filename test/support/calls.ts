@@ -28,7 +28,7 @@ export async function registeredAgent(
   server: string,
   user: LabUser,
   tuning: AppTuning = {},
-  overrides: Partial<Pick<Ports, 'hid'>> & { readonly dataDir?: string } = {},
+  overrides: Partial<Pick<Ports, 'hid'>> & { readonly dataDir?: string; readonly policyFile?: string } = {},
 ): Promise<LabAgent> {
   const media = new StaticMediaEngine();
   const { dataDir, ...ports } = overrides;

@@ -75,6 +75,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'headset.list': () => headsetListing,
     'headset.choose': () => headsetListing,
     'headset.testing': () => ({ outputs: [] }),
+    'privacy.access': () => ({ teamLead: false }),
     'reports.info': () => ({ teamLead: false, directory: '/tmp', formats: ['csv-de'], pseudonymKey: 'installation' }),
     'reports.export': () => {
       throw new AppError('forbidden', 'Only a team lead may export identified data (names and numbers).');

@@ -36,6 +36,9 @@ describe('CSV fields', () => {
     expect(csvCell('1980-02-29', 'date', 'de', ';')).toBe('29.02.1980');
     expect(csvCell('1980-02-29', 'date', 'iso', ',')).toBe('1980-02-29');
     expect(csvCell(null, 'text', 'de', ';')).toBe('');
+    // A date column holding something else (a draft's typing) is guarded text like any other.
+    expect(csvCell('=HYPERLINK("x");a,b\nc', 'date', 'iso', ',')).toBe('"\'=HYPERLINK(""x"");a,b\nc"');
+    expect(csvCell('12.3.;x', 'date', 'de', ';')).toBe('"12.3.;x"');
   });
 
   it('a header with the byte order mark for csv-de only; records end in CRLF and read back', () => {
@@ -51,7 +54,62 @@ describe('CSV fields', () => {
   });
 });
 
+/** A raw row of the export query (as SQLite gives it), with the intake's two JSON objects. */
+function rawRow(personal: Record<string, unknown>, other: Record<string, unknown>): unknown[] {
+  const row: unknown[] = new Array(20).fill(null);
+  Object.assign(row, {
+    0: 'call-1',
+    1: 'inbound',
+    3: Date.UTC(2026, 5, 1, 8),
+    9: 'answered',
+    11: 'data_call',
+    12: '49301234567',
+    13: 'draft',
+    18: JSON.stringify(personal),
+    19: JSON.stringify(other),
+  });
+  return row;
+}
+
 describe('pseudonymisation', () => {
+  it('keeps only the form’s codes: a draft’s typing in a choice, yes/no or postcode field never leaves', () => {
+    const plan = planExport({
+      form: DEFAULT_INTAKE_FORM,
+      identified: false,
+      range: { from: '2026-01-01', to: '2026-12-31' },
+      filter: { outcomes: [] },
+      installationId: 'i',
+      pseudonyms: pseudonymizer('', 'ab'.repeat(32)),
+    });
+    const column = (name: string) => plan.columns.findIndex((each) => each.name === name);
+    const typed = 'Erika Mustermann, Hauptstr. 5';
+    const cells = plan.cells(
+      rawRow(
+        { sex: typed, triage: typed, postcode: 'Hauptstr 5', symptoms: ['fever', typed], contactWithCase: typed },
+        { callType: typed },
+      ),
+    );
+    expect(JSON.stringify(cells)).not.toMatch(/Erika|Haupt/);
+    expect(cells[column('intake_sex')]).toBeNull();
+    expect(cells[column('triage')]).toBeNull();
+    expect(cells[column('intake_triage')]).toBeNull();
+    expect(cells[column('intake_postcode_prefix')]).toBeNull();
+    expect(cells[column('intake_symptoms')]).toBe('fever');
+    expect(cells[column('intake_contactWithCase')]).toBeNull();
+    expect(cells[column('intake_callType')]).toBeNull();
+    const good = plan.cells(
+      rawRow(
+        { sex: 'female', triage: 'see_gp', postcode: '01067', symptoms: ['fever', 'cough'] },
+        { callType: 'data_call' },
+      ),
+    );
+    expect(good[column('intake_sex')]).toBe('female');
+    expect(good[column('triage')]).toBe('see_gp');
+    expect(good[column('intake_postcode_prefix')]).toBe('010xx');
+    expect(good[column('intake_symptoms')]).toBe('fever|cough');
+    expect(good[column('intake_callType')]).toBe('data_call');
+  });
+
   it('caller_ref is HMAC-SHA256 of the digits, 128 bits in hex, as any HMAC implementation gives it', () => {
     const key = Buffer.alloc(32, 7);
     const refs = new Pseudonymizer(key, 'installation');

@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
 import { exportRequestSchema, kpiReportSchema, reportRangeSchema, type KpiReport } from '../../shared/contract/reports';
+import { AppError } from '../../shared/result';
 import { isTeamLead } from '../core/team-lead';
 import { DEFAULT_INTAKE_FORM } from '../intake/default-form';
 import { writeKpiWorkbook } from '../reports/kpi-xlsx';
@@ -435,6 +436,12 @@ const exportCommand: CliCommand = {
         }),
       );
     const target = resolve(values.out);
+    // Who is a team lead is the machine policy's to say, not a file named on the command line.
+    if (parsed.data.identified && flags.policyFile !== env.defaultPolicyFile)
+      throw new AppError(
+        'forbidden',
+        'an identified export checks the team-lead role against the machine policy only; leave out --policy',
+      );
     const settings = await readSettings(flags);
     const lock = await lockDataDir(flags.dataDir, 'CLI export');
     try {

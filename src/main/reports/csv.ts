@@ -52,7 +52,8 @@ function germanDate(day: string): string {
 export function csvCell(value: Cell, kind: CellKind, dialect: CsvDialect, separator: string): string {
   if (value === null) return '';
   if (typeof value === 'string') {
-    if (kind === 'date') return dialect === 'de' ? germanDate(value) : value;
+    // A date answer as stored (YYYY-MM-DD); anything else (a draft's typing) is text like any other.
+    if (kind === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return dialect === 'de' ? germanDate(value) : value;
     return csvText(value, separator);
   }
   switch (kind) {

@@ -1,4 +1,4 @@
-import type { FormDefinition, FormField } from '../../shared/intake/form';
+import { YES_NO_UNKNOWN, type FormDefinition, type FormField } from '../../shared/intake/form';
 import type { ReportFilter, ReportRange } from '../../shared/contract/reports';
 import { LOGGED_OUTCOMES } from '../../shared/contract/calllog';
 import { berlinDay, dayRangeToEpoch } from './berlin-time';
@@ -115,6 +115,19 @@ function answersOf(json: unknown): Record<string, unknown> | null {
   }
 }
 
+/** An answer kept only as the form's codes (several choices joined with |); anything else is left out. */
+export function codedAnswer(codes: readonly string[]): (value: unknown) => string | null {
+  const allowed = new Set(codes);
+  return (value) => {
+    if (typeof value === 'string') return allowed.has(value) ? value : null;
+    if (Array.isArray(value)) {
+      const kept = value.filter((item): item is string => typeof item === 'string' && allowed.has(item));
+      return kept.length > 0 ? kept.join('|') : null;
+    }
+    return null;
+  };
+}
+
 interface IntakeColumn {
   readonly column: ExportColumn;
   /** Which JSON object of the intake row holds the answer (by the field's tag). */
@@ -133,17 +146,19 @@ function intakeColumn(field: FormField, identified: boolean): IntakeColumn | nul
   }
   switch (field.type) {
     case 'choice':
-    case 'yesNoUnknown':
-      return { column: { name, kind: 'text' }, json, path, shape: (value) => answerText(value) };
+    case 'yesNoUnknown': {
+      // Only the form's own codes: a draft keeps what was typed, whatever it was, and an older
+      // form may have had free text under this id; neither may leave a pseudonymised export.
+      const coded = codedAnswer(field.type === 'choice' ? field.options.map((option) => option.value) : YES_NO_UNKNOWN);
+      return { column: { name, kind: 'text' }, json, path, shape: coded };
+    }
     case 'postcode':
       return {
         column: { name: `${name}_prefix`, kind: 'text' },
         json,
         path,
-        shape: (value) => {
-          const text = answerText(value);
-          return text === null ? null : text.slice(0, 3);
-        },
+        // "010xx": the area, as text (a spreadsheet would turn "010" into the number 10).
+        shape: (value) => (typeof value === 'string' && /^\d{5}$/.test(value) ? `${value.slice(0, 3)}xx` : null),
       };
     case 'date':
       if (field.pseudonymised === 'ageBand')
@@ -261,7 +276,14 @@ export function planExport(options: ExportPlanOptions): ExportPlan {
     const id = field.id;
     return field.tag === 'none' ? (_personal, other) => other?.[id] : (personal) => personal?.[id];
   };
-  const triageOf = pick(triageField);
+  const triageAnswer = pick(triageField);
+  const triageCodes =
+    triageField?.type === 'choice' ? codedAnswer(triageField.options.map((option) => option.value)) : () => null;
+  const triageOf = (personal: Answers, other: Answers): Cell =>
+    identified ? answerText(triageAnswer(personal, other)) : triageCodes(triageAnswer(personal, other));
+  // A disposition is always a code (set from a submitted intake); pseudonymised, only one shaped as a code.
+  const dispositionOf = (value: unknown): Cell =>
+    typeof value === 'string' && (identified || /^[a-z0-9][A-Za-z0-9_-]{0,39}$/.test(value)) ? value : null;
   const phoneOf = pick(phoneField);
 
   const { where, params } = callsWhere(options.range, filter);
@@ -307,8 +329,8 @@ export function planExport(options: ExportPlanOptions): ExportPlan {
       seconds(raw[RAW.wrapUpMs]),
       text(raw[RAW.outcome]),
       text(raw[RAW.endedBy]),
-      text(raw[RAW.disposition]),
-      answerText(triageOf(personal, other)),
+      dispositionOf(raw[RAW.disposition]),
+      triageOf(personal, other),
       digits === null || digits === '' ? null : pseudonyms.ref(digits),
     ];
     if (identified) row.push(text(raw[RAW.remoteNumber]), text(raw[RAW.remoteName]));

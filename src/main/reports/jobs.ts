@@ -14,7 +14,7 @@ import {
 import { formDefinitionSchema, type FormDefinition } from '../../shared/intake/form';
 import { unlock } from '../calllog/database';
 import { writeExportFile, type ExportFileResult } from './export-file';
-import { callsWhere } from './export-rows';
+import { callsWhere, codedAnswer } from './export-rows';
 import { KpiAggregator } from './kpi';
 import { pseudonymizer } from './pseudonym';
 
@@ -130,7 +130,8 @@ export function kpiQuery(
   const params: (string | number)[] = [];
   let triageSql = 'NULL';
   if (triage !== null) {
-    triageSql = `json_extract(i.${triage.tag === 'none' ? 'other_json' : 'personal_json'}, ?)`;
+    // Counted as call types are: from submitted intakes (a draft may hold anything typed).
+    triageSql = `CASE WHEN i.state = 'submitted' THEN json_extract(i.${triage.tag === 'none' ? 'other_json' : 'personal_json'}, ?) END`;
     params.push(`$.${triage.id}`);
   }
   const calls = callsWhere(range, filter);
@@ -146,6 +147,10 @@ export function kpiQuery(
 
 export function runKpiJob(input: KpiJob): KpiReport {
   const job = kpiJobSchema.parse(input);
+  const triageField = job.form.fields.find((field) => field.id === job.form.triageField);
+  const triageCode = codedAnswer(
+    triageField?.type === 'choice' ? triageField.options.map((option) => option.value) : [],
+  );
   const db = openForReading(job.db);
   try {
     const installation = readInstallation(db);
@@ -168,7 +173,7 @@ export function runKpiJob(input: KpiJob): KpiReport {
         holdSeconds: row[7] === null ? null : row[7] / 1000,
         wrapUpSeconds: row[8] === null ? null : row[8] / 1000,
         disposition: row[9],
-        triage: typeof row[10] === 'string' ? row[10] : null,
+        triage: triageCode(row[10]),
       });
     }
     return kpiReportSchema.parse(aggregator.report({ labels: reportLabels(job.form), generatedAt: job.generatedAt }));

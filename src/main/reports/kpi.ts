@@ -75,9 +75,9 @@ class Tally {
   missed = 0;
   rejected = 0;
   placed = 0;
-  handleSeconds = 0;
+  handleMs = 0;
   handled = 0;
-  ringSeconds = 0;
+  ringMs = 0;
   rung = 0;
   readonly heat = new Float64Array(HOURS_PER_WEEK);
   readonly dispositions = new Map<string, number>();
@@ -85,8 +85,12 @@ class Tally {
 }
 
 /** A duration that counts: finite and not negative; otherwise (or none) 0. */
-function seconds(value: number | null): number {
-  return value !== null && value > 0 && value < Infinity ? value : 0;
+/**
+ * Seconds as whole milliseconds: sums of integers are exact, so the same calls give the same
+ * averages whether they come from the log or from an export (whose seconds are decimals).
+ */
+function millis(value: number | null): number {
+  return value !== null && value > 0 && value < Infinity ? Math.round(value * 1000) : 0;
 }
 
 function round3(value: number): number {
@@ -111,8 +115,8 @@ function figuresOf(tally: Tally): KpiFigures {
     rejected: tally.rejected,
     answerRate: tally.offered === 0 ? null : tally.answered / tally.offered,
     placed: tally.placed,
-    averageHandleSeconds: tally.handled === 0 ? null : round3(tally.handleSeconds / tally.handled),
-    averageRingSeconds: tally.rung === 0 ? null : round3(tally.ringSeconds / tally.rung),
+    averageHandleSeconds: tally.handled === 0 ? null : round3(tally.handleMs / tally.handled / 1000),
+    averageRingSeconds: tally.rung === 0 ? null : round3(tally.ringMs / tally.rung / 1000),
     heatMap: Array.from({ length: 7 }, (_, weekday) =>
       Array.from(tally.heat.subarray(weekday * 24, weekday * 24 + 24)),
     ),
@@ -169,10 +173,10 @@ export class KpiAggregator {
       this.agents.set(call.agent, agent);
     }
     const answered = call.answeredAt !== null;
-    const handle = answered ? seconds(call.talkSeconds) + seconds(call.holdSeconds) + seconds(call.wrapUpSeconds) : 0;
+    const handle = answered ? millis(call.talkSeconds) + millis(call.holdSeconds) + millis(call.wrapUpSeconds) : 0;
     if (call.direction === 'inbound') {
       const weekHour = berlinWeekHour(startedAt);
-      const ring = call.answeredAt !== null ? seconds((call.answeredAt - startedAt) / 1000) : 0;
+      const ring = call.answeredAt !== null ? millis((call.answeredAt - startedAt) / 1000) : 0;
       this.countInbound(this.total, call.outcome, answered, handle, ring, weekHour);
       this.countInbound(agent, call.outcome, answered, handle, ring, weekHour);
     } else {
@@ -197,9 +201,9 @@ export class KpiAggregator {
     tally.heat[weekHour] = (tally.heat[weekHour] ?? 0) + 1;
     if (answered) {
       tally.answered += 1;
-      tally.handleSeconds += handle;
+      tally.handleMs += handle;
       tally.handled += 1;
-      tally.ringSeconds += ring;
+      tally.ringMs += ring;
       tally.rung += 1;
     }
     if (outcome === 'missed') tally.missed += 1;
@@ -209,7 +213,7 @@ export class KpiAggregator {
   private countOutbound(tally: Tally, answered: boolean, handle: number): void {
     tally.placed += 1;
     if (answered) {
-      tally.handleSeconds += handle;
+      tally.handleMs += handle;
       tally.handled += 1;
     }
   }

@@ -3,10 +3,9 @@ import type { SettingsProblem, SettingsSnapshot } from '../../shared/contract/se
 import { AppError } from '../../shared/result';
 import {
   defaultSettings,
+  POLICY_ONLY_SETTING_KEYS,
   SECRET_SETTING_KEYS,
   SETTING_KEYS,
-  SETTINGS,
-  type SettingDefinition,
   type SettingChange,
   type SettingKey,
   type SettingsValues,
@@ -96,7 +95,7 @@ export class SettingsService {
 
   private async applyUpdate(change: SettingChange): Promise<SettingsSnapshot> {
     if (this.options.readOnly) throw new AppError('unavailable', 'These settings were opened read-only.');
-    if ((SETTINGS[change.key] as SettingDefinition).policyOnlySecret === true)
+    if (POLICY_ONLY_SETTING_KEYS.includes(change.key))
       throw new AppError('forbidden', `${change.key} is set by your organisation’s policy only.`);
     if (this.isLocked(change.key)) {
       throw new AppError(
@@ -124,8 +123,8 @@ export class SettingsService {
 
   private compose(): SettingsSnapshot {
     const user: Partial<SettingsValues> = { ...this.user.values };
-    // A policy-only secret in the user's own file is not the organisation's: ignored.
-    for (const key of SECRET_SETTING_KEYS) delete user[key];
+    // A policy-only key in the user's own file is not the organisation's: ignored.
+    for (const key of POLICY_ONLY_SETTING_KEYS) delete user[key];
     const values: SettingsValues = { ...defaultSettings(), ...user, ...this.policy.values };
     const locked = SETTING_KEYS.filter((key) => Object.hasOwn(this.policy.values, key));
     const problems: SettingsProblem[] = [...this.policy.problems, ...this.user.problems];

@@ -103,6 +103,12 @@ export type SubjectRecord = z.infer<typeof subjectRecordSchema>;
 const callIdsInput = z.strictObject({ callIds: z.array(z.string().min(1).max(64)).min(1).max(1_000) });
 
 export const privacyRequests = {
+  'privacy.access': defineRequest({
+    input: noInput,
+    output: z.object({ teamLead: z.boolean() }),
+    summary:
+      'Whether this console’s user is a team lead (by policy: privacy.teamLeads, else privacy.role): data-subject requests, identified exports.',
+  }),
   'privacy.find': defineRequest({
     input: subjectQuerySchema,
     output: z.array(subjectRecordSchema),

@@ -262,7 +262,7 @@ export const de = {
       title: 'Datenschutz',
       role: 'Rolle an diesem Arbeitsplatz',
       roles: { agent: 'Agent', team_lead: 'Teamleitung' },
-      hint: 'Die Teamleitung beantwortet im Anrufprotokoll Betroffenenanfragen (Auskunft und Löschung).',
+      hint: 'Die Teamleitung beantwortet im Anrufprotokoll Betroffenenanfragen (Auskunft und Löschung) und darf Exporte mit Namen und Nummern erstellen. Wer Teamleitung ist, legt Ihre Organisation per Richtlinie fest (privacy.teamLeads oder privacy.role).',
     },
   },
   reports: {

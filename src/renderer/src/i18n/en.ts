@@ -261,7 +261,7 @@ export const en: Translation = {
       title: 'Data protection',
       role: 'Role at this workstation',
       roles: { agent: 'Agent', team_lead: 'Team lead' },
-      hint: 'The team lead answers data-subject requests (access and erasure) in the call log.',
+      hint: 'A team lead answers data-subject requests in the call log (access and erasure) and may make exports with names and numbers. Your organisation decides who is a team lead, by policy (privacy.teamLeads or privacy.role).',
     },
   },
   reports: {

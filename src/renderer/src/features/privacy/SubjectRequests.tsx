@@ -9,7 +9,7 @@ import { dispositionLabel } from '../intake/intakeDisplay';
 import { useIntakeForm, useIntakeLanguage } from '../intake/useIntakeForm';
 import { saveTextFile } from './saveTextFile';
 import { IntakeAnswers } from '../intake/IntakeAnswers';
-import { useSettingsSnapshot } from './useSettingsSnapshot';
+import { useTeamLead } from './useTeamLead';
 
 /** The contract's limits for a query (`subjectQuerySchema`). */
 const MAX_NUMBER = 40;
@@ -35,14 +35,14 @@ async function reload(api: ApiClient, callId: string): Promise<SubjectRecord | n
 }
 
 /**
- * Call log → data-subject requests (GDPR Art. 15 and 17), for a team lead only (setting
- * `privacy.role`): find a caller's records by number or name, export the chosen ones as a file for
- * the caller, or erase their personal and health data after an explicit confirmation. main checks
- * the role again and audits every step.
+ * Call log → data-subject requests (GDPR Art. 15 and 17), for a team lead only (by policy:
+ * `privacy.teamLeads` or `privacy.role`): find a caller's records by number or name, export the
+ * chosen ones as a file for the caller, or erase their personal and health data after an explicit
+ * confirmation. main checks the role again and audits every step.
  */
 export function SubjectRequests() {
-  const snapshot = useSettingsSnapshot();
-  if (snapshot?.values['privacy.role'] !== 'team_lead') return null;
+  const teamLead = useTeamLead();
+  if (!teamLead) return null;
   return <SubjectRequestsPanel />;
 }
 

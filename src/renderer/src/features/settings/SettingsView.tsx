@@ -87,7 +87,7 @@ export function SettingsView() {
 
           <AccountSettings snapshot={snapshot} />
 
-          <PrivacyRoleSetting snapshot={snapshot} />
+          <PrivacyRoleSetting />
 
           {info && (
             <>
