@@ -272,6 +272,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     log: log.child('reports'),
     progress: (rows, done) => events.emit('reports.progress', { rows, done }),
   });
+  void reports.removeStaleTemporaries();
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -455,6 +456,8 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
         stopPolicyWatch();
         stopSettings();
         stopHeadsetSettings();
+        // Reports under way stop (their temporary files go) while the log they read is still open.
+        await reports.close();
         // Telephony first: calls still up end now, and the log must still hear how they ended
         // (and the headset, whose lights go out with them).
         await telephony.close();

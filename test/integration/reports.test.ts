@@ -516,6 +516,23 @@ describe('merge of exports from several laptops', () => {
   }, 120_000);
 });
 
+describe('closing the app', () => {
+  it('stops an export under way: no file, no temporary file, no audit entry; the app closes', async () => {
+    const data = await callLogData({ seed: { count: 60_000, seed: 6, days: 120 } });
+    const app = await startApp(data.dataDir);
+    const progress: number[] = [];
+    app.events.subscribe((name, payload) => {
+      if (name === 'reports.progress') progress.push((payload as { rows: number }).rows);
+    });
+    const exporting = app.dispatch('reports.export', { range: ALL_DAYS, format: 'xlsx' }, context);
+    await expect.poll(() => progress.length, { timeout: 60_000 }).toBeGreaterThan(0);
+    await app.close();
+    expect(await exporting).toMatchObject({ ok: false, error: { code: 'unavailable', message: /app is closing/ } });
+    expect(await readdir(join(data.dataDir, 'exports'))).toEqual([]);
+    expect(auditRows(data).filter((entry) => entry.action === 'export')).toEqual([]);
+  }, 120_000);
+});
+
 describe('policy-only settings', () => {
   it('the organisation’s pseudonym key never reaches a renderer; neither it nor the team leads can be set from Settings', async () => {
     const key = Buffer.alloc(32, 5).toString('base64');

@@ -396,7 +396,8 @@ export class CallLog {
     details: string | null,
   ): Promise<void> {
     const writer = this.writer;
-    if (!writer) return;
+    // Never silently: what needs an audit entry must not happen without one.
+    if (!writer) throw new AppError('unavailable', 'The call log is not open: nothing can be audited.');
     const entry = {
       seq: this.auditHead.seq + 1,
       at: this.options.clock.now(),

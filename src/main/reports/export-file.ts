@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type WriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
 import type { Database } from 'better-sqlite3-multiple-ciphers';
@@ -30,6 +30,12 @@ export interface ExportFileOptions {
   readonly pseudonyms: Pseudonymizer;
   /** The file to write (its folder is created). */
   readonly target: string;
+  /**
+   * The temporary file beside it (see temporaryFor); the export stays there, complete and on
+   * disk, for the caller to audit and then place (placeExport). Without it, a name is chosen and
+   * the file is renamed to the target at once (tests, benchmarks).
+   */
+  readonly temporary?: string;
   readonly onProgress?: (rows: number) => void;
   /** XLSX: data rows per sheet (Excel's limit by default; smaller in tests). */
   readonly maxRowsPerSheet?: number;
@@ -47,6 +53,63 @@ export interface ExportFileResult {
 const PROGRESS_EVERY = 10_000;
 /** CSV text is collected up to this many characters before it is written. */
 const CSV_CHUNK = 1 << 20;
+
+/** Temporary files of exports: hidden, beside their target, recognisable (stale ones are removed). */
+export const TEMPORARY_SUFFIX = '.part';
+
+/** A temporary file for an export to `target`, in the same folder (so that a rename places it). */
+export function temporaryFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}${TEMPORARY_SUFFIX}`);
+}
+
+/**
+ * Puts a finished export under its name. `replace`: an existing file of that name is replaced
+ * (the CLI's --out, a nightly export); otherwise never: a file already there keeps its name and
+ * the export gets "-2", "-3" … before its extension. Returns where it went.
+ */
+export async function placeExport(temporary: string, target: string, replace: boolean): Promise<string> {
+  if (replace) {
+    await rename(temporary, target);
+    return target;
+  }
+  const dot = target.lastIndexOf('.');
+  const [stem, extension] = dot > target.lastIndexOf('/') ? [target.slice(0, dot), target.slice(dot)] : [target, ''];
+  for (let attempt = 1; attempt < 1000; attempt += 1) {
+    const candidate = attempt === 1 ? target : `${stem}-${attempt}${extension}`;
+    try {
+      // link() fails when the name is taken: nothing is ever overwritten.
+      await link(temporary, candidate);
+      await unlink(temporary);
+      return candidate;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw writeError(target, error);
+    }
+  }
+  throw new AppError('conflict', `cannot place the export: too many files named like ${basename(target)}`);
+}
+
+/** Removes temporary export files older than `olderThanMs` from a folder (left by a crash or a kill). */
+export async function removeStaleTemporaries(folder: string, olderThanMs: number, now: number): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!name.startsWith('.') || !name.endsWith(TEMPORARY_SUFFIX)) continue;
+    const file = join(folder, name);
+    try {
+      if (now - (await stat(file)).mtimeMs < olderThanMs) continue;
+      await rm(file, { force: true });
+      removed += 1;
+    } catch {
+      // Gone already, or not ours to remove.
+    }
+  }
+  return removed;
+}
 
 /** The file name an export gets in the export folder: what, which days, when made. */
 export function exportFileName(request: ExportRequest, now: Date): string {
@@ -116,7 +179,7 @@ export async function writeExportFile(options: ExportFileOptions): Promise<Expor
     pseudonyms: options.pseudonyms,
   });
   const folder = dirname(target);
-  const temporary = join(folder, `.${basename(target)}.${randomBytes(6).toString('hex')}.part`);
+  const temporary = options.temporary ?? temporaryFor(target);
   try {
     await mkdir(folder, { recursive: true });
   } catch (error) {
@@ -198,7 +261,7 @@ export async function writeExportFile(options: ExportFileOptions): Promise<Expor
     // The stream lets go of the handle first (a handle with a stream on it does not close).
     stream.destroy();
     await fileHandle.close();
-    await rename(temporary, target);
+    if (options.temporary === undefined) await rename(temporary, target);
   } catch (error) {
     stream.destroy();
     await fileHandle.close().catch(() => undefined);

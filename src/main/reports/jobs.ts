@@ -35,6 +35,8 @@ export const exportJobSchema = z.object({
   /** `reports.pseudonymKey` (the organisation's, from policy) or ''. */
   organisationKey: z.string(),
   target: z.string(),
+  /** Where to write (the caller audits, then places the file); without it, written to target at once. */
+  temporary: z.string().optional(),
   maxRowsPerSheet: z.number().int().positive().optional(),
 });
 export type ExportJob = z.input<typeof exportJobSchema>;
@@ -86,6 +88,7 @@ export async function runExportJob(
       installationId: installation.id,
       pseudonyms,
       target: job.target,
+      ...(job.temporary === undefined ? {} : { temporary: job.temporary }),
       ...(onProgress === undefined ? {} : { onProgress }),
       ...(job.maxRowsPerSheet === undefined ? {} : { maxRowsPerSheet: job.maxRowsPerSheet }),
     });

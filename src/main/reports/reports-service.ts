@@ -17,7 +17,7 @@ import type { SettingKey, SettingValue } from '../../shared/settings';
 import type { CallLog } from '../calllog/call-log';
 import type { Logger } from '../core/log';
 import type { Clock } from '../ports';
-import { exportFileName } from './export-file';
+import { exportFileName, placeExport, removeStaleTemporaries, temporaryFor } from './export-file';
 import { organisationKey } from './pseudonym';
 import { runReportJob } from './worker-host';
 
@@ -60,6 +60,8 @@ const exportJobResultSchema = z.object({
 
 export class ReportsService {
   private exporting = false;
+  private closing = false;
+  private readonly running = new Set<{ controller: AbortController; done: Promise<void> }>();
 
   constructor(private readonly options: ReportsServiceOptions) {}
 
@@ -83,7 +85,12 @@ export class ReportsService {
     };
   }
 
-  /** Exports to the export folder, or to `target` when given (the CLI's --out). */
+  /**
+   * Exports to the export folder (never over an existing file), or to `target` when given (the
+   * CLI's --out, replaced if there). The file is complete on disk and audited before it gets its
+   * name: a crash in between leaves an audited temporary file (removed later), never an export
+   * nobody recorded. A failure, or the app closing, removes the temporary file.
+   */
   async export(request: ExportRequest, target?: string): Promise<ExportResult> {
     const { settings, callLog } = this.options;
     if (!settings.get('reports.formats').includes(request.format))
@@ -94,23 +101,26 @@ export class ReportsService {
     if (request.identified && !(await this.options.isTeamLead()))
       throw new AppError('forbidden', 'Only a team lead may export identified data (names and numbers).');
     if (this.exporting) throw new AppError('conflict', 'An export is already running; wait until it is done.');
+    if (this.closing) throw new AppError('unavailable', 'The app is closing.');
     this.exporting = true;
+    const file = target ?? join(this.directory(), exportFileName(request, new Date(this.options.clock.now())));
+    const temporary = temporaryFor(file);
     try {
-      const access = await callLog.readAccess();
-      const file = target ?? join(this.directory(), exportFileName(request, new Date(this.options.clock.now())));
-      const result = await (this.options.runJob ?? runReportJob)(
-        {
-          kind: 'export',
-          db: access,
-          request,
-          form: this.options.form(),
-          organisationKey: settings.get('reports.pseudonymKey'),
-          target: file,
-        },
-        { result: exportJobResultSchema, onProgress: (rows) => this.options.progress(rows, false) },
-      );
-      try {
-        await callLog.audit('export', `export:${result.sha256}`, result.columns, {
+      return await this.track(async (signal) => {
+        const access = await callLog.readAccess();
+        const result = await (this.options.runJob ?? runReportJob)(
+          {
+            kind: 'export',
+            db: access,
+            request,
+            form: this.options.form(),
+            organisationKey: settings.get('reports.pseudonymKey'),
+            target: file,
+            temporary,
+          },
+          { result: exportJobResultSchema, onProgress: (rows) => this.options.progress(rows, false), signal },
+        );
+        const details = {
           format: result.format,
           identified: request.identified,
           ...(request.identified ? { reason: request.reason } : {}),
@@ -118,50 +128,99 @@ export class ReportsService {
           filter: request.filter,
           rows: result.rows,
           sha256: result.sha256,
-          target: result.file,
+          target: file,
           installationId: result.installationId,
           pseudonymKey: result.pseudonymKey,
+        };
+        try {
+          await callLog.audit('export', `export:${result.sha256}`, result.columns, details);
+        } catch {
+          this.options.log.error('an export was removed: its audit entry could not be written');
+          throw new AppError('unavailable', 'The export could not be recorded in the audit log, so it was removed.');
+        }
+        const placed = await placeExport(temporary, file, target !== undefined);
+        // Another file had taken the name meanwhile: the audit log says where this one went.
+        if (placed !== file)
+          await callLog.audit('export', `export:${result.sha256}`, [], {
+            ...details,
+            target: placed,
+            renamedFrom: file,
+          });
+        this.options.log.info('export written', {
+          format: result.format,
+          identified: request.identified,
+          rows: result.rows,
         });
-      } catch (error) {
-        await rm(result.file, { force: true }).catch(() => undefined);
-        this.options.log.error('an export was removed: its audit entry could not be written', {
-          error: error instanceof Error ? error.name : 'unknown',
-        });
-        throw new AppError('unavailable', 'The export could not be recorded in the audit log, so it was removed.');
-      }
-      this.options.log.info('export written', {
-        format: result.format,
-        identified: request.identified,
-        rows: result.rows,
+        this.options.progress(result.rows, true);
+        return {
+          file: placed,
+          format: result.format,
+          identified: request.identified,
+          rows: result.rows,
+          sha256: result.sha256,
+          columns: result.columns,
+          pseudonymKey: result.pseudonymKey,
+          sheets: result.sheets,
+        };
       });
-      this.options.progress(result.rows, true);
-      return {
-        file: result.file,
-        format: result.format,
-        identified: request.identified,
-        rows: result.rows,
-        sha256: result.sha256,
-        columns: result.columns,
-        pseudonymKey: result.pseudonymKey,
-        sheets: result.sheets,
-      };
+    } catch (error) {
+      await rm(temporary, { force: true }).catch(() => undefined);
+      throw error;
     } finally {
       this.exporting = false;
     }
   }
 
+  /** Runs a job that `close` can stop, and waits for. */
+  private async track<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    const done = work(controller.signal);
+    const entry = {
+      controller,
+      done: done.then(
+        () => undefined,
+        () => undefined,
+      ),
+    };
+    this.running.add(entry);
+    try {
+      return await done;
+    } finally {
+      this.running.delete(entry);
+    }
+  }
+
+  /**
+   * At start: temporary export files a crash or kill left in the export folder (a day old: the
+   * folder may be shared, and another laptop's export may be under way).
+   */
+  async removeStaleTemporaries(): Promise<void> {
+    const removed = await removeStaleTemporaries(this.directory(), 86_400_000, this.options.clock.now());
+    if (removed > 0) this.options.log.info('stale temporary export files removed', { count: removed });
+  }
+
+  /** Stops the jobs under way (their temporary files go) and waits until they have: the app quits. */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const entry of this.running) entry.controller.abort();
+    await Promise.all([...this.running].map((entry) => entry.done));
+  }
+
   async kpi(range: ReportRange, filter: ReportFilter): Promise<KpiReport> {
-    const access = await this.options.callLog.readAccess();
-    return (this.options.runJob ?? runReportJob)(
-      {
-        kind: 'kpi',
-        db: access,
-        range,
-        filter,
-        form: this.options.form(),
-        generatedAt: this.options.clock.now(),
-      },
-      { result: kpiReportSchema },
-    );
+    if (this.closing) throw new AppError('unavailable', 'The app is closing.');
+    return this.track(async (signal) => {
+      const access = await this.options.callLog.readAccess();
+      return (this.options.runJob ?? runReportJob)(
+        {
+          kind: 'kpi',
+          db: access,
+          range,
+          filter,
+          form: this.options.form(),
+          generatedAt: this.options.clock.now(),
+        },
+        { result: kpiReportSchema, signal },
+      );
+    });
   }
 }

@@ -56,6 +56,8 @@ export interface RunOptions<T> {
   readonly onProgress?: (rows: number) => void;
   /** Checks the worker's result (it crossed a thread boundary). */
   readonly result: z.ZodType<T>;
+  /** Stops the job (the app quits): the worker is ended, and the promise rejects. */
+  readonly signal?: AbortSignal;
 }
 
 export function runReportJob<T>(job: ReportJob, options: RunOptions<T>): Promise<T> {
@@ -72,16 +74,34 @@ export function runReportJob<T>(job: ReportJob, options: RunOptions<T>): Promise
       );
       return;
     }
+    let ready = false;
+    let stopping = false;
     const settle = (outcome: () => void) => {
       if (settled) return;
       settled = true;
+      options.signal?.removeEventListener('abort', abort);
       outcome();
     };
+    // A thread may only be ended once SQLite's native module has loaded (else the whole process
+    // aborts): before 'ready', the stop waits for it.
+    const abort = () => {
+      stopping = true;
+      settle(() => reject(new AppError('unavailable', 'The report was stopped: the app is closing.')));
+      if (ready) void worker.terminate();
+    };
+    if (options.signal?.aborted === true) abort();
+    else options.signal?.addEventListener('abort', abort, { once: true });
     worker.on('message', (raw: unknown) => {
       const message = messageSchema.safeParse(raw);
-      if (!message.success) return;
+      if (!message.success) {
+        settle(() => reject(new AppError('internal', 'the reports worker sent a message that is not one of its own')));
+        if (ready) void worker.terminate();
+        return;
+      }
       switch (message.data.type) {
         case 'ready':
+          ready = true;
+          if (stopping) void worker.terminate();
           return;
         case 'progress':
           options.onProgress?.(message.data.rows);
