@@ -249,6 +249,8 @@ describe.skipIf(libreOffice.skip)('exports that LibreOffice (and so Excel) opens
       .digest('hex')
       .slice(0, 32);
     expect(a[column('caller_ref')]).toBe(ref);
+    // The file itself says that these refs cannot be linked with other laptops'.
+    expect(a[column('caller_ref_key')]).toBe('installation');
     expect(a[column('installation_id')]).toBe(installation.id);
     const started = a[column('started_at')];
     expect(typeof started === 'number' ? serialWall(started) : started).toMatch(

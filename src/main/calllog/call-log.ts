@@ -14,7 +14,7 @@ import type { Logger } from '../core/log';
 import type { Clock, SecretStore, Unsubscribe } from '../ports';
 import { talkMs } from '../telephony/call-state';
 import { keyCheckValue, loadDatabaseKey, readKeyCheck, writeKeyCheck } from './database-key';
-import { moveAside, openEncrypted, unlock } from './database';
+import { CACHE_KIB, moveAside, openEncrypted, unlock } from './database';
 import {
   auditHash,
   auditRowSchema,
@@ -53,6 +53,8 @@ export interface CallLogOptions {
    * lists calls saves the thread and its memory.
    */
   readonly searchWorker?: boolean;
+  /** Pages each connection keeps decrypted (KiB); a short command needs few. Default CACHE_KIB. */
+  readonly cacheKib?: number;
 }
 
 function osUserName(): string {
@@ -275,6 +277,9 @@ export class CallLog {
   private readonly options: CallLogOptions;
   private readonly file: string;
   private readonly checkFile: string;
+  private get cacheKib(): number {
+    return this.options.cacheKib ?? CACHE_KIB;
+  }
 
   private constructor(options: CallLogOptions) {
     this.options = options;
@@ -842,7 +847,7 @@ export class CallLog {
     if (this.current.state !== 'corrupt')
       throw new AppError('conflict', 'Only a log that was moved aside can be started afresh.');
     if (!this.key) throw new AppError('unavailable', 'There is no key for a new log.');
-    const opened = openEncrypted(this.file, this.key);
+    const opened = openEncrypted(this.file, this.key, { cacheKib: this.cacheKib });
     if (!opened.ok) throw new AppError('unavailable', 'A new log could not be created.');
     await writeKeyCheck(this.checkFile, this.key);
     this.statements.clear();
@@ -885,7 +890,7 @@ export class CallLog {
       this.options.log.error('the key does not open this call log; the file is left as it is');
       return { state: 'wrong_key' };
     }
-    const opened = openEncrypted(this.file, key.key, { integrityCheck: false });
+    const opened = openEncrypted(this.file, key.key, { integrityCheck: false, cacheKib: this.cacheKib });
     if (!opened.ok) {
       if (opened.problem === 'newer_version') {
         this.options.log.error('the call log was written by a newer version', { version: opened.version });
@@ -915,16 +920,16 @@ export class CallLog {
   }
 
   private startWriter(key: string): void {
-    const writer = new CallLogWriter(this.file, key);
+    const writer = new CallLogWriter(this.file, key, this.cacheKib);
     this.writer = writer;
     void this.reader?.terminate();
-    this.reader = this.options.searchWorker === false ? null : new CallLogWriter(this.file, key);
+    this.reader = this.options.searchWorker === false ? null : new CallLogWriter(this.file, key, this.cacheKib);
     // The check gets a worker and connection of its own: on a large log it takes minutes (about
     // 80 s for a million calls here), and the calls going on must not wait for it to be written.
     void this.checker?.terminate();
     this.checker = null;
     if (this.options.integrityCheck === false) return;
-    const checker = new CallLogWriter(this.file, key);
+    const checker = new CallLogWriter(this.file, key, this.cacheKib);
     this.checker = checker;
     this.integrity = checker
       .integrityCheck()

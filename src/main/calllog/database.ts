@@ -27,7 +27,11 @@ export function unlock(db: Connection, keyHex: string): void {
 /** Pages kept decrypted in memory per connection (KiB, as SQLite takes a negative cache_size). */
 export const CACHE_KIB = 32_768;
 
-export function openEncrypted(file: string, keyHex: string, options: { integrityCheck?: boolean } = {}): OpenResult {
+export function openEncrypted(
+  file: string,
+  keyHex: string,
+  options: { integrityCheck?: boolean; cacheKib?: number } = {},
+): OpenResult {
   let db: Connection | null = null;
   try {
     // A new log is made readable by its owner only; SQLite gives its WAL the same mode.
@@ -40,7 +44,7 @@ export function openEncrypted(file: string, keyHex: string, options: { integrity
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('secure_delete = ON');
-    db.pragma(`cache_size = -${CACHE_KIB}`);
+    db.pragma(`cache_size = -${options.cacheKib ?? CACHE_KIB}`);
     db.pragma('busy_timeout = 5000');
     if (options.integrityCheck ?? true) {
       const integrity = db.pragma('integrity_check', { simple: true });

@@ -125,10 +125,10 @@ export class CallLogWriter {
   private markReady: () => void = () => undefined;
   private dead: Error | null = null;
 
-  constructor(file: string, keyHex: string) {
+  constructor(file: string, keyHex: string, cacheKib: number = CACHE_KIB) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { modulePath: sqliteModulePath(), file, key: keyHex, cacheKib: CACHE_KIB },
+      workerData: { modulePath: sqliteModulePath(), file, key: keyHex, cacheKib },
     });
     this.ready = new Promise<void>((resolve) => (this.markReady = resolve));
     this.worker.unref();

@@ -207,8 +207,9 @@ async function withCallLog(
     log: silentLogger(),
     // The app checks the log's integrity when it opens it; a command does not wait minutes for that.
     integrityCheck: false,
-    // No command lists calls: no search worker.
+    // No command lists calls: no search worker; and little cache (a command reads once).
     searchWorker: false,
+    cacheKib: 2_048,
   });
   try {
     const status = log.status;
@@ -456,13 +457,16 @@ const exportCommand: CliCommand = {
           clock: systemClock,
           log: silentLogger(),
           progress: () => undefined,
-          runJob: runReportJobHere,
         });
         const result = await reports.export(parsed.data, target);
         if (flags.json) printJson(env, result);
         else
           env.io.stdout(
-            `${result.rows} calls written to ${result.file} (${result.format}, ${result.identified ? 'identified' : 'pseudonymised'}; SHA-256 ${result.sha256})\n`,
+            `${result.rows} calls written to ${result.file} (${result.format}, ${result.identified ? 'identified' : 'pseudonymised'}; SHA-256 ${result.sha256})\n${
+              result.pseudonymKey === 'installation'
+                ? 'caller_ref uses this installation’s own key: it cannot be linked with other laptops’ exports (set reports.pseudonymKey by policy for that)\n'
+                : ''
+            }`,
           );
         return EXIT_OK;
       });

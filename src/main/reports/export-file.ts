@@ -51,8 +51,8 @@ export interface ExportFileResult {
 }
 
 const PROGRESS_EVERY = 10_000;
-/** CSV text is collected up to this many characters before it is written. */
-const CSV_CHUNK = 1 << 20;
+/** CSV is collected in buffers of this many bytes before it is written. */
+const CSV_CHUNK = 1 << 21;
 
 /** Temporary files of exports: hidden, beside their target, recognisable (stale ones are removed). */
 export const TEMPORARY_SUFFIX = '.part';
@@ -240,17 +240,26 @@ export async function writeExportFile(options: ExportFileOptions): Promise<Expor
       const dialect = request.format === 'csv-de' ? 'de' : 'iso';
       const hash = createHash('sha256');
       const row = csvRowWriter(plan.columns, dialect);
-      let chunk = csvHeader(plan.columns, dialect);
+      // Records are encoded straight into a buffer (no long strings to build and flatten); a
+      // full buffer goes to the file and a fresh one takes the next records.
+      let buffer = Buffer.allocUnsafe(CSV_CHUNK);
+      let used = buffer.write(csvHeader(plan.columns, dialect), 0, 'utf8');
       const flush = async () => {
-        const bytes = Buffer.from(chunk, 'utf8');
-        chunk = '';
+        const bytes = buffer.subarray(0, used);
+        buffer = Buffer.allocUnsafe(CSV_CHUNK);
+        used = 0;
         hash.update(bytes);
         await write(stream, bytes);
       };
       for (const raw of iterator) {
-        chunk += row(plan.cells(raw));
+        const line = row(plan.cells(raw));
+        // A record longer than the room left (worst case 3 bytes a character) goes after a flush.
+        if (used + line.length * 3 > CSV_CHUNK) {
+          await flush();
+          if (line.length * 3 > CSV_CHUNK) buffer = Buffer.allocUnsafe(line.length * 3);
+        }
+        used += buffer.write(line, used, 'utf8');
         rows += 1;
-        if (chunk.length >= CSV_CHUNK) await flush();
         if (rows % PROGRESS_EVERY === 0) options.onProgress?.(rows);
       }
       await flush();

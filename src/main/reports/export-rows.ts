@@ -52,6 +52,11 @@ export const FIXED_COLUMNS = [
   { name: 'disposition', kind: 'text' },
   { name: 'triage', kind: 'text' },
   { name: 'caller_ref', kind: 'text' },
+  /**
+   * Whose key made caller_ref: `organisation` (the same caller has the same ref on every laptop)
+   * or `installation` (this laptop's own: its refs cannot be linked with other laptops').
+   */
+  { name: 'caller_ref_key', kind: 'text' },
 ] as const satisfies readonly ExportColumn[];
 
 const IDENTIFYING_COLUMNS = [
@@ -332,6 +337,7 @@ export function planExport(options: ExportPlanOptions): ExportPlan {
       dispositionOf(raw[RAW.disposition]),
       triageOf(personal, other),
       digits === null || digits === '' ? null : pseudonyms.ref(digits),
+      pseudonyms.source,
     ];
     if (identified) row.push(text(raw[RAW.remoteNumber]), text(raw[RAW.remoteName]));
     row.push(text(raw[RAW.intakeState]) ?? 'none', numberOrNull(raw[RAW.mos]), numberOrNull(raw[RAW.loss]));
