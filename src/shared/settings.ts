@@ -159,7 +159,7 @@ export const SETTINGS = {
   'reports.directory': setting(
     z.string().trim().max(1_000),
     '',
-    'Where exports are written (an absolute folder path); empty: the folder "Hotline Desk Exporte" in the user’s documents.',
+    'Where exports are written (an absolute folder path, e.g. a share for team leads); empty: "exports" in the data directory (not Documents: it is often synced to a cloud drive).',
   ),
   'reports.formats': setting(
     z.array(z.enum(EXPORT_FORMAT_VALUES)).min(1).max(EXPORT_FORMAT_VALUES.length),

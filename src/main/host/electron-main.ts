@@ -130,7 +130,8 @@ async function runConsole(): Promise<void> {
       paths: {
         dataDir,
         policyFile: machinePolicyFile(),
-        exportsDir: join(app.getPath('documents'), 'Hotline Desk Exporte'),
+        // Not Documents: it is often synced to a cloud drive, and exports hold health data.
+        exportsDir: join(dataDir, 'exports'),
       },
       secrets: new SafeStorageSecretStore(dataDir),
       power: electronPowerEvents,
