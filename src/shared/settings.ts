@@ -157,7 +157,14 @@ export const SETTINGS = {
     'The headset to use, by USB IDs and optionally its serial number (VVVV:PPPP or VVVV:PPPP:serial); empty: the first headset with call control.',
   ),
   'reports.directory': setting(
-    z.string().trim().max(1_000),
+    z
+      .string()
+      .trim()
+      .max(1_000)
+      .regex(
+        /^$|^\/|^[A-Za-z]:[\\/]|^\\\\/,
+        'expected an absolute folder path (/srv/exports, C:\\Exports or \\\\server\\share), or nothing for the default',
+      ),
     '',
     'Where exports are written (an absolute folder path, e.g. a share for team leads); empty: "exports" in the data directory (not Documents: it is often synced to a cloud drive).',
   ),

@@ -136,6 +136,11 @@ describe('hotline-desk export and report kpi', () => {
         1,
         /checks the team-lead role against the machine policy only/,
       ],
+      [
+        ['export', ...dir, ...RANGE, '--format', 'csv-de', '--reason', 'Prüfung', '--out', target],
+        2,
+        /--reason: only an identified export/,
+      ],
       [['report', 'kpi', ...dir, ...RANGE, '--format', 'pdf'], 2, /--format: expected json or xlsx/],
       [['report', 'kpi', ...dir, ...RANGE, '--format', 'xlsx'], 2, /--out: an xlsx report needs a file/],
       [

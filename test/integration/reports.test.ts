@@ -480,15 +480,16 @@ describe('merge of exports from several laptops', () => {
     await writeFile(join(out, 'other.csv'), 'name,phone\r\nAnna,0301234\r\n');
     await writeFile(join(out, 'empty.csv'), '');
     await writeFile(join(out, 'broken.xlsx'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]));
-    const good = await readFile(join(out, 'de.csv'), 'utf8');
+    // A csv-iso export of our own, edited: one row's direction made up, another row cut short.
+    await runExportJob({ ...base, request: { range: ALL_DAYS, format: 'csv-iso' }, target: join(out, 'iso.csv') });
+    const [header, first, second] = (await readFile(join(out, 'iso.csv'), 'utf8')).split('\r\n');
     await writeFile(
       join(out, 'bad-row.csv'),
-      good
-        .replace(/^\uFEFF/, '')
-        .split('\r\n')
-        .slice(0, 1)
-        .map((line) => line.replace(/;/g, ','))
-        .join('') + '\r\nx,y,sideways,,2026-01-01T00:00:00Z\r\n',
+      [header, first!.replace(/,(inbound|outbound),/, ',sideways,'), ''].join('\r\n'),
+    );
+    await writeFile(
+      join(out, 'short-row.csv'),
+      [header, first, second!.split(',').slice(0, 5).join(','), ''].join('\r\n'),
     );
     const reason = async (name: string) => {
       try {
@@ -514,6 +515,7 @@ describe('merge of exports from several laptops', () => {
     expect(await reason('empty.csv')).toMatch(/empty\.csv .*it is empty/);
     expect(await reason('broken.xlsx')).toMatch(/broken\.xlsx is not a pseudonymised Hotline Desk export/);
     expect(await reason('bad-row.csv')).toMatch(/bad-row\.csv, row 2, column direction/);
+    expect(await reason('short-row.csv')).toMatch(/short-row\.csv, row 3: 5 fields, the header has \d+/);
     expect(await reason('missing.csv')).toMatch(/missing\.csv: no such file/);
   }, 120_000);
 });

@@ -421,6 +421,8 @@ const exportCommand: CliCommand = {
   async run(positionals, flags, values, env) {
     if (positionals.length > 0) throw new UsageError(`unexpected "${positionals.join(' ')}"`);
     if (typeof values.out !== 'string' || values.out === '') throw new UsageError('--out: expected the file to write');
+    if (values.reason !== undefined && values.identified !== true)
+      throw new UsageError('--reason: only an identified export (--identified) takes a reason');
     const parsed = exportRequestSchema.safeParse({
       range: { from: values.from, to: values.to },
       format: values.format,

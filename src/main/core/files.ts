@@ -13,9 +13,13 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   try {
     await handle.writeFile(data);
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    // A full disk, a quota: the half-written temporary file goes.
+    await handle.close().catch(() => undefined);
+    await fs.rm(temporary, { force: true });
+    throw error;
   }
+  await handle.close();
   try {
     await fs.rename(temporary, path);
   } catch (error) {

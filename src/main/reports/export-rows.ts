@@ -260,7 +260,8 @@ type Answers = Record<string, unknown> | null;
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const numberOrNull = (value: unknown): number | null => (typeof value === 'number' ? value : null);
-const seconds = (ms: unknown): number | null => (typeof ms === 'number' ? ms / 1000 : null);
+/** A duration in seconds; a negative one (a clock set back during the call) counts as 0, as in the KPIs. */
+const seconds = (ms: unknown): number | null => (typeof ms === 'number' ? Math.max(0, ms) / 1000 : null);
 
 /** The query and the row shaping of one export. */
 export function planExport(options: ExportPlanOptions): ExportPlan {

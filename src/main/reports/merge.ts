@@ -172,6 +172,7 @@ function pick(fields: readonly string[]): Record<string, string> {
 async function* csvCalls(file: string): AsyncGenerator<KpiCall> {
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   let row = 0;
+  let columns = 0;
   for await (const line of lines) {
     row += 1;
     if (row === 1) {
@@ -180,11 +181,17 @@ async function* csvCalls(file: string): AsyncGenerator<KpiCall> {
       const header = parseCsvRecord(line, ',');
       if (header === null) throw notOurs(file, 'its first line is not a CSV header');
       checkHeader(file, header);
+      columns = header.length;
       continue;
     }
     if (line === '') continue;
     const fields = parseCsvRecord(line, ',');
     if (fields === null) throw new AppError('invalid_input', `${basename(file)}, row ${row}: not a CSV record`);
+    if (fields.length !== columns)
+      throw new AppError(
+        'invalid_input',
+        `${basename(file)}, row ${row}: ${fields.length} fields, the header has ${columns} (a damaged or edited file)`,
+      );
     const parsed = csvRowSchema.safeParse(pick(fields));
     if (!parsed.success) throw rowError(file, row, parsed.error);
     yield toCall(parsed.data);
