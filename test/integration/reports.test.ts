@@ -423,7 +423,7 @@ describe('merge of exports from several laptops', () => {
     const one = await callLogData({ seed: { count: 800, seed: 1, days: 60 } });
     const two = await callLogData({ seed: { count: 500, seed: 2, days: 60 } });
     const out = await tempDir();
-    const exportOf = async (data: LogData, format: 'csv-iso' | 'xlsx', name: string) =>
+    const exportOf = async (data: LogData, format: 'csv-iso' | 'xlsx', name: string, maxRowsPerSheet?: number) =>
       runExportJob({
         kind: 'export',
         db: { file: join(data.dataDir, 'call-log.sqlite'), keyHex: data.keyHex },
@@ -431,10 +431,14 @@ describe('merge of exports from several laptops', () => {
         form: DEFAULT_INTAKE_FORM,
         organisationKey: '',
         target: join(out, name),
+        ...(maxRowsPerSheet === undefined ? {} : { maxRowsPerSheet }),
       });
     await exportOf(one, 'csv-iso', 'one.csv');
     await exportOf(one, 'xlsx', 'one.xlsx');
     await exportOf(two, 'xlsx', 'two.xlsx');
+    // Past a sheet's limit (Excel's, made small here) the rows go on in further sheets, all read back.
+    expect((await exportOf(one, 'xlsx', 'one-split.xlsx', 300)).sheets).toBe(3);
+    expect((await openXlsx(join(out, 'one-split.xlsx'))).sheets).toEqual(['Anrufe', 'Anrufe (2)', 'Anrufe (3)']);
     const merge = (inputs: string[]) =>
       runMergeJob({
         kind: 'merge',
@@ -445,8 +449,9 @@ describe('merge of exports from several laptops', () => {
         generatedAt: 0,
       });
     const single = await merge(['one.csv']);
-    // csv-iso and xlsx read back alike: the same figures from either.
+    // csv-iso and xlsx read back alike: the same figures from either, in one sheet or three.
     expect((await merge(['one.xlsx'])).total).toEqual(single.total);
+    expect((await merge(['one-split.xlsx'])).total).toEqual(single.total);
     const twice = await merge(['one.csv', 'one.xlsx']);
     expect(twice.duplicatesRemoved).toBe(800);
     expect(twice.total).toEqual(single.total);
