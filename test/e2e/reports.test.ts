@@ -65,6 +65,9 @@ describe.skipIf(chromium.skip)('the Reports view in Chromium', () => {
     const total = Number((await table.locator('tfoot td, tfoot th').last().innerText()).replace(/\D/g, ''));
     expect(total).toBe(offered);
     expect(await page.getByTestId('reports-pbx-notice').innerText()).toMatch(/Telefonanlage/);
+    // Figures per agent measure people: an agent sees the totals only.
+    expect(await page.getByTestId('kpi-agents-withheld').innerText()).toMatch(/nur die Teamleitung/);
+    expect(await page.getByTestId('kpi-agents-table').count()).toBe(0);
     expect(await axeViolations(page)).toEqual([]);
 
     // A range that ends before it starts is refused, at the field.
@@ -104,6 +107,10 @@ describe.skipIf(chromium.skip)('the Reports view in Chromium', () => {
     await page.keyboard.press('Alt+3');
     const identified = page.getByTestId('reports-identified');
     await identified.waitFor({ timeout: 10_000 });
+    // A team lead sees the figures per agent.
+    await page.getByTestId('reports-show').click();
+    await page.getByTestId('kpi-agents-table').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('kpi-agents-table').locator('tbody tr').count()).toBeGreaterThan(1);
     await identified.check();
     await page.getByTestId('reports-format').selectOption('xlsx');
     await page.getByTestId('reports-export').click();

@@ -331,12 +331,21 @@ describe('KPIs', () => {
       seed: { count: 5_000, seed: 5, days: 400 },
       settings: { 'retention.days': 3650 },
     });
-    const app = await startApp(data.dataDir);
+    const app = await startApp(data.dataDir, { policyPollMs: 100 }, { policyFile: data.policyFile });
     let report: KpiReport;
     try {
+      // An agent sees the totals; the figures per agent (they measure people) are a team lead's.
+      const asAgent = (await app.dispatch('reports.kpi', { range: ALL_DAYS }, context)) as Result<KpiReport>;
+      expect(asAgent).toMatchObject({ ok: true, value: { agents: [], agentsWithheld: true } });
+      await writeFile(data.policyFile, JSON.stringify(teamLeadPolicy()));
+      await expect
+        .poll(() => app.dispatch('privacy.access', {}, context))
+        .toEqual({ ok: true, value: { teamLead: true } });
       const result = (await app.dispatch('reports.kpi', { range: ALL_DAYS }, context)) as Result<KpiReport>;
       if (!result.ok) throw new Error(result.error.message);
       report = result.value;
+      expect(report.agentsWithheld).toBe(false);
+      if (asAgent.ok) expect(asAgent.value.total).toEqual(report.total);
     } finally {
       await app.close();
     }

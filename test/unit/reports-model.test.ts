@@ -366,6 +366,7 @@ describe('the report as tables', () => {
       range: { from: '2025-03-01', to: '2025-03-07' },
       timeZone: 'Europe/Berlin',
       generatedAt: Date.UTC(2025, 2, 8, 9, 0),
+      agentsWithheld: false,
       sources: [{ installationId: 'i-1', calls: 9 }],
       duplicatesRemoved: 0,
       total: figures({ offered: 9, answered: 6, missed: 2, rejected: 1, answerRate: 6 / 9 }),

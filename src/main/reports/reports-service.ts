@@ -208,7 +208,8 @@ export class ReportsService {
 
   async kpi(range: ReportRange, filter: ReportFilter): Promise<KpiReport> {
     if (this.closing) throw new AppError('unavailable', 'The app is closing.');
-    return this.track(async (signal) => {
+    const teamLead = await this.options.isTeamLead();
+    const report = await this.track(async (signal) => {
       const access = await this.options.callLog.readAccess();
       return (this.options.runJob ?? runReportJob)(
         {
@@ -222,5 +223,7 @@ export class ReportsService {
         { result: kpiReportSchema, signal },
       );
     });
+    // Figures per agent measure people: for team leads only.
+    return teamLead ? report : { ...report, agents: [], agentsWithheld: true };
   }
 }

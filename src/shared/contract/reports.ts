@@ -118,6 +118,11 @@ export const kpiReportSchema = z.object({
   total: kpiFiguresSchema,
   /** Per agent code (null: calls without one), by code. */
   agents: z.array(z.object({ agent: z.string().nullable(), figures: kpiFiguresSchema })),
+  /**
+   * The per-agent figures were left out: they measure people (works-council matter), so the
+   * Reports view shows them to team leads only.
+   */
+  agentsWithheld: z.boolean().default(false),
   /** Labels of the call types and triage results, from the intake form (values not in it have none). */
   labels: z.object({
     dispositions: z.record(z.string(), localizedTextSchema),

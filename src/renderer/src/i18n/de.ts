@@ -316,6 +316,8 @@ export const de = {
       agent: 'Agent',
       noAgent: 'ohne Kennung',
       empty: 'Keine Anrufe im Zeitraum.',
+      withheld:
+        'Die Kennzahlen je Agent sieht nur die Teamleitung (sie bewerten Personen; Ihre Organisation legt die Teamleitung per Richtlinie fest).',
     },
     heatmap: {
       title: 'Angebotene Anrufe nach Wochentag und Stunde',

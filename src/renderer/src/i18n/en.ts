@@ -315,6 +315,8 @@ export const en: Translation = {
       agent: 'Agent',
       noAgent: 'no code',
       empty: 'No calls in the range.',
+      withheld:
+        'Figures by agent are for team leads only (they measure people; your organisation names team leads by policy).',
     },
     heatmap: {
       title: 'Calls offered by weekday and hour',

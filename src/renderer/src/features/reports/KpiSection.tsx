@@ -110,7 +110,9 @@ function KpiReportView({ report, language }: { report: KpiReport; language: Lang
       )}
 
       <h3>{t('reports.agents.title')}</h3>
-      {agents.length === 0 ? (
+      {report.agentsWithheld ? (
+        <p data-testid="kpi-agents-withheld">{t('reports.agents.withheld')}</p>
+      ) : agents.length === 0 ? (
         <p>{t('reports.agents.empty')}</p>
       ) : (
         <div className="reports-table-scroll" role="region" aria-labelledby={`${id}-agents-caption`} tabIndex={0}>
