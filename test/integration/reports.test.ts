@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,6 +10,8 @@ import type { App } from '../../src/main/app';
 import { DEFAULT_INTAKE_FORM } from '../../src/main/intake/default-form';
 import { runExportJob } from '../../src/main/reports/jobs';
 import { runMergeJob } from '../../src/main/reports/merge';
+import { runReportJob } from '../../src/main/reports/worker-host';
+import { z } from 'zod';
 import { openXlsx, type XlsxValue } from '../../src/main/reports/xlsx/read';
 import type { ExportResult, KpiFigures, KpiReport } from '../../src/shared/contract/reports';
 import type { Result } from '../../src/shared/result';
@@ -532,6 +534,28 @@ describe('merge of exports from several laptops', () => {
     expect(await reason('short-row.csv')).toMatch(/short-row\.csv, row 3: 5 fields, the header has \d+/);
     expect(await reason('missing.csv')).toMatch(/missing\.csv: no such file/);
   }, 120_000);
+});
+
+describe('a worker that stops answering', () => {
+  it('is given up after its silence, with a clear error, instead of being waited for forever', async () => {
+    // A named pipe nobody writes to: reading it never ends, the worker never answers again.
+    const pipe = join(await tempDir(), 'never.csv');
+    execFileSync('mkfifo', [pipe]);
+    const started = runReportJob(
+      {
+        kind: 'merge',
+        inputs: [pipe],
+        range: ALL_DAYS,
+        filter: { outcomes: [] },
+        form: DEFAULT_INTAKE_FORM,
+        generatedAt: 0,
+      },
+      { result: z.unknown(), silenceMs: 2_000 },
+    );
+    await expect(started).rejects.toThrow(/stopped answering; the report was given up/);
+    // Let the blocked read go.
+    await writeFile(pipe, '');
+  }, 60_000);
 });
 
 describe('closing the app', () => {

@@ -61,6 +61,7 @@ const exportJobResultSchema = z.object({
 export class ReportsService {
   private exporting = false;
   private closing = false;
+  private kpiQueue: Promise<void> = Promise.resolve();
   private readonly running = new Set<{ controller: AbortController; done: Promise<void> }>();
 
   constructor(private readonly options: ReportsServiceOptions) {}
@@ -209,6 +210,13 @@ export class ReportsService {
   async kpi(range: ReportRange, filter: ReportFilter): Promise<KpiReport> {
     if (this.closing) throw new AppError('unavailable', 'The app is closing.');
     const teamLead = await this.options.isTeamLead();
+    // One KPI job at a time (several windows asking at once wait their turn, not one thread each).
+    const turn = this.kpiQueue.then(() => undefined);
+    let done = (): void => undefined;
+    this.kpiQueue = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    await turn;
     const report = await this.track(async (signal) => {
       const access = await this.options.callLog.readAccess();
       return (this.options.runJob ?? runReportJob)(
@@ -222,7 +230,7 @@ export class ReportsService {
         },
         { result: kpiReportSchema, signal },
       );
-    });
+    }).finally(done);
     // Figures per agent measure people: for team leads only.
     return teamLead ? report : { ...report, agents: [], agentsWithheld: true };
   }

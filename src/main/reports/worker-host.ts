@@ -69,7 +69,14 @@ export interface RunOptions<T> {
   readonly result: z.ZodType<T>;
   /** Stops the job (the app quits): the worker is ended, and the promise rejects. */
   readonly signal?: AbortSignal;
+  /**
+   * A worker that says nothing (no progress, no result) for this long is taken as stuck: ended,
+   * and the job fails, so that nothing waits for it forever. Default 10 minutes.
+   */
+  readonly silenceMs?: number;
 }
+
+export const DEFAULT_SILENCE_MS = 10 * 60_000;
 
 export function runReportJob<T>(job: ReportJob, options: RunOptions<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -90,6 +97,7 @@ export function runReportJob<T>(job: ReportJob, options: RunOptions<T>): Promise
     const settle = (outcome: () => void) => {
       if (settled) return;
       settled = true;
+      clearTimeout(watchdog);
       options.signal?.removeEventListener('abort', abort);
       outcome();
     };
@@ -102,7 +110,20 @@ export function runReportJob<T>(job: ReportJob, options: RunOptions<T>): Promise
     };
     if (options.signal?.aborted === true) abort();
     else options.signal?.addEventListener('abort', abort, { once: true });
+    let watchdog: NodeJS.Timeout | undefined;
+    const listen = () => {
+      clearTimeout(watchdog);
+      if (settled) return;
+      watchdog = setTimeout(() => {
+        stopping = true;
+        settle(() => reject(new AppError('internal', 'the reports worker stopped answering; the report was given up')));
+        if (ready) void worker.terminate();
+      }, options.silenceMs ?? DEFAULT_SILENCE_MS);
+      watchdog.unref();
+    };
+    listen();
     worker.on('message', (raw: unknown) => {
+      listen();
       const message = messageSchema.safeParse(raw);
       if (!message.success) {
         settle(() => reject(new AppError('internal', 'the reports worker sent a message that is not one of its own')));
