@@ -205,6 +205,7 @@ describe('KPIs', () => {
         { agent: 'b02', figures: MARCH_B02 },
         { agent: null, figures: MARCH_NONE },
       ],
+      agentsWithheld: false,
       labels: LABELS,
     });
   });
@@ -218,6 +219,7 @@ describe('KPIs', () => {
       duplicatesRemoved: 0,
       total: figures({}),
       agents: [],
+      agentsWithheld: false,
       labels: LABELS,
     });
   });

@@ -232,6 +232,7 @@ export class KpiAggregator {
       generatedAt: options.generatedAt,
       sources,
       duplicatesRemoved: this.duplicatesRemoved,
+      agentsWithheld: false,
       total: figuresOf(this.total),
       agents,
       labels: options.labels,
