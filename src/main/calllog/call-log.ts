@@ -30,7 +30,7 @@ import { changedFields, intakeFromRow, sensitiveFields, splitAnswers, textQuery,
 import { nameKey, nameKeyLastFirst } from './names';
 import { searchDigits } from './numbers';
 import { seedCalls } from './seed';
-import { CallLogWriter, type Step } from './writer';
+import { CallLogWriter, InThreadWriter, type LogWriter, type Step } from './writer';
 
 export const CALL_LOG_FILE = 'call-log.sqlite';
 export const KEY_CHECK_FILE = 'call-log.keycheck';
@@ -55,6 +55,11 @@ export interface CallLogOptions {
   readonly searchWorker?: boolean;
   /** Pages each connection keeps decrypted (KiB); a short command needs few. Default CACHE_KIB. */
   readonly cacheKib?: number;
+  /**
+   * Write through a worker thread of its own (default: commits never hold up SIP or headset
+   * events). A short command writes in its own thread and saves the worker's memory.
+   */
+  readonly writerWorker?: boolean;
 }
 
 function osUserName(): string {
@@ -252,7 +257,7 @@ function dayStart(day: string, next = false): number {
 export class CallLog {
   private db: Connection | null = null;
   /** Writes go through a worker thread (its commits wait for the disk); reads use `db`. */
-  private writer: CallLogWriter | null = null;
+  private writer: LogWriter | null = null;
   /** Searches run in a worker of their own: on a large log one can take milliseconds. */
   private reader: CallLogWriter | null = null;
   /** The integrity check's own worker, while it runs. */
@@ -920,7 +925,10 @@ export class CallLog {
   }
 
   private startWriter(key: string): void {
-    const writer = new CallLogWriter(this.file, key, this.cacheKib);
+    const writer: LogWriter =
+      this.options.writerWorker === false && this.db !== null
+        ? new InThreadWriter(this.db)
+        : new CallLogWriter(this.file, key, this.cacheKib);
     this.writer = writer;
     void this.reader?.terminate();
     this.reader = this.options.searchWorker === false ? null : new CallLogWriter(this.file, key, this.cacheKib);

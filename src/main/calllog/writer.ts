@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { Database as Connection, Statement } from 'better-sqlite3-multiple-ciphers';
 import { z } from 'zod';
 import { CACHE_KIB } from './database';
 
@@ -233,5 +234,78 @@ export class CallLogWriter {
   private failAll(error: Error): void {
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
+  }
+}
+
+/** What the call log needs of its writer (a worker thread's, or one in the caller's thread). */
+export type LogWriter = Pick<
+  CallLogWriter,
+  'run' | 'batch' | 'all' | 'flush' | 'integrityCheck' | 'close' | 'terminate'
+>;
+
+/**
+ * The writer for a short command (an export, a report): the call log's own connection in the
+ * caller's thread, without a worker and its memory. Writes are as durable (the connection has
+ * synchronous=FULL); they only block the thread, which has nothing else to do.
+ */
+export class InThreadWriter implements LogWriter {
+  private readonly statements = new Map<string, Statement>();
+  private closed = false;
+
+  constructor(private readonly db: Connection) {}
+
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private open(): void {
+    if (this.closed) throw new Error('the call log writer is closed');
+  }
+
+  async run(sql: string, params: Record<string, unknown> = {}): Promise<number> {
+    this.open();
+    const statement = this.statement(sql);
+    return (Object.keys(params).length > 0 ? statement.run(params) : statement.run()).changes;
+  }
+
+  async batch(steps: readonly Step[]): Promise<number[]> {
+    this.open();
+    return this.db.transaction(() =>
+      steps.map((step) => {
+        const statement = this.statement(step.sql);
+        const params = step.params ?? {};
+        return (Object.keys(params).length > 0 ? statement.run(params) : statement.run()).changes;
+      }),
+    )();
+  }
+
+  async all(sql: string, params: Record<string, unknown> = {}): Promise<unknown[]> {
+    this.open();
+    const statement = this.statement(sql);
+    return Object.keys(params).length > 0 ? statement.all(params) : statement.all();
+  }
+
+  async flush(): Promise<void> {
+    this.open();
+  }
+
+  async integrityCheck(): Promise<string> {
+    this.open();
+    const rows = this.db.pragma('integrity_check') as { integrity_check: string }[];
+    return rows.map((row) => row.integrity_check).join('; ');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.statements.clear();
+  }
+
+  async terminate(): Promise<void> {
+    await this.close();
   }
 }

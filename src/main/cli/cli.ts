@@ -209,6 +209,7 @@ async function withCallLog(
     integrityCheck: false,
     // No command lists calls: no search worker; and little cache (a command reads once).
     searchWorker: false,
+    writerWorker: false,
     cacheKib: 2_048,
   });
   try {
