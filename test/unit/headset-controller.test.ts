@@ -14,6 +14,7 @@ import { fixtureDescriptor, parseHeadsetFixture } from '../../src/main/headset/f
 import { transition, type CallEvent } from '../../src/main/telephony/call-state';
 import { AppError } from '../../src/shared/result';
 import { FakeClock, StateMachineCalls } from '../support/state-machine-calls';
+import { seededRandom } from '../support/random';
 
 /*
  * The real controller against real descriptors (test/fixtures/headsets) and the recorded traffic
@@ -760,19 +761,7 @@ describe('headset controller: absolute Phone Mute and mute lock (Gigaset layout)
 });
 
 describe('headset controller: fuzz', () => {
-  /** Deterministic PRNG (mulberry32). */
-  function prng(seed: number) {
-    let state = seed >>> 0;
-    const next = () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-    const int = (below: number) => Math.floor(next() * below);
-    return { next, int, pick: <T>(items: readonly T[]): T => items[int(items.length)] as T };
-  }
+  const prng = seededRandom;
 
   const DEVICES = [
     'jabra-biz-2400-ii',

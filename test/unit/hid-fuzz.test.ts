@@ -11,23 +11,10 @@ import {
 } from '../../src/main/headset/capabilities';
 import { DescriptorError, parseReportDescriptor, type ParsedDescriptor } from '../../src/main/headset/descriptor';
 import { fixtureDescriptor, parseHeadsetFixture } from '../../src/main/headset/fixture';
+import { seededRandom, type SeededRandom } from '../support/random';
 
-/** Deterministic PRNG (mulberry32): the same seed, the same descriptors on every run. */
-function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (below: number) => Math.floor(next() * below);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
-  const bytes = (length: number) => Uint8Array.from({ length }, () => int(256));
-  return { next, int, pick, bytes };
-}
-type Random = ReturnType<typeof prng>;
+const prng = seededRandom;
+type Random = SeededRandom;
 
 const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'headsets');
 const REAL = readdirSync(FIXTURES)

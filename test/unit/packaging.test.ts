@@ -9,6 +9,7 @@ import { buildCapabilityMap } from '../../src/main/headset/capabilities';
 import { parseReportDescriptor, tryParseReportDescriptor } from '../../src/main/headset/descriptor';
 import { fixtureDescriptor } from '../../src/main/headset/fixture';
 import { loadFixture } from '../support/fake-hid';
+import { seededRandom, type SeededRandom } from '../support/random';
 
 // Resolved the way electron-builder (our direct dependency) resolves them, whatever npm hoists.
 const fromBuilder = createRequire(createRequire(import.meta.url).resolve('electron-builder/package.json'));
@@ -113,22 +114,8 @@ describe('the headsets’ udev rule (assets/linux/60-hotline-desk-headsets.rules
 
 // ── the helper: hotline-desk-hid-telephony ────────────────────────────────────────────────────
 
-/** Deterministic PRNG (mulberry32), as in hid-fuzz.test.ts: the same descriptors on every run. */
-function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (below: number) => Math.floor(next() * below);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
-  const bytes = (length: number) => Uint8Array.from({ length }, () => int(256));
-  return { next, int, pick, bytes };
-}
-type Random = ReturnType<typeof prng>;
+const prng = seededRandom;
+type Random = SeededRandom;
 
 /** What the console's own parser says: null when it refuses the descriptor. */
 function callControl(bytes: Uint8Array): boolean | null {

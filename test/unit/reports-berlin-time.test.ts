@@ -11,6 +11,7 @@ import {
   parseDay,
   todayInBerlin,
 } from '../../src/main/reports/berlin-time';
+import { seededRandom } from '../support/random';
 
 const HOUR = 3_600_000;
 
@@ -47,16 +48,7 @@ function reference(epochMs: number): { parts: Record<string, number>; german: st
 }
 
 /** A seeded generator (mulberry32): the same instants on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const random = (seed: number): (() => number) => seededRandom(seed).next;
 
 function expectLikeIntl(epochMs: number): void {
   const { parts, german } = reference(epochMs);

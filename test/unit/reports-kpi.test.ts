@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type KpiCall, KpiAggregator } from '../../src/main/reports/kpi';
 import { LOGGED_OUTCOMES } from '../../src/shared/contract/calllog';
 import { type KpiFigures, kpiReportSchema, type KpiReport, type ReportRange } from '../../src/shared/contract/reports';
+import { seededRandom } from '../support/random';
 
 const LABELS: KpiReport['labels'] = {
   dispositions: { info: { de: 'Auskunft', en: 'Information' } },
@@ -361,16 +362,7 @@ describe('KPIs of random calls', () => {
   const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
   /** Seeded (mulberry32): the same calls on every run. */
-  function random(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-    };
-  }
+  const random = (seed: number): (() => number) => seededRandom(seed).next;
 
   it('adds up: the total is the sum over the agents, and matches a plain recount', () => {
     const next = random(5000);
