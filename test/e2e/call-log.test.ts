@@ -1,12 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserHost } from '../../src/main/host/browser/browser-host';
-import { startHost } from '../support/browser-host';
-import { seedWithCli, teamLeadPolicy } from '../support/call-log-data';
-import { axeViolations, launchChromium, watchPageProblems, type Browser } from '../support/chromium';
+import { teamLeadPolicy } from '../support/call-log-data';
+import { openSeededConsole } from '../support/console-page';
+import { axeViolations, launchChromium, type Browser } from '../support/chromium';
 import { chromium } from '../support/requirements';
 
 /**
@@ -16,29 +15,21 @@ import { chromium } from '../support/requirements';
  */
 describe.skipIf(chromium.skip)('the call log and data-subject requests in Chromium', () => {
   let browser: Browser;
-  let host: BrowserHost;
+  const hosts: BrowserHost[] = [];
   let page: Page;
   let problems: string[];
   let dataDir: string;
 
   beforeAll(async () => {
     chromium.assert();
-    // Lives for the whole file (tempDir() would remove it after the first test).
-    dataDir = await mkdtemp(join(tmpdir(), 'hotline-desk-calllog-e2e-'));
-    await seedWithCli(dataDir, 3_000, 11);
-    // No policy yet: the organisation makes this user a team lead later in the test.
-    host = await startHost(dataDir, join(dataDir, 'policy.json'));
     browser = await launchChromium();
-    page = await browser.newPage();
-    problems = watchPageProblems(page);
-    await page.goto(host.url);
-    await page.getByTestId('status-connection').and(page.locator('[data-state="open"]')).waitFor();
+    // No policy yet: the organisation makes this user a team lead later in the test.
+    ({ page, problems, dataDir } = await openSeededConsole(browser, hosts, 3_000, 11));
   });
 
   afterAll(async () => {
     await browser?.close();
-    await host?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    for (const host of hosts) await host.close();
   });
 
   it('finds calls by a word of an intake note and shows the intake in the detail pane', async () => {
