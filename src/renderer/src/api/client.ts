@@ -108,6 +108,44 @@ export function useLive<N extends RequestName, E extends EventName>(
   return { value, error };
 }
 
+/**
+ * Loads a value with a request, and loads it again whenever `event` says it may have changed
+ * (and after every reconnect): for a value main works out, which the event does not carry.
+ * `reload` asks again at once (a retry after an error).
+ */
+export function useReloaded<N extends RequestName>(
+  request: N,
+  event: EventName,
+): { value: RequestOutput<N> | null; error: ErrorData | null; reload: () => void } {
+  const api = useApi();
+  const [value, setValue] = useState<RequestOutput<N> | null>(null);
+  const [error, setError] = useState<ErrorData | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let active = true;
+    const load = (): void => {
+      void api.transport.request(request, {}).then((result) => {
+        if (!active) return;
+        if (result.ok) {
+          setValue(result.value as RequestOutput<N>);
+          setError(null);
+        } else setError(result.error);
+      });
+    };
+    load();
+    const stop = api.on(event, load);
+    const stopConnection = api.transport.onConnection((state) => {
+      if (state === 'open') load();
+    });
+    return () => {
+      active = false;
+      stop();
+      stopConnection();
+    };
+  }, [api, request, event, attempt]);
+  return { value, error, reload: () => setAttempt((count) => count + 1) };
+}
+
 export function useConnection(): ConnectionState {
   const api = useApi();
   return useSyncExternalStore(

@@ -1,5 +1,4 @@
-import { useEffect, useState } from 'react';
-import { useApi } from '../../api/client';
+import { useReloaded } from '../../api/client';
 
 /**
  * Whether this console's user is a team lead, as main decides it from policy
@@ -7,25 +6,5 @@ import { useApi } from '../../api/client';
  * reconnect. False until known; main checks again on every request that needs it.
  */
 export function useTeamLead(): boolean {
-  const api = useApi();
-  const [teamLead, setTeamLead] = useState(false);
-  useEffect(() => {
-    let active = true;
-    const load = (): void => {
-      void api.request('privacy.access', {}).then((result) => {
-        if (active && result.ok) setTeamLead(result.value.teamLead);
-      });
-    };
-    load();
-    const stopSettings = api.on('settings.changed', load);
-    const stopConnection = api.transport.onConnection((state) => {
-      if (state === 'open') load();
-    });
-    return () => {
-      active = false;
-      stopSettings();
-      stopConnection();
-    };
-  }, [api]);
-  return teamLead;
+  return useReloaded('privacy.access', 'settings.changed').value?.teamLead ?? false;
 }

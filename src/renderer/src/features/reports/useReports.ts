@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KpiReport, ReportsInfo } from '../../../../shared/contract/reports';
 import type { ErrorData } from '../../../../shared/result';
-import { useApi } from '../../api/client';
+import { useApi, useReloaded } from '../../api/client';
 import type { KpiQuery, Language } from './reportsModel';
 
 /** The interface language ('de' or 'en'): the key of the form's labels and the locale of Intl. */
@@ -16,35 +16,8 @@ export function useReportLanguage(): Language {
  * settings change (the team-lead role is a setting).
  */
 export function useReportsInfo(): { info: ReportsInfo | null; error: ErrorData | null; retry: () => void } {
-  const api = useApi();
-  const [info, setInfo] = useState<ReportsInfo | null>(null);
-  const [error, setError] = useState<ErrorData | null>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    let active = true;
-    const load = (): void => {
-      void api.request('reports.info').then((result) => {
-        if (!active) return;
-        if (result.ok) {
-          setInfo(result.value);
-          setError(null);
-        } else setError(result.error);
-      });
-    };
-    load();
-    const stopSettings = api.on('settings.changed', load);
-    const stopConnection = api.transport.onConnection((state) => {
-      if (state === 'open') load();
-    });
-    return () => {
-      active = false;
-      stopSettings();
-      stopConnection();
-    };
-  }, [api, attempt]);
-
-  return { info, error, retry: () => setAttempt((count) => count + 1) };
+  const { value, error, reload } = useReloaded('reports.info', 'settings.changed');
+  return { info: value, error, retry: reload };
 }
 
 export interface KpiState {
