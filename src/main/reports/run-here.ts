@@ -8,19 +8,20 @@ import type { ReportJob, RunOptions } from './worker-host';
  * command line, whose thread has nothing else to do (no second isolate, less memory).
  */
 export async function runReportJobHere<T>(job: ReportJob, options: RunOptions<T>): Promise<T> {
-  let result: unknown;
-  switch (job.kind) {
-    case 'export':
-      result = await runExportJob(job, options.onProgress);
-      break;
-    case 'kpi':
-      result = runKpiJob(job);
-      break;
-    case 'merge':
-      result = await runMergeJob(job, options.onProgress);
-      break;
-  }
+  const result = await runJob(job, options.onProgress);
   const checked = options.result.safeParse(result);
   if (!checked.success) throw new AppError('internal', `a report job answered unexpectedly: ${checked.error.message}`);
   return checked.data;
+}
+
+/** Runs a job of any kind, here: the one place that knows which function does which kind. */
+export async function runJob(job: ReportJob, onProgress?: (rows: number) => void): Promise<unknown> {
+  switch (job.kind) {
+    case 'export':
+      return runExportJob(job, onProgress);
+    case 'kpi':
+      return runKpiJob(job);
+    case 'merge':
+      return runMergeJob(job, onProgress);
+  }
 }

@@ -1,8 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
 import { AppError } from '../../shared/result';
-import { exportJobSchema, kpiJobSchema, runExportJob, runKpiJob } from './jobs';
-import { mergeJobSchema, runMergeJob } from './merge';
+import { exportJobSchema, kpiJobSchema } from './jobs';
+import { mergeJobSchema } from './merge';
+import { runJob } from './run-here';
 
 /**
  * The reports worker: one job per thread (an export, the KPIs of the log, or a merge of export
@@ -19,15 +20,7 @@ port.postMessage({ type: 'ready' });
 
 async function run(): Promise<unknown> {
   const job = jobSchema.parse((workerData as { job?: unknown } | null)?.job);
-  const progress = (rows: number) => port!.postMessage({ type: 'progress', rows });
-  switch (job.kind) {
-    case 'export':
-      return runExportJob(job, progress);
-    case 'kpi':
-      return runKpiJob(job);
-    case 'merge':
-      return runMergeJob(job, progress);
-  }
+  return runJob(job, (rows) => port!.postMessage({ type: 'progress', rows }));
 }
 
 run().then(
