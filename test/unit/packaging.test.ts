@@ -2,13 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildCapabilityMap } from '../../src/main/headset/capabilities';
 import { parseReportDescriptor, tryParseReportDescriptor } from '../../src/main/headset/descriptor';
 import { fixtureDescriptor } from '../../src/main/headset/fixture';
 import { loadFixture } from '../support/fake-hid';
+import { chromium } from '../support/requirements';
 import { seededRandom, type SeededRandom } from '../support/random';
 
 // Resolved the way electron-builder (our direct dependency) resolves them, whatever npm hoists.
@@ -377,4 +379,209 @@ describe('the udev helper hotline-desk-hid-telephony (run with /bin/sh, dash on 
     expect(wrong).toEqual([]);
     expect(accepted).toBeGreaterThan(10);
   });
+});
+
+// ── the app's icons (scripts/generate-icons.mjs) ──────────────────────────────────────────────
+
+const ICONS = 'assets/icons';
+const ICON_SIZES = [16, 32, 48, 64, 128, 256, 512, 1024];
+const ICO_SIZES = [16, 32, 48, 64, 128, 256];
+const ICNS_TYPES: [string, number][] = [
+  ['icp4', 16],
+  ['icp5', 32],
+  ['icp6', 64],
+  ['ic07', 128],
+  ['ic08', 256],
+  ['ic09', 512],
+  ['ic10', 1024],
+];
+
+/** electron-builder's own icon resolver: takes a file as it is, or converts it (with a downloaded tool). */
+const { convertIcon } = fromLib('./out/util/iconConverter') as {
+  convertIcon(options: {
+    sources: string[];
+    fallbackSources: string[];
+    roots: string[];
+    format: 'ico' | 'icns' | 'set';
+    outDir: string;
+  }): Promise<{ icons: { file: string; size: number }[]; isFallback: boolean }>;
+};
+
+interface PngHeader {
+  width: number;
+  height: number;
+  bitDepth: number;
+  colourType: number;
+}
+
+/** A PNG's IHDR, after walking its chunks: each CRC right, IHDR first, IEND last and at the very end. */
+function readPng(bytes: Buffer): PngHeader {
+  if (!bytes.subarray(0, 8).equals(Buffer.from('89504e470d0a1a0a', 'hex'))) throw new Error('no PNG signature');
+  const types: string[] = [];
+  let at = 8;
+  while (at < bytes.length) {
+    if (at + 12 > bytes.length) throw new Error(`a chunk cut short at ${at}`);
+    const length = bytes.readUInt32BE(at);
+    const end = at + 12 + length;
+    if (end > bytes.length) throw new Error(`a chunk runs past the end at ${at}`);
+    const type = bytes.toString('latin1', at + 4, at + 8);
+    if (crc32(bytes.subarray(at + 4, at + 8 + length)) !== bytes.readUInt32BE(at + 8 + length))
+      throw new Error(`${type}: bad CRC`);
+    types.push(type);
+    at = end;
+  }
+  if (types[0] !== 'IHDR' || bytes.readUInt32BE(8) !== 13) throw new Error('IHDR is not the first chunk');
+  if (types.at(-1) !== 'IEND' || types.indexOf('IEND') !== types.length - 1) throw new Error('IEND is not last');
+  if (!types.includes('IDAT')) throw new Error('no image data');
+  return {
+    width: bytes.readUInt32BE(16),
+    height: bytes.readUInt32BE(20),
+    bitDepth: bytes.readUInt8(24),
+    colourType: bytes.readUInt8(25),
+  };
+}
+
+interface IcoEntry {
+  width: number;
+  height: number;
+  planes: number;
+  bitCount: number;
+  offset: number;
+  data: Buffer;
+}
+
+/** An ICO file's directory (ICONDIR, then one ICONDIRENTRY per image, little-endian) and its images. */
+function readIco(bytes: Buffer): IcoEntry[] {
+  if (bytes.readUInt16LE(0) !== 0 || bytes.readUInt16LE(2) !== 1) throw new Error('not an icon (ICONDIR)');
+  const count = bytes.readUInt16LE(4);
+  return Array.from({ length: count }, (_, index) => {
+    const at = 6 + 16 * index;
+    const size = bytes.readUInt32LE(at + 8);
+    const offset = bytes.readUInt32LE(at + 12);
+    if (offset < 6 + 16 * count || offset + size > bytes.length) throw new Error(`entry ${index} out of bounds`);
+    return {
+      // 0 means 256.
+      width: bytes.readUInt8(at) || 256,
+      height: bytes.readUInt8(at + 1) || 256,
+      planes: bytes.readUInt16LE(at + 4),
+      bitCount: bytes.readUInt16LE(at + 6),
+      offset,
+      data: bytes.subarray(offset, offset + size),
+    };
+  });
+}
+
+/** An ICNS file: 'icns' and the total length, then type, length (header included) and data each, big-endian. */
+function readIcns(bytes: Buffer): { length: number; entries: { type: string; data: Buffer }[] } {
+  if (bytes.toString('latin1', 0, 4) !== 'icns') throw new Error('no icns magic');
+  const length = bytes.readUInt32BE(4);
+  const entries: { type: string; data: Buffer }[] = [];
+  let at = 8;
+  while (at < Math.min(length, bytes.length)) {
+    const size = bytes.readUInt32BE(at + 4);
+    if (size < 8 || at + size > bytes.length) throw new Error(`entry at ${at} out of bounds`);
+    entries.push({ type: bytes.toString('latin1', at, at + 4), data: bytes.subarray(at + 8, at + size) });
+    at += size;
+  }
+  return { length, entries };
+}
+
+/** Every file under dir, relative and sorted. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => statSync(join(dir, name)).isFile())
+    .sort();
+}
+
+describe('icons', () => {
+  const platforms = config as { win?: { icon?: string }; mac?: { icon?: string }; linux?: { icon?: string } };
+
+  it('the config points at the generated icons, and they exist', () => {
+    expect(readFileSync('assets/icon.svg', 'utf8')).toMatch(/<svg\b[^>]*\bviewBox="0 0 64 64"/);
+    expect(platforms.win?.icon).toBe(`${ICONS}/icon.ico`);
+    expect(platforms.mac?.icon).toBe(`${ICONS}/icon.icns`);
+    // A folder of <n>x<n>.png: electron-builder installs each size into the hicolor theme.
+    expect(platforms.linux?.icon).toBe(`${ICONS}/png`);
+    expect(statSync(`${ICONS}/icon.ico`).isFile()).toBe(true);
+    expect(statSync(`${ICONS}/icon.icns`).isFile()).toBe(true);
+    expect(statSync(`${ICONS}/icon.png`).isFile()).toBe(true);
+    expect(readdirSync(`${ICONS}/png`).sort()).toEqual(ICON_SIZES.map((size) => `${size}x${size}.png`).sort());
+  });
+
+  it('electron-builder takes them as they are: no conversion, no fallback to the Electron icon', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'hotline-desk-icons-'));
+    try {
+      // The roots electron-builder searches: the build resources, then the project.
+      const roots = [resolve('build'), resolve('.')];
+      const take = (source: string | undefined, format: 'ico' | 'icns' | 'set') =>
+        convertIcon({ sources: [source ?? ''], fallbackSources: [], roots, format, outDir });
+      await expect(take(platforms.win?.icon, 'ico')).resolves.toEqual({
+        icons: [{ file: resolve(ICONS, 'icon.ico'), size: 256 }],
+        isFallback: false,
+      });
+      await expect(take(platforms.mac?.icon, 'icns')).resolves.toEqual({
+        icons: [{ file: resolve(ICONS, 'icon.icns'), size: 0 }],
+        isFallback: false,
+      });
+      await expect(take(platforms.linux?.icon, 'set')).resolves.toEqual({
+        icons: ICON_SIZES.map((size) => ({ file: resolve(ICONS, 'png', `${size}x${size}.png`), size })),
+        isFallback: false,
+      });
+      expect(readdirSync(outDir)).toEqual([]);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+
+  it('each PNG is as large as its name says, 8-bit RGBA (colour type 6)', () => {
+    const rgba = (size: number) => ({ width: size, height: size, bitDepth: 8, colourType: 6 });
+    expect(readPng(readFileSync(`${ICONS}/icon.png`))).toEqual(rgba(1024));
+    for (const size of ICON_SIZES) {
+      const name = `${size}x${size}.png`;
+      expect({ name, ...readPng(readFileSync(`${ICONS}/png/${name}`)) }).toEqual({ name, ...rgba(size) });
+    }
+  });
+
+  it('the ICO holds PNG entries 16 to 256 whose images have the sizes its directory says', () => {
+    const bytes = readFileSync(`${ICONS}/icon.ico`);
+    const entries = readIco(bytes);
+    expect(entries.map(({ width, height }) => [width, height])).toEqual(ICO_SIZES.map((size) => [size, size]));
+    let end = 6 + 16 * entries.length;
+    for (const { width, height, planes, bitCount, offset, data } of entries) {
+      expect({ width, planes, bitCount, offset }).toEqual({ width, planes: 1, bitCount: 32, offset: end });
+      end += data.length;
+      expect(readPng(data)).toEqual({ width, height, bitDepth: 8, colourType: 6 });
+      expect(data.equals(readFileSync(`${ICONS}/png/${width}x${height}.png`))).toBe(true);
+    }
+    expect(end).toBe(bytes.length);
+  });
+
+  it('the ICNS’s length is the file’s, and it holds the listed types with PNGs of their sizes', () => {
+    const bytes = readFileSync(`${ICONS}/icon.icns`);
+    const { length, entries } = readIcns(bytes);
+    expect(length).toBe(bytes.length);
+    expect(entries.map(({ type }) => type)).toEqual(ICNS_TYPES.map(([type]) => type));
+    for (const [type, size] of ICNS_TYPES) {
+      const data = entries.find((entry) => entry.type === type)?.data ?? Buffer.alloc(0);
+      expect({ type, ...readPng(data) }).toEqual({ type, width: size, height: size, bitDepth: 8, colourType: 6 });
+    }
+  });
+
+  it.skipIf(chromium.skip)(
+    'regenerating them from assets/icon.svg gives the same bytes (the committed icons are the SVG’s)',
+    { timeout: 120_000 },
+    () => {
+      chromium.assert();
+      const dir = mkdtempSync(join(tmpdir(), 'hotline-desk-icons-'));
+      try {
+        execFileSync(process.execPath, ['scripts/generate-icons.mjs', dir], { stdio: 'pipe', timeout: 110_000 });
+        const files = filesUnder(ICONS);
+        expect(filesUnder(dir)).toEqual(files);
+        const differ = files.filter((file) => !readFileSync(join(dir, file)).equals(readFileSync(join(ICONS, file))));
+        expect(differ, 'run `node scripts/generate-icons.mjs` and commit assets/icons/').toEqual([]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
