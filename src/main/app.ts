@@ -1,4 +1,3 @@
-import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventName } from '../shared/contract';
@@ -61,16 +60,6 @@ export interface AppTuning {
   readonly callRecoveryMs?: number;
 }
 
-/** Polls the policy file (it may appear, change or vanish; IT edits it while the app runs). */
-function watchPolicy(file: string | null, intervalMs: number, changed: () => void): () => void {
-  if (file === null) return () => undefined;
-  const listener = (current: Stats, previous: Stats): void => {
-    if (current.mtimeMs !== previous.mtimeMs || current.size !== previous.size) changed();
-  };
-  watchFile(file, { interval: intervalMs, persistent: false }, listener);
-  return () => unwatchFile(file, listener);
-}
-
 /**
  * The composition root: every service of main is built here from the host's ports, the same
  * way in the Electron app, the browser host and the CLI.
@@ -82,16 +71,13 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
 
   const settings = await SettingsService.open({
     userFile: join(ports.paths.dataDir, USER_SETTINGS_FILE),
-    policyFile: ports.paths.policyFile,
+    policy: ports.policy,
     clock: ports.clock,
     log: log.child('settings'),
   });
 
   const stopSettings = settings.onChange((snapshot) => events.emit('settings.changed', redact(snapshot)));
-  const stopPolicyWatch = watchPolicy(ports.paths.policyFile, tuning.policyPollMs ?? 5_000, () => {
-    log.info('policy file changed: applying it');
-    void settings.reload();
-  });
+  const stopPolicyWatch = settings.watchPolicy(tuning.policyPollMs ?? 5_000);
 
   const rendererMedia = new RendererMediaEngine(log.child('media'));
   const clients = new Map<string, RendererClient>();
@@ -112,6 +98,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     clock: ports.clock,
     log: log.child('calllog'),
     agentCode: () => agent.code,
+    recoveryPublicKey: () => settings.get('security.recoveryPublicKey'),
   });
   const telephony = await TelephonyService.start({
     settings,
@@ -252,6 +239,15 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     void headsets.refresh({ retry: true });
   });
   void headsets.refresh();
+
+  // A recovery key that policy adds or changes gets its copy of the call log key at once.
+  let recoveryKey = settings.get('security.recoveryPublicKey');
+  const stopRecoveryKey = settings.onChange(() => {
+    const now = settings.get('security.recoveryPublicKey');
+    if (now === recoveryKey) return;
+    recoveryKey = now;
+    void callLog.updateRecoveryCopy();
+  });
 
   const teamLead = () =>
     isTeamLead({ teamLeads: settings.get('privacy.teamLeads'), role: settings.get('privacy.role') });
@@ -456,6 +452,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
         stopPolicyWatch();
         stopSettings();
         stopHeadsetSettings();
+        stopRecoveryKey();
         // Reports under way stop (their temporary files go) while the log they read is still open.
         await reports.close();
         // Telephony first: calls still up end now, and the log must still hear how they ended

@@ -1,5 +1,6 @@
 import type { Logger } from './core/log';
 import type { HidBackend } from './headset/hid';
+import type { PolicySource } from './settings/policy/sources';
 
 /**
  * The small seams between the core and the host it runs in. Each port has an Electron
@@ -62,8 +63,6 @@ export interface Attention {
 export interface AppPaths {
   /** Where this installation keeps its data: settings, call log, secrets file, lock. */
   readonly dataDir: string;
-  /** The machine policy file to read, or null for none. */
-  readonly policyFile: string | null;
   /** Where exports go unless the setting reports.directory says otherwise. */
   readonly exportsDir: string;
 }
@@ -81,6 +80,8 @@ export interface HostDescription {
 export interface Ports {
   readonly host: HostDescription;
   readonly paths: AppPaths;
+  /** Machine policy, highest precedence first (registry or profile, then the policy file). */
+  readonly policy: readonly PolicySource[];
   readonly secrets: SecretStore;
   readonly power: PowerEvents;
   readonly network: NetworkEvents;

@@ -12,7 +12,7 @@ async function run(argv: string[], dataDir?: string) {
     io: { stdout: (text) => out.push(text), stderr: (text) => err.push(text) },
     host: 'node',
     defaultDataDir: dataDir ?? (await tempDir()),
-    defaultPolicyFile: null,
+    machinePolicy: () => [],
     openSecrets: (dir) => new FileSecretStore(dir),
   };
   const status = await runCli(argv, env);
@@ -99,10 +99,12 @@ describe('cli', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trim().split('\n');
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/sip\.servers: value\[0\]: expected a ws:\/\/ or wss:\/\/ URL/);
     expect(lines[1]).toMatch(/ui\.language: value: /);
     expect(lines[2]).toMatch(/ui\.theme: unknown setting/);
+    // The server list is security-relevant: no valid policy value fixes it (empty), not the user.
+    expect(lines[3]).toMatch(/sip\.servers: no valid value in any policy: fixed at the safe value \[\]/);
   });
 
   it('policy check: a missing file is a problem, not a crash', async () => {

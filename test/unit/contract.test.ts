@@ -9,7 +9,7 @@ import { INPUT_NAMES, OUTPUT_NAMES } from '../../src/main/headset/capabilities';
 import { HEADSET_INPUT_NAMES, HEADSET_OUTPUT_NAMES } from '../../src/shared/contract/headset';
 
 const context = { clientId: 'test' };
-const snapshot = { values: defaultSettings(), locked: [], problems: [] };
+const snapshot = { values: defaultSettings(), locked: [], problems: [], policySources: [] };
 
 const headsetListing = {
   enabled: true,

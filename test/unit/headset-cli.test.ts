@@ -213,7 +213,7 @@ describe('headset list and monitor with a headset (in process, a fake HID stack 
       },
       host: 'node',
       defaultDataDir: dataDir,
-      defaultPolicyFile: null,
+      machinePolicy: () => [],
       openSecrets: (dir) => new FileSecretStore(dir),
       openHid: () => backend,
       untilInterrupted: () => new Promise<void>((resolve) => (interrupt = resolve)),

@@ -2,6 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SettingsService } from '../../src/main/settings/settings-service';
+import { policyFromFile } from '../../src/main/host/policy-locations';
 import { systemClock } from '../../src/main/ports';
 import { AppError } from '../../src/shared/result';
 import { defaultSettings } from '../../src/shared/settings';
@@ -16,7 +17,7 @@ async function open(dir: string, policy: object | string | null = null) {
   }
   return SettingsService.open({
     userFile: join(dir, 'settings.json'),
-    policyFile,
+    policy: policyFile === null ? [] : policyFromFile(policyFile),
     clock: systemClock,
     log: recordingLogger(),
   });
@@ -25,7 +26,7 @@ async function open(dir: string, policy: object | string | null = null) {
 describe('settings: defaults ⊕ user ⊕ policy', () => {
   it('starts from the defaults when nothing is on disk', async () => {
     const settings = await open(await tempDir());
-    expect(settings.snapshot()).toEqual({ values: defaultSettings(), locked: [], problems: [] });
+    expect(settings.snapshot()).toEqual({ values: defaultSettings(), locked: [], problems: [], policySources: [] });
     expect(settings.get('ui.language')).toBe('de');
   });
 

@@ -14,6 +14,7 @@ import type { Logger } from '../core/log';
 import type { Clock, SecretStore, Unsubscribe } from '../ports';
 import { talkMs } from '../telephony/call-state';
 import { keyCheckValue, loadDatabaseKey, readKeyCheck, writeKeyCheck } from './database-key';
+import { ensureRecoveryCopy, publicKeyFingerprint } from './key-recovery';
 import { CACHE_KIB, moveAside, openEncrypted, unlock } from './database';
 import {
   auditHash,
@@ -60,6 +61,11 @@ export interface CallLogOptions {
    * events). A short command writes in its own thread and saves the worker's memory.
    */
   readonly writerWorker?: boolean;
+  /**
+   * The organisation's recovery public key (policy security.recoveryPublicKey; empty: none).
+   * When set, the key is also kept encrypted to it beside the log (key-recovery.ts).
+   */
+  readonly recoveryPublicKey?: () => string;
 }
 
 function osUserName(): string {
@@ -921,7 +927,28 @@ export class CallLog {
     this.auditHead = this.readAuditHead();
     this.startWriter(key.key);
     if (interrupted > 0) await this.audit('update', 'calls:interrupted', ['outcome', 'ended_at', 'talk_ms']);
+    await this.updateRecoveryCopy();
     return this.openStatus();
+  }
+
+  /**
+   * Keeps the key's recovery copy in step with the policy's recovery key (at opening, and when
+   * the policy changes). A failure is logged and leaves the log usable: recovery is a fallback.
+   */
+  async updateRecoveryCopy(): Promise<void> {
+    const publicKey = this.options.recoveryPublicKey?.() ?? '';
+    if (this.key === null || publicKey === '' || this.db === null) return;
+    try {
+      if (await ensureRecoveryCopy(this.options.dataDir, this.key, publicKey, new Date(this.options.clock.now()))) {
+        const recipient = publicKeyFingerprint(publicKey);
+        this.options.log.info('recovery copy of the call log key written', { recipient: recipient.slice(0, 16) });
+        await this.audit('create', 'key:recovery-copy', [], { recipient });
+      }
+    } catch (error) {
+      this.options.log.error('the recovery copy of the call log key could not be written', {
+        error: error instanceof Error ? error.message : 'unknown',
+      });
+    }
   }
 
   private startWriter(key: string): void {

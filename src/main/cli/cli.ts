@@ -12,9 +12,10 @@ import type { SettingsProblem } from '../../shared/contract/settings';
 import { silentLogger } from '../core/log';
 import type { SecretStore } from '../ports';
 import { systemClock } from '../ports';
-import { SettingsService } from '../settings/settings-service';
-import { validateLayer } from '../settings/validate';
-import { readTextIfExists, writeFileAtomic } from '../core/files';
+import { composePolicy, SettingsService } from '../settings/settings-service';
+import { policyFileToCheck, type PolicySource } from '../settings/policy/sources';
+import { policyFromFile } from '../host/policy-locations';
+import { writeFileAtomic } from '../core/files';
 import { APP_VERSION } from '../version';
 import { checkNativeModules } from './native-modules';
 import { join } from 'node:path';
@@ -39,7 +40,8 @@ export interface CliEnvironment {
   readonly io: CliIo;
   readonly host: 'node' | 'electron';
   readonly defaultDataDir: string;
-  readonly defaultPolicyFile: string | null;
+  /** The machine's policy sources (registry or managed preferences, then the policy file). */
+  machinePolicy(): readonly PolicySource[];
   openSecrets(dataDir: string): SecretStore;
   /** The HID port for `headset list` and `headset monitor` (default: node-hid). */
   openHid?(): HidBackend;
@@ -66,7 +68,10 @@ function untilSignal(): Promise<void> {
 interface CommonFlags {
   readonly json: boolean;
   readonly dataDir: string;
-  readonly policyFile: string | null;
+  /** The machine's policy sources, or the one file named with --policy. */
+  readonly policy: readonly PolicySource[];
+  /** True when --policy named a file (in place of the machine's policy). */
+  readonly policyGiven: boolean;
 }
 
 interface CliCommand {
@@ -113,7 +118,7 @@ const infoCommand: CliCommand = {
         env.host === 'electron' ? `Electron ${process.versions.electron ?? ''}` : `Node ${process.versions.node}`,
       platform: `${process.platform} ${process.arch}`,
       dataDir: flags.dataDir,
-      policyFile: flags.policyFile,
+      policySources: flags.policy.map((source) => ({ kind: source.kind, location: source.location })),
       secretStorage: secrets.protection,
       nativeModules: checkNativeModules(),
     };
@@ -122,7 +127,7 @@ const infoCommand: CliCommand = {
       const lines = [
         `${report.name} ${report.version} (${report.runtime}, ${report.platform})`,
         `data directory: ${report.dataDir}`,
-        `policy file:    ${report.policyFile ?? '(none)'}`,
+        ...report.policySources.map((source) => `policy (${source.kind}): ${source.location}`),
         `secret storage: ${report.secretStorage.backend}${report.secretStorage.protected ? '' : ' (not protected by the operating system)'}`,
         ...report.nativeModules.map(
           (module) => `${module.name}: ${module.loaded ? module.detail : `NOT LOADED: ${module.detail}`}`,
@@ -143,7 +148,7 @@ const settingsCommand: CliCommand = {
     if (positionals[0] !== 'get' || positionals.length !== 1) throw new UsageError('expected "settings get"');
     const settings = await SettingsService.open({
       userFile: join(flags.dataDir, 'settings.json'),
-      policyFile: flags.policyFile,
+      policy: flags.policy,
       clock: systemClock,
       log: silentLogger(),
       readOnly: true,
@@ -166,29 +171,25 @@ const policyCommand: CliCommand = {
   name: 'policy',
   usage: 'policy check FILE [--json]',
   summary:
-    'Validates a policy file. Exit 0: prints the settings it would give. Exit 1: prints each problem with its key.',
+    'Validates a policy: a JSON policy file, a registry export (reg export … /reg:64, .reg) or a managed preferences plist. Exit 0: prints the settings it would give. Exit 1: prints each problem with its key.',
   options: {},
   async run(positionals, flags, _values, env) {
     if (positionals[0] !== 'check' || positionals.length !== 2) throw new UsageError('expected "policy check FILE"');
     const file = resolve(positionals[1] ?? '');
-    const text = await readTextIfExists(file);
-    const layer =
-      text === null
-        ? {
-            values: {},
-            raw: {},
-            problems: [
-              { source: 'policy' as const, file, key: null, code: 'missing' as const, message: 'no such file' },
-            ],
-          }
-        : validateLayer(text, 'policy', file);
-    if (layer.problems.length > 0) {
-      if (flags.json) printJson(env, { file, problems: layer.problems });
-      else for (const problem of layer.problems) env.io.stderr(`${file}: ${formatProblem(problem)}\n`);
+    const source = await policyFileToCheck(file);
+    const reading = await source.read();
+    const policy = composePolicy([{ source, ...reading }]);
+    const problems =
+      reading.state === 'absent'
+        ? [{ source: source.kind, file, key: null, code: 'missing' as const, message: 'no such file' }]
+        : policy.problems;
+    if (problems.length > 0) {
+      if (flags.json) printJson(env, { file, format: source.kind, problems });
+      else for (const problem of problems) env.io.stderr(`${file}: ${formatProblem(problem)}\n`);
       return EXIT_PROBLEM;
     }
-    const effective = { ...defaultSettings(), ...layer.values };
-    printJson(env, { file, locked: Object.keys(layer.values), settings: effective });
+    const effective = { ...defaultSettings(), ...policy.values };
+    printJson(env, { file, format: source.kind, locked: Object.keys(policy.values), settings: effective });
     return EXIT_OK;
   },
 };
@@ -316,7 +317,7 @@ async function headsetMonitor(
   if (chosen === undefined) {
     const settings = await SettingsService.open({
       userFile: join(flags.dataDir, 'settings.json'),
-      policyFile: flags.policyFile,
+      policy: flags.policy,
       clock: systemClock,
       log: silentLogger(),
       readOnly: true,
@@ -386,7 +387,7 @@ const headsetCommand: CliCommand = {
 async function readSettings(flags: CommonFlags): Promise<SettingsService> {
   return SettingsService.open({
     userFile: join(flags.dataDir, 'settings.json'),
-    policyFile: flags.policyFile,
+    policy: flags.policy,
     clock: systemClock,
     log: silentLogger(),
     readOnly: true,
@@ -441,7 +442,7 @@ const exportCommand: CliCommand = {
       );
     const target = resolve(values.out);
     // Who is a team lead is the machine policy's to say, not a file named on the command line.
-    if (parsed.data.identified && flags.policyFile !== env.defaultPolicyFile)
+    if (parsed.data.identified && flags.policyGiven)
       throw new AppError(
         'forbidden',
         'an identified export checks the team-lead role against the machine policy only; leave out --policy',
@@ -599,7 +600,8 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
     const flags: CommonFlags = {
       json: values.json === true,
       dataDir: resolve(typeof values['data-dir'] === 'string' ? values['data-dir'] : env.defaultDataDir),
-      policyFile: typeof values.policy === 'string' ? resolve(values.policy) : env.defaultPolicyFile,
+      policy: typeof values.policy === 'string' ? policyFromFile(resolve(values.policy)) : env.machinePolicy(),
+      policyGiven: typeof values.policy === 'string',
     };
     return await command.run(positionals, flags, values, env);
   } catch (error) {

@@ -1,4 +1,5 @@
-import { defaultDataDir, FileSecretStore, machinePolicyFile } from '../host/node-ports';
+import { defaultDataDir, FileSecretStore } from '../host/node-ports';
+import { machinePolicySources } from '../host/policy-locations';
 import { runCli } from './cli';
 
 /** `npm run -s cli -- <command>`: the CLI in plain Node. */
@@ -9,7 +10,7 @@ const status = await runCli(process.argv.slice(2), {
   },
   host: 'node',
   defaultDataDir: process.env.HOTLINE_DESK_DATA_DIR ?? defaultDataDir(),
-  defaultPolicyFile: machinePolicyFile(),
+  machinePolicy: () => machinePolicySources(),
   openSecrets: (dataDir) => new FileSecretStore(dataDir),
 });
 process.exitCode = status;

@@ -30,7 +30,7 @@ import {
   shouldBlockNavigation,
   SPELLCHECKER_DICTIONARY_URL,
 } from './electron-security';
-import { machinePolicyFile } from './node-ports';
+import { machinePolicySources } from './policy-locations';
 import { contentTypeFor, resolveAsset } from './static-files';
 
 /**
@@ -71,7 +71,7 @@ async function runCliInApp(argv: string[]): Promise<void> {
     io: { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) },
     host: 'electron',
     defaultDataDir: app.getPath('userData'),
-    defaultPolicyFile: machinePolicyFile(),
+    machinePolicy: () => machinePolicySources(),
     openSecrets: (dataDir) => new SafeStorageSecretStore(dataDir),
   });
   app.exit(status);
@@ -129,10 +129,10 @@ async function runConsole(): Promise<void> {
       host: { kind: 'electron', version: APP_VERSION, platform: process.platform },
       paths: {
         dataDir,
-        policyFile: machinePolicyFile(),
         // Not Documents: it is often synced to a cloud drive, and exports hold health data.
         exportsDir: join(dataDir, 'exports'),
       },
+      policy: machinePolicySources(),
       secrets: new SafeStorageSecretStore(dataDir),
       power: electronPowerEvents,
       network: new InterfaceWatcher(),

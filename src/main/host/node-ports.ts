@@ -5,7 +5,9 @@ import { readTextIfExists, writeFileAtomic } from '../core/files';
 import { z } from 'zod';
 import type { EventHub } from '../core/event-hub';
 import type { Logger } from '../core/log';
+import type { PolicySource } from '../settings/policy/sources';
 import { InterfaceWatcher } from './network-watcher';
+import { policyFromFile } from './policy-locations';
 import { createNodeHidBackend } from './node-hid-backend';
 import {
   systemClock,
@@ -31,16 +33,6 @@ export function defaultDataDir(
   if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_DIR_NAME);
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_DIR_NAME);
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_DIR_NAME);
-}
-
-/** Where IT puts the machine policy file. */
-export function machinePolicyFile(
-  env: NodeJS.ProcessEnv = process.env,
-  platform: NodeJS.Platform = process.platform,
-): string {
-  if (platform === 'win32') return join(env.ProgramData ?? 'C:\\ProgramData', 'HotlineDesk', 'policy.json');
-  if (platform === 'darwin') return '/Library/Application Support/HotlineDesk/policy.json';
-  return '/etc/hotline-desk/policy.json';
 }
 
 const secretsFileSchema = z.record(z.string(), z.string());
@@ -181,7 +173,10 @@ export const noAttention: Attention = { request: () => undefined, cancel: () => 
 
 export interface NodePortsOptions {
   readonly dataDir: string;
+  /** A policy file (the browser host's --policy); null for none. */
   readonly policyFile: string | null;
+  /** The policy sources instead (a test of the machine's locations). */
+  readonly policy?: readonly PolicySource[];
   /** Default: `exports` in the data directory. */
   readonly exportsDir?: string;
   readonly version: string;
@@ -196,9 +191,9 @@ export function createNodePorts(options: NodePortsOptions): Ports & {
 } {
   return {
     host: { kind: 'browser', version: options.version, platform: process.platform },
+    policy: options.policy ?? (options.policyFile === null ? [] : policyFromFile(options.policyFile)),
     paths: {
       dataDir: options.dataDir,
-      policyFile: options.policyFile,
       exportsDir: options.exportsDir ?? join(options.dataDir, 'exports'),
     },
     secrets: new FileSecretStore(options.dataDir),

@@ -1,12 +1,14 @@
 import { promises as fs } from 'node:fs';
-import type { SettingsProblem, SettingsSnapshot } from '../../shared/contract/settings';
+import type { PolicySourceState, SettingsProblem, SettingsSnapshot } from '../../shared/contract/settings';
 import { AppError } from '../../shared/result';
 import {
   defaultSettings,
   POLICY_ONLY_SETTING_KEYS,
   SECRET_SETTING_KEYS,
   SETTING_KEYS,
+  SETTINGS,
   type SettingChange,
+  type SettingDefinition,
   type SettingKey,
   type SettingsValues,
   type SettingValue,
@@ -14,13 +16,17 @@ import {
 import { preserveUnreadable, readTextIfExists, writeFileAtomic } from '../core/files';
 import type { Logger } from '../core/log';
 import type { Clock, Unsubscribe } from '../ports';
+import type { PolicySource } from './policy/sources';
 import { validateLayer, type ValidatedLayer } from './validate';
 
 export interface SettingsServiceOptions {
   /** The user's own settings, written by this service. */
   readonly userFile: string;
-  /** A machine policy file; its keys win and are locked. Null for none. */
-  readonly policyFile: string | null;
+  /**
+   * The machine policy sources, highest precedence first (Group Policy or a configuration
+   * profile, then the policy file). Every key they set wins over the user's and is locked.
+   */
+  readonly policy: readonly PolicySource[];
   readonly clock: Clock;
   readonly log: Logger;
   /** Only read (the CLI, while the app may be running): never move or write a file. */
@@ -29,13 +35,52 @@ export interface SettingsServiceOptions {
 
 const EMPTY_LAYER: ValidatedLayer = { values: {}, problems: [], raw: {} };
 
+interface ComposedPolicy {
+  readonly values: Partial<SettingsValues>;
+  readonly problems: SettingsProblem[];
+  readonly sources: PolicySourceState[];
+}
+
+const NO_POLICY: ComposedPolicy = { values: {}, problems: [], sources: [] };
+
+/**
+ * The machine policy from all its sources: the highest one that sets a key validly wins. A
+ * security-relevant key that some source set, but none validly, is fixed at its safe value: a
+ * mistyped retention period must never mean "keep forever", nor leave the choice to the user.
+ */
+export function composePolicy(
+  readings: readonly { source: PolicySource; layer: ValidatedLayer; state: PolicySourceState['state'] }[],
+): ComposedPolicy {
+  const values: Partial<SettingsValues> = {};
+  for (const { layer } of [...readings].reverse()) Object.assign(values, layer.values);
+  const problems = readings.flatMap(({ layer }) => layer.problems);
+  const invalid = new Map<SettingKey, PolicySource>();
+  for (const { source, layer } of readings)
+    for (const key of layer.invalidKeys ?? []) if (!invalid.has(key)) invalid.set(key, source);
+  for (const [key, source] of invalid) {
+    if (Object.hasOwn(values, key)) continue;
+    const definition = SETTINGS[key] as SettingDefinition;
+    if (!Object.hasOwn(definition, 'policyFallback')) continue;
+    Object.assign(values, { [key]: structuredClone(definition.policyFallback) });
+    problems.push({
+      source: source.kind,
+      file: source.location,
+      key,
+      code: 'fallback_applied',
+      message: `no valid value in any policy: fixed at the safe value ${JSON.stringify(definition.policyFallback)}, not left to the user`,
+    });
+  }
+  const sources = readings.map(({ source, state }) => ({ kind: source.kind, location: source.location, state }));
+  return { values, problems, sources };
+}
+
 /**
  * Effective settings = defaults ⊕ user ⊕ machine policy. Main is the only writer; every
  * window and tab sees the same snapshot through `settings.changed`.
  */
 export class SettingsService {
   private user: ValidatedLayer = EMPTY_LAYER;
-  private policy: ValidatedLayer = EMPTY_LAYER;
+  private policy: ComposedPolicy = NO_POLICY;
   private current: SettingsSnapshot;
   private readonly listeners = new Set<(snapshot: SettingsSnapshot) => void>();
   private readonly options: SettingsServiceOptions;
@@ -52,11 +97,11 @@ export class SettingsService {
     return service;
   }
 
-  /** Reads both files again (at start, and when IT changes the policy), after any pending update. */
+  /** Reads the user's file and every policy source again (at start, and when IT changes the policy). */
   reload(): Promise<void> {
     const run = this.writing.then(async () => {
       this.user = await this.readUserLayer();
-      this.policy = await this.readPolicyLayer();
+      this.policy = await this.readPolicy();
       this.publish();
     });
     this.writing = run.then(
@@ -81,6 +126,17 @@ export class SettingsService {
 
   isLocked(key: SettingKey): boolean {
     return Object.hasOwn(this.policy.values, key);
+  }
+
+  /** Re-reads when a policy source may have changed; returns the function that stops watching. */
+  watchPolicy(pollMs: number): Unsubscribe {
+    const stops = this.options.policy.map((source) =>
+      source.watch(() => {
+        this.options.log.info('policy changed: applying it', { source: source.kind });
+        void this.reload();
+      }, pollMs),
+    );
+    return () => stops.forEach((stop) => stop());
   }
 
   async update(change: SettingChange): Promise<SettingsSnapshot> {
@@ -128,7 +184,7 @@ export class SettingsService {
     const values: SettingsValues = { ...defaultSettings(), ...user, ...this.policy.values };
     const locked = SETTING_KEYS.filter((key) => Object.hasOwn(this.policy.values, key));
     const problems: SettingsProblem[] = [...this.policy.problems, ...this.user.problems];
-    return { values, locked, problems };
+    return { values, locked, problems, policySources: this.policy.sources };
   }
 
   private async readUserLayer(): Promise<ValidatedLayer> {
@@ -146,25 +202,30 @@ export class SettingsService {
     return layer;
   }
 
-  private async readPolicyLayer(): Promise<ValidatedLayer> {
-    const file = this.options.policyFile;
-    if (file === null) return EMPTY_LAYER;
-    let text: string | null;
-    try {
-      text = await readTextIfExists(file);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-      return {
-        ...EMPTY_LAYER,
-        problems: [{ source: 'policy', file, key: null, code: 'unreadable', message: `cannot be read (${code})` }],
-      };
-    }
-    if (text === null) return EMPTY_LAYER;
-    const layer = validateLayer(text, 'policy', file);
-    for (const problem of layer.problems) {
-      this.options.log.warn('policy problem', { key: problem.key, file });
-    }
-    return layer;
+  private async readPolicy(): Promise<ComposedPolicy> {
+    const readings = await Promise.all(
+      this.options.policy.map(async (source) => {
+        try {
+          const reading = await source.read();
+          return { source, ...reading };
+        } catch (error) {
+          // A source that breaks in a way nobody foresaw still must not stop the console.
+          const message = `cannot be read (${error instanceof Error ? error.message : 'unknown error'})`;
+          const problem: SettingsProblem = {
+            source: source.kind,
+            file: source.location,
+            key: null,
+            code: 'unreadable',
+            message,
+          };
+          return { source, state: 'failed' as const, layer: { ...EMPTY_LAYER, problems: [problem] } };
+        }
+      }),
+    );
+    const composed = composePolicy(readings);
+    for (const problem of composed.problems)
+      this.options.log.warn('policy problem', { source: problem.source, key: problem.key, code: problem.code });
+    return composed;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { SettingsProblem } from '../../shared/contract/settings';
 import { describeIssues } from '../../shared/result';
-import { isSettingKey, SETTINGS, type SettingsValues } from '../../shared/settings';
+import { isSettingKey, SETTINGS, type SettingKey, type SettingsValues } from '../../shared/settings';
+import { checkRecoveryPublicKey } from './recovery-key-check';
 
 export interface ValidatedLayer {
   /** The keys that were valid, ready to lay over the defaults. */
@@ -8,14 +9,23 @@ export interface ValidatedLayer {
   readonly problems: SettingsProblem[];
   /** The parsed object as it was, kept so that writing back loses nothing we did not understand. */
   readonly raw: Record<string, unknown>;
+  /** Keys present with a value that was refused (a policy's strict fallback may apply to them). */
+  readonly invalidKeys?: readonly SettingKey[];
 }
+
+type Source = SettingsProblem['source'];
+
+/** Checks that need main's own modules (node:crypto), beyond the shared schema. */
+const MAIN_CHECKS: Partial<Record<SettingKey, (value: unknown) => string | null>> = {
+  'security.recoveryPublicKey': (value) => (typeof value === 'string' ? checkRecoveryPublicKey(value) : null),
+};
 
 /**
  * Reads a settings layer (the user's settings file or a machine policy file): flat JSON with one
  * property per setting key. Invalid or unknown keys are reported by name and left out; the rest
  * still applies.
  */
-export function validateLayer(text: string, source: SettingsProblem['source'], file: string): ValidatedLayer {
+export function validateLayer(text: string, source: Source, file: string): ValidatedLayer {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -42,9 +52,22 @@ export function validateLayer(text: string, source: SettingsProblem['source'], f
       ],
     };
   }
-  const raw = parsed as Record<string, unknown>;
+  return validateObject(parsed as Record<string, unknown>, source, file);
+}
+
+/**
+ * Validates one layer's values, key by key, against the settings registry (the one schema every
+ * source shares: JSON files, the Windows registry, macOS managed preferences).
+ */
+export function validateObject(
+  raw: Record<string, unknown>,
+  source: Source,
+  file: string,
+  earlier: { readonly problems?: readonly SettingsProblem[]; readonly invalidKeys?: readonly SettingKey[] } = {},
+): ValidatedLayer {
   const values: Record<string, unknown> = {};
-  const problems: SettingsProblem[] = [];
+  const problems: SettingsProblem[] = [...(earlier.problems ?? [])];
+  const invalidKeys: SettingKey[] = [...(earlier.invalidKeys ?? [])];
   for (const [key, value] of Object.entries(raw)) {
     if (key === '$schema') continue;
     if (!isSettingKey(key)) {
@@ -52,15 +75,19 @@ export function validateLayer(text: string, source: SettingsProblem['source'], f
       continue;
     }
     const checked = SETTINGS[key].schema.safeParse(value);
-    if (checked.success) values[key] = checked.data;
-    else
-      problems.push({
-        source,
-        file,
-        key,
-        code: 'invalid_value',
-        message: `${describeIssues(checked.error, 'value')}; ignored`,
-      });
+    const extra = checked.success ? (MAIN_CHECKS[key]?.(checked.data) ?? null) : null;
+    if (checked.success && extra === null) {
+      values[key] = checked.data;
+      continue;
+    }
+    invalidKeys.push(key);
+    problems.push({
+      source,
+      file,
+      key,
+      code: 'invalid_value',
+      message: `${checked.success ? extra : describeIssues(checked.error, 'value')}; ignored`,
+    });
   }
-  return { values: values as Partial<SettingsValues>, problems, raw };
+  return { values: values as Partial<SettingsValues>, problems, raw, invalidKeys };
 }

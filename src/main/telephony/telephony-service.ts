@@ -1,5 +1,5 @@
 import type { RegistrationState } from '../../shared/contract/calls';
-import { hasSipAccount, type SettingsValues } from '../../shared/settings';
+import { addressOfRecord, hasSipAccount, usableSipServers, type SettingsValues } from '../../shared/settings';
 import type { Logger } from '../core/log';
 import type { Clock, NetworkEvents, PowerEvents, SecretStore, Unsubscribe } from '../ports';
 import type { SettingsService } from '../settings/settings-service';
@@ -14,7 +14,9 @@ export const SIP_PASSWORD_SECRET = 'sip.password';
 
 const ACCOUNT_KEYS = [
   'sip.servers',
+  'sip.transport',
   'sip.uri',
+  'sip.domain',
   'sip.authUser',
   'sip.displayName',
   'sip.registrationExpiry',
@@ -42,10 +44,11 @@ export interface TelephonyOptions {
 }
 
 function accountFrom(values: SettingsValues): SipAccount | null {
-  if (!hasSipAccount(values)) return null;
+  const uri = addressOfRecord(values);
+  if (!hasSipAccount(values) || uri === null) return null;
   return {
-    servers: values['sip.servers'],
-    uri: values['sip.uri'],
+    servers: usableSipServers(values),
+    uri,
     authUser: values['sip.authUser'],
     displayName: values['sip.displayName'],
     expiresSeconds: values['sip.registrationExpiry'],
@@ -81,8 +84,8 @@ export class TelephonyService {
       ...(options.agent ? { acceptsCalls: options.agent.acceptsCalls, agentCode: options.agent.code } : {}),
       ...(options.callRecoveryMs ? { recoveryMs: options.callRecoveryMs } : {}),
       domain: () => {
-        const uri = options.settings.snapshot().values['sip.uri'];
-        return /@([^;>]+)/.exec(uri)?.[1] ?? null;
+        const uri = addressOfRecord(options.settings.snapshot().values);
+        return uri === null ? null : (/@([^;>]+)/.exec(uri)?.[1] ?? null);
       },
     });
     this.registration = new RegistrationManager({

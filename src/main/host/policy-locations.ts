@@ -1,0 +1,56 @@
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { jsonPolicyFile, managedPreferences, registryPolicy, type PolicySource } from '../settings/policy/sources';
+import { runRegExe, type RegistryReadOptions } from '../settings/policy/registry';
+
+/** The app id (electron-builder.yml appId): macOS names managed preferences after it. */
+export const APP_BUNDLE_ID = 'de.hotline-desk.console';
+
+/** Where IT puts the machine policy file. */
+export function machinePolicyFile(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
+  if (platform === 'win32') return join(env.ProgramData ?? 'C:\\ProgramData', 'HotlineDesk', 'policy.json');
+  if (platform === 'darwin') return '/Library/Application Support/HotlineDesk/policy.json';
+  return '/etc/hotline-desk/policy.json';
+}
+
+/** macOS managed preferences: the computer's, then this user's (which wins). */
+export function managedPreferencesFiles(user: string, root = '/Library/Managed Preferences'): string[] {
+  return [join(root, `${APP_BUNDLE_ID}.plist`), join(root, user, `${APP_BUNDLE_ID}.plist`)];
+}
+
+export interface MachinePolicyOptions {
+  readonly platform?: NodeJS.Platform;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Test seams: where the files are, and how reg.exe runs. */
+  readonly policyFile?: string;
+  readonly managedPreferencesRoot?: string;
+  readonly user?: string;
+  readonly runReg?: RegistryReadOptions['run'];
+  readonly tempDir?: string;
+}
+
+/**
+ * Every machine policy source of this platform, highest precedence first: Group Policy (the
+ * registry) or a configuration profile (managed preferences), then the policy file.
+ */
+export function machinePolicySources(options: MachinePolicyOptions = {}): PolicySource[] {
+  const platform = options.platform ?? process.platform;
+  const env = options.env ?? process.env;
+  const file = jsonPolicyFile(options.policyFile ?? machinePolicyFile(env, platform), { checkOwnership: true });
+  if (platform === 'win32')
+    return [registryPolicy({ run: options.runReg ?? runRegExe, tempDir: options.tempDir ?? tmpdir() }), file];
+  if (platform === 'darwin')
+    return [
+      managedPreferences(managedPreferencesFiles(options.user ?? userInfo().username, options.managedPreferencesRoot)),
+      file,
+    ];
+  return [file];
+}
+
+/** A policy file named on the command line (--policy), in place of the machine's sources. */
+export function policyFromFile(path: string): PolicySource[] {
+  return [jsonPolicyFile(path)];
+}

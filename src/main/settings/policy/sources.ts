@@ -1,0 +1,267 @@
+import { promises as fs, unwatchFile, watchFile, type Stats } from 'node:fs';
+import type { SettingsProblem } from '../../../shared/contract/settings';
+import type { Unsubscribe } from '../../ports';
+import { validateLayer, validateObject, type ValidatedLayer } from '../validate';
+import { plistToPolicy } from './profile-policy';
+import { parsePlist, PlistFormatError } from './plist';
+import {
+  DEFAULT_POLICY_KEY,
+  parseRegExport,
+  readRegistryPolicy,
+  RegistryFormatError,
+  type RegistryExport,
+  type RegistryReadOptions,
+} from './registry';
+import { registryToPolicy } from './registry-policy';
+
+/** Where a policy came from (its problems say so; Settings shows it to administrators). */
+export type PolicySourceKind = SettingsProblem['source'] & ('policy' | 'registry' | 'profile');
+
+/** Policy files and exports larger than this are refused: a policy is kilobytes, never megabytes. */
+export const MAX_POLICY_BYTES = 1024 * 1024;
+
+export interface PolicyReading {
+  /** Absent: this source sets nothing (no file, no registry key). */
+  readonly state: 'absent' | 'read' | 'failed';
+  readonly layer: ValidatedLayer;
+}
+
+export interface PolicySource {
+  readonly kind: PolicySourceKind;
+  /** The file path or registry key, for messages. */
+  readonly location: string;
+  read(): Promise<PolicyReading>;
+  /** Calls `changed` when the source may have changed (IT edits a file, Group Policy refreshes). */
+  watch(changed: () => void, pollMs: number): Unsubscribe;
+}
+
+const EMPTY: ValidatedLayer = { values: {}, problems: [], raw: {} };
+
+function failed(
+  kind: PolicySourceKind,
+  location: string,
+  code: SettingsProblem['code'],
+  message: string,
+): PolicyReading {
+  return {
+    state: 'failed',
+    layer: { ...EMPTY, problems: [{ source: kind, file: location, key: null, code, message }] },
+  };
+}
+
+/** Watches a file by polling its stat (it may appear, change or vanish; events miss network shares). */
+function watchPath(path: string, changed: () => void, pollMs: number): Unsubscribe {
+  const listener = (current: Stats, previous: Stats): void => {
+    if (current.mtimeMs !== previous.mtimeMs || current.size !== previous.size || current.ino !== previous.ino)
+      changed();
+  };
+  watchFile(path, { interval: pollMs, persistent: false }, listener);
+  return () => unwatchFile(path, listener);
+}
+
+/**
+ * Reads a policy file's bytes: null when it does not exist, else the bytes, or a reading that
+ * says why not (too large, unreadable). Ownership is checked for machine policy files: a file
+ * the agent can write is no policy.
+ */
+async function readPolicyBytes(
+  kind: PolicySourceKind,
+  path: string,
+  checkOwnership: boolean,
+): Promise<{ bytes: Buffer; warnings: SettingsProblem[] } | PolicyReading | null> {
+  let stats: Stats;
+  try {
+    stats = await fs.stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    return failed(kind, path, 'unreadable', `cannot be read (${code})`);
+  }
+  if (!stats.isFile()) return failed(kind, path, 'unreadable', 'is not a regular file');
+  if (stats.size > MAX_POLICY_BYTES)
+    return failed(
+      kind,
+      path,
+      'too_large',
+      `is ${stats.size} bytes; a policy may have at most ${MAX_POLICY_BYTES} bytes`,
+    );
+  const warnings: SettingsProblem[] = [];
+  if (checkOwnership && process.platform !== 'win32') {
+    const writableByOthers = (stats.mode & 0o022) !== 0;
+    if (stats.uid !== 0 || writableByOthers) {
+      const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
+      warnings.push({
+        source: kind,
+        file: path,
+        key: null,
+        code: 'insecure_permissions',
+        message: `owned by uid ${stats.uid} with mode ${mode}: someone other than root may change this policy (expected root-owned, not writable by group or others); applied anyway`,
+      });
+    }
+  }
+  try {
+    const handle = await fs.open(path, 'r');
+    try {
+      // Read at most one byte past the limit: a file that grew since stat is caught too.
+      const buffer = Buffer.alloc(MAX_POLICY_BYTES + 1);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      if (bytesRead > MAX_POLICY_BYTES)
+        return failed(kind, path, 'too_large', `a policy may have at most ${MAX_POLICY_BYTES} bytes`);
+      return { bytes: buffer.subarray(0, bytesRead), warnings };
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    if (code === 'ENOENT') return null;
+    return failed(kind, path, 'unreadable', `cannot be read (${code})`);
+  }
+}
+
+function isReading(value: unknown): value is PolicyReading {
+  return typeof value === 'object' && value !== null && 'state' in value;
+}
+
+function withWarnings(layer: ValidatedLayer, warnings: readonly SettingsProblem[]): ValidatedLayer {
+  return warnings.length === 0 ? layer : { ...layer, problems: [...warnings, ...layer.problems] };
+}
+
+/** The machine-wide JSON policy file (or a file named with --policy). */
+export function jsonPolicyFile(path: string, options: { readonly checkOwnership?: boolean } = {}): PolicySource {
+  return {
+    kind: 'policy',
+    location: path,
+    async read() {
+      const result = await readPolicyBytes('policy', path, options.checkOwnership ?? false);
+      if (result === null) return { state: 'absent', layer: EMPTY };
+      if (isReading(result)) return result;
+      const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false }).decode(result.bytes);
+      return { state: 'read', layer: withWarnings(validateLayer(text, 'policy', path), result.warnings) };
+    },
+    watch: (changed, pollMs) => watchPath(path, changed, pollMs),
+  };
+}
+
+/**
+ * macOS managed preferences: the plists a configuration profile (MDM) installs, computer-wide
+ * and for this user. The user's own managed file wins over the computer's, as in macOS itself.
+ */
+export function managedPreferences(paths: readonly string[], checkOwnership = true): PolicySource {
+  const location = paths.join(', ');
+  return {
+    kind: 'profile',
+    location,
+    async read() {
+      let state: PolicyReading['state'] = 'absent';
+      let merged: ValidatedLayer = EMPTY;
+      for (const path of paths) {
+        const result = await readPolicyBytes('profile', path, checkOwnership);
+        if (result === null) continue;
+        if (isReading(result)) {
+          state = 'failed';
+          merged = { ...merged, problems: [...merged.problems, ...result.layer.problems] };
+          continue;
+        }
+        let layer: ValidatedLayer;
+        try {
+          const decoded = plistToPolicy(parsePlist(result.bytes), path);
+          layer = validateObject(decoded.raw, 'profile', path, decoded);
+        } catch (error) {
+          if (!(error instanceof PlistFormatError)) throw error;
+          state = state === 'absent' ? 'failed' : state;
+          merged = {
+            ...merged,
+            problems: [
+              ...merged.problems,
+              ...result.warnings,
+              { source: 'profile', file: path, key: null, code: 'invalid_plist', message: error.message },
+            ],
+          };
+          continue;
+        }
+        state = 'read';
+        merged = {
+          values: { ...merged.values, ...layer.values },
+          raw: { ...merged.raw, ...layer.raw },
+          problems: [...merged.problems, ...result.warnings, ...layer.problems],
+          invalidKeys: [...(merged.invalidKeys ?? []), ...(layer.invalidKeys ?? [])],
+        };
+      }
+      return { state, layer: merged };
+    },
+    watch(changed, pollMs) {
+      const stops = paths.map((path) => watchPath(path, changed, pollMs));
+      return () => stops.forEach((stop) => stop());
+    },
+  };
+}
+
+/** Group Policy: HKLM\SOFTWARE\Policies\HotlineDesk, read with `reg export` (no native module). */
+export function registryPolicy(options: RegistryReadOptions & { readonly refreshMs?: number }): PolicySource {
+  const location = options.keyPath ?? DEFAULT_POLICY_KEY;
+  return {
+    kind: 'registry',
+    location,
+    async read() {
+      const result = await readRegistryPolicy(options);
+      if (result.state === 'absent') return { state: 'absent', layer: EMPTY };
+      if (result.state === 'failed') return failed('registry', location, 'unreadable', result.reason);
+      const decoded = registryToPolicy(result.export, location);
+      return { state: 'read', layer: validateObject(decoded.raw, 'registry', location, decoded) };
+    },
+    watch(changed, pollMs) {
+      // Group Policy refreshes every 90 minutes or so; reg.exe is cheap, but not free: not every poll.
+      const timer = setInterval(changed, options.refreshMs ?? Math.max(pollMs, 10 * 60_000));
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+  };
+}
+
+/** A registry export file (what `reg export` writes), for `policy check`. */
+function registryExportFile(path: string, keyPath: string): PolicySource {
+  return {
+    kind: 'registry',
+    location: path,
+    async read() {
+      const result = await readPolicyBytes('registry', path, false);
+      if (result === null) return { state: 'absent', layer: EMPTY };
+      if (isReading(result)) return result;
+      let exported: RegistryExport;
+      try {
+        exported = parseRegExport(result.bytes, keyPath);
+      } catch (error) {
+        if (!(error instanceof RegistryFormatError)) throw error;
+        return failed('registry', path, 'invalid_registry_export', error.message);
+      }
+      const decoded = registryToPolicy(exported, path);
+      return { state: 'read', layer: validateObject(decoded.raw, 'registry', path, decoded) };
+    },
+    watch: (changed, pollMs) => watchPath(path, changed, pollMs),
+  };
+}
+
+/**
+ * The policy a file holds, whatever its format: a registry export (UTF-16 with BOM), a managed
+ * preferences plist (binary or XML) or JSON. For `policy check`, so that IT can check what they
+ * are about to roll out.
+ */
+export async function policyFileToCheck(path: string): Promise<PolicySource> {
+  let head = Buffer.alloc(0);
+  try {
+    const handle = await fs.open(path, 'r');
+    try {
+      const buffer = Buffer.alloc(8);
+      const { bytesRead } = await handle.read(buffer, 0, 8, 0);
+      head = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Missing or unreadable: the JSON source says so in its own words.
+  }
+  if (head[0] === 0xff && head[1] === 0xfe) return registryExportFile(path, DEFAULT_POLICY_KEY);
+  const text = head.toString('latin1');
+  if (text.startsWith('bplist') || /^(\xef\xbb\xbf)?\s*</.test(text)) return managedPreferences([path], false);
+  return jsonPolicyFile(path);
+}
