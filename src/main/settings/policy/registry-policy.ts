@@ -34,6 +34,8 @@ export function decodeRegistryValue(kind: SettingKind, value: RegistryValue): De
   switch (kind) {
     case 'string':
       if (value.type === 'REG_SZ' || value.type === 'REG_EXPAND_SZ') return { ok: true, value: value.value };
+      // A text over several lines (a PEM key) comes from a multi-line box: its lines, rejoined.
+      if (value.type === 'REG_MULTI_SZ') return { ok: true, value: `${value.value.join('\n')}\n` };
       return { ok: false, reason: `expected REG_SZ, ${found}` };
     case 'integer':
       if (value.type === 'REG_DWORD') return { ok: true, value: value.value };
