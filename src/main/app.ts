@@ -24,6 +24,7 @@ import { ReportsService } from './reports/reports-service';
 import { HeadsetController } from './headset/controller';
 import { matchesKey, parseDeviceKey } from './headset/device-list';
 import { HeadsetDevices, type HeadsetPreferences } from './headset/devices';
+import { UpdateService } from './updates/update-service';
 
 export const APP_NAME = 'Hotline Desk';
 export const USER_SETTINGS_FILE = 'settings.json';
@@ -58,6 +59,8 @@ export interface AppTuning {
   readonly media?: MediaEngine;
   /** How long a call waits for its lost signalling to come back before it ends as dropped. */
   readonly callRecoveryMs?: number;
+  /** When the first update check runs after start (default 1 minute). */
+  readonly updateFirstCheckMs?: number;
 }
 
 /**
@@ -270,6 +273,17 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
   });
   void reports.removeStaleTemporaries();
 
+  const updates = new UpdateService({
+    settings,
+    feed: ports.updates,
+    currentVersion: ports.host.version,
+    clock: ports.clock,
+    log: log.child('updates'),
+    hasCalls: () => telephony.calls.hasCalls,
+    ...(tuning.updateFirstCheckMs !== undefined ? { firstCheckMs: tuning.updateFirstCheckMs } : {}),
+  });
+  const stopUpdates = updates.onChange((status) => events.emit('updates.changed', status));
+
   const handlers: Handlers = {
     'app.info': () => ({
       name: APP_NAME,
@@ -279,6 +293,9 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       secretStorage: { ...ports.secrets.protection },
     }),
     'settings.get': () => settings.publicSnapshot(),
+    'updates.status': () => updates.status,
+    'updates.check': () => updates.check(),
+    'updates.install': () => updates.install(),
     'settings.update': async (change) => {
       const snapshot = await settings.update(change);
       audit('settings_change', `setting:${change.key}`, [change.key]);
@@ -453,6 +470,8 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
         stopSettings();
         stopHeadsetSettings();
         stopRecoveryKey();
+        stopUpdates();
+        updates.close();
         // Reports under way stop (their temporary files go) while the log they read is still open.
         await reports.close();
         // Telephony first: calls still up end now, and the log must still hear how they ended

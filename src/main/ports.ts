@@ -1,6 +1,7 @@
 import type { Logger } from './core/log';
 import type { HidBackend } from './headset/hid';
 import type { PolicySource } from './settings/policy/sources';
+import type { UpdateFeed } from './updates/update-service';
 
 /**
  * The small seams between the core and the host it runs in. Each port has an Electron
@@ -89,6 +90,8 @@ export interface Ports {
   readonly hid: HidBackend;
   readonly notifier: Notifier;
   readonly attention: Attention;
+  /** The update server (electron-updater in the app; a plain check in the browser host). */
+  readonly updates: UpdateFeed;
   readonly clock: Clock;
   readonly log: Logger;
 }

@@ -19,6 +19,17 @@ const headsetListing = {
   chosenBy: null,
 };
 
+const updateStatus = {
+  mode: 'off',
+  effectiveMode: 'off',
+  installKind: 'development',
+  currentVersion: '0.0.0',
+  state: 'off',
+  availableVersion: null,
+  checkedAt: null,
+  error: null,
+} as const;
+
 const noSuchCall = (): never => {
   throw new AppError('not_found', 'no such call');
 };
@@ -34,6 +45,9 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     }),
     'settings.get': () => snapshot,
     'settings.update': () => snapshot,
+    'updates.status': () => updateStatus,
+    'updates.check': () => updateStatus,
+    'updates.install': () => ({ restarting: false }),
     'calls.registration': () => ({ state: 'not_configured' }),
     'calls.account': () => ({ configured: false, hasPassword: false }),
     'calls.setPassword': () => ({ configured: false, hasPassword: true }),

@@ -37,16 +37,19 @@ export interface LogRecord {
 }
 
 export function createLogger(options: {
-  readonly level: LogLevel;
+  /** The threshold, or a function giving it (the log.level setting may change while running). */
+  readonly level: LogLevel | (() => LogLevel);
   readonly write: (record: LogRecord) => void;
   readonly scope?: string;
   readonly now?: () => Date;
 }): Logger {
-  const threshold = LOG_LEVELS.indexOf(options.level);
+  const { level } = options;
+  const threshold = typeof level === 'function' ? () => LOG_LEVELS.indexOf(level()) : () => fixed;
+  const fixed = typeof level === 'function' ? 0 : LOG_LEVELS.indexOf(level);
   const scope = options.scope ?? 'main';
   const now = options.now ?? (() => new Date());
   const emit = (level: LogLevel, message: string, fields?: LogFields): void => {
-    if (LOG_LEVELS.indexOf(level) < threshold) return;
+    if (LOG_LEVELS.indexOf(level) < threshold()) return;
     const redacted = redactFields(fields);
     options.write({ time: now().toISOString(), level, scope, message, ...(redacted ? { fields: redacted } : {}) });
   };

@@ -6,7 +6,7 @@ import { IPC_EVENT_CHANNEL, IPC_REQUEST_CHANNEL } from '../../shared/bridge';
 import { fail } from '../../shared/result';
 import { createApp, type App } from '../app';
 import { runCli } from '../cli/cli';
-import { createLogger, teeWriters } from '../core/log';
+import { createLogger, teeWriters, type LogLevel } from '../core/log';
 import { fileLogWriter } from '../core/log-file';
 import { systemClock } from '../ports';
 import { APP_VERSION } from '../version';
@@ -31,6 +31,8 @@ import {
   SPELLCHECKER_DICTIONARY_URL,
 } from './electron-security';
 import { machinePolicySources } from './policy-locations';
+import { electronUpdateFeed } from './electron-updates';
+import { installKind } from './install-kind';
 import { contentTypeFor, resolveAsset } from './static-files';
 
 /**
@@ -44,8 +46,10 @@ const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.ur
 const devServerUrl = app.isPackaged ? null : (process.env.ELECTRON_RENDERER_URL ?? null);
 const devServerOrigin = devServerUrl ? new URL(devServerUrl).origin : null;
 // stderr for development, and a file in the user-data folder for support on the agent's laptop.
+// The level follows the log.level setting (policy may set it) once settings are read.
+let logLevel: LogLevel = app.isPackaged ? 'info' : 'debug';
 const log = createLogger({
-  level: app.isPackaged ? 'info' : 'debug',
+  level: () => logLevel,
   write: teeWriters(
     (record) => process.stderr.write(`${JSON.stringify(record)}\n`),
     fileLogWriter(join(app.getPath('userData'), 'logs')),
@@ -139,6 +143,15 @@ async function runConsole(): Promise<void> {
       hid: createNodeHidBackend({ log: log.child('hid') }),
       notifier: electronNotifier,
       attention: windowAttention(() => mainWindow),
+      updates: electronUpdateFeed(
+        installKind({
+          isPackaged: app.isPackaged,
+          platform: process.platform,
+          executable: process.execPath,
+          env: process.env,
+        }),
+        log.child('updates'),
+      ),
       clock: systemClock,
       log,
     });
@@ -154,6 +167,13 @@ async function runConsole(): Promise<void> {
     app.exit(1);
     return;
   }
+
+  // A development run keeps logging everything; a packaged one logs what the setting says.
+  const followLogLevel = (): void => {
+    if (app.isPackaged) logLevel = started.settings.get('log.level');
+  };
+  followLogLevel();
+  started.settings.onChange(followLogLevel);
 
   ipcMain.handle(IPC_REQUEST_CHANNEL, (event, name: unknown, input: unknown) => {
     if (!isTrustedSender(event.senderFrame, devServerOrigin)) {

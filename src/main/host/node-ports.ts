@@ -8,6 +8,8 @@ import type { Logger } from '../core/log';
 import type { PolicySource } from '../settings/policy/sources';
 import { InterfaceWatcher } from './network-watcher';
 import { policyFromFile } from './policy-locations';
+import { genericFeed } from '../updates/generic-feed';
+import type { UpdateFeed } from '../updates/update-service';
 import { createNodeHidBackend } from './node-hid-backend';
 import {
   systemClock,
@@ -177,6 +179,8 @@ export interface NodePortsOptions {
   readonly policyFile: string | null;
   /** The policy sources instead (a test of the machine's locations). */
   readonly policy?: readonly PolicySource[];
+  /** The update feed (default: a check of the generic server, never an install). */
+  readonly updates?: UpdateFeed;
   /** Default: `exports` in the data directory. */
   readonly exportsDir?: string;
   readonly version: string;
@@ -202,6 +206,8 @@ export function createNodePorts(options: NodePortsOptions): Ports & {
     hid: createNodeHidBackend({ log: options.log.child('hid') }),
     notifier: new ForwardingNotifier(),
     attention: noAttention,
+    // The browser host never replaces itself: whoever runs it updates it, so it only tells.
+    updates: options.updates ?? genericFeed({ installKind: 'per_machine' }),
     clock: systemClock,
     log: options.log,
   };

@@ -11,6 +11,7 @@ import type { EventDefinition, RequestDefinition } from './define';
 import { mediaEvents, mediaRequests } from './media';
 import { reportsEvents, reportsRequests } from './reports';
 import { settingsEvents, settingsRequests } from './settings';
+import { updatesEvents, updatesRequests } from './updates';
 
 /**
  * The one contract between main and every renderer, whichever host carries it.
@@ -28,6 +29,7 @@ export const requests = {
   ...privacyRequests,
   ...headsetRequests,
   ...reportsRequests,
+  ...updatesRequests,
 } satisfies Record<string, RequestDefinition>;
 
 export const events = {
@@ -40,6 +42,7 @@ export const events = {
   ...intakeEvents,
   ...headsetEvents,
   ...reportsEvents,
+  ...updatesEvents,
 } satisfies Record<string, EventDefinition>;
 
 export type Requests = typeof requests;
