@@ -18,6 +18,7 @@ import {
   isTrustedSender,
   shouldBlockNavigation,
   SPELLCHECKER_DICTIONARY_URL,
+  isAllowedRendererRequest,
 } from '../../src/main/host/electron-security';
 
 type RequestHandler = ReturnType<typeof createPermissionRequestHandler>;
@@ -182,6 +183,30 @@ describe('navigation and windows', () => {
     ]) {
       expect(shouldBlockNavigation(url)).toBe(true);
     }
+  });
+
+  it('lets the window load only the app’s own files: no request of it reaches the network', () => {
+    for (const url of [
+      `${APP_ORIGIN}/index.html`,
+      `${APP_ORIGIN}/assets/ring.ogg`,
+      'blob:app://hotline-desk/1',
+      'data:,x',
+    ])
+      expect(isAllowedRendererRequest(url), url).toBe(true);
+    for (const url of [
+      'https://fonts.example.org/font.woff2',
+      'http://127.0.0.1:8080/',
+      'wss://pbx.example.org/ws',
+      'https://dictionaries.invalid/de-DE-3-0.bdic',
+      'file:///etc/passwd',
+      'devtools://devtools/bundled/inspector.html',
+      'app://hotline-desk.evil/',
+      'not a url',
+    ])
+      expect(isAllowedRendererRequest(url), url).toBe(false);
+    // The development server (electron-vite dev) only when one is named.
+    expect(isAllowedRendererRequest('http://localhost:5173/src/main.tsx', 'http://localhost:5173')).toBe(true);
+    expect(isAllowedRendererRequest('http://localhost:5173/src/main.tsx')).toBe(false);
   });
 
   it('never opens a new window', () => {

@@ -7,6 +7,7 @@ import { crc32 } from 'node:zlib';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildCapabilityMap } from '../../src/main/headset/capabilities';
+import { APP_BUNDLE_ID } from '../../src/main/host/policy-locations';
 import { parseReportDescriptor, tryParseReportDescriptor } from '../../src/main/headset/descriptor';
 import { fixtureDescriptor } from '../../src/main/headset/fixture';
 import { loadFixture } from '../support/fake-hid';
@@ -50,8 +51,30 @@ describe('electron-builder.yml', () => {
 
   it('installs per machine on Windows and depends on libusb on Debian', () => {
     expect(config.nsis).toMatchObject({ oneClick: false, perMachine: true });
-    expect(config.msi).toMatchObject({ perMachine: true, upgradeCode: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    // GPO and Intune recognise an upgrade by this code: it must never change.
+    expect(config.msi).toMatchObject({ perMachine: true, upgradeCode: '6f0d7f1e-3b7a-4f2c-9a51-2c8e4d1b7a30' });
     expect(config.deb).toMatchObject({ depends: expect.arrayContaining(['libusb-1.0-0']) });
+  });
+
+  it('builds every installer IT needs, under one app id and product name', () => {
+    expect(config).toMatchObject({ appId: 'de.hotline-desk.console', productName: 'Hotline Desk' });
+    // The app id is also macOS's managed-preferences domain the console reads policy from.
+    expect(config.appId).toBe(APP_BUNDLE_ID);
+    expect((config.win as { target: string[] }).target).toEqual(['nsis', 'msi']);
+    expect((config.linux as { target: string[] }).target).toEqual(['deb', 'AppImage']);
+    expect((config.mac as { target: string[] }).target).toEqual(['dmg']);
+    expect(config.mac).toMatchObject({ hardenedRuntime: true });
+  });
+
+  it('leaves the native modules outside the asar (they cannot be loaded from inside it)', () => {
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/*.node']));
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/better-sqlite3-multiple-ciphers/**']));
+  });
+
+  it('writes update channel files for a generic server, publishes nowhere, and names no real host', () => {
+    expect(config.publish).toEqual({ provider: 'generic', url: 'https://updates.invalid/hotline-desk/' });
+    const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.dist).toMatch(/--publish never$/);
   });
 
   it('installs the headsets’ udev rule and its helper with the Debian package, and applies the rule after electron-builder’s own steps', () => {

@@ -26,6 +26,7 @@ import {
   createPermissionRequestHandler,
   denyWindowOpen,
   deviceRequestHandler,
+  isAllowedRendererRequest,
   isTrustedSender,
   shouldBlockNavigation,
   SPELLCHECKER_DICTIONARY_URL,
@@ -88,6 +89,12 @@ function hardenSessions(): void {
   defaultSession.setDevicePermissionHandler(deviceRequestHandler);
   defaultSession.setSpellCheckerDictionaryDownloadURL(SPELLCHECKER_DICTIONARY_URL);
   defaultSession.setSpellCheckerEnabled(false);
+  // Nothing the window asks for leaves the machine (no fonts, no telemetry, no stray links).
+  defaultSession.webRequest.onBeforeRequest((details, callback) => {
+    const allowed = isAllowedRendererRequest(details.url, devServerOrigin);
+    if (!allowed) log.warn('request from the window refused', { scheme: details.url.split(':', 1)[0] ?? '' });
+    callback({ cancel: !allowed });
+  });
 
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event) => {

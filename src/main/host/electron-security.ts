@@ -80,6 +80,23 @@ export function isAppUrl(url: string, devServerOrigin: string | null = null): bo
   }
 }
 
+/**
+ * Whether the window may load a URL at all. The renderer needs only the app's own files (and
+ * blob:/data: it makes itself); it talks to main over IPC and to nobody else, so no request
+ * from it reaches the network. SIP runs in main, media goes peer to peer with the PBX, and the
+ * update check uses electron-updater's own session: the console's only traffic.
+ */
+export function isAllowedRendererRequest(url: string, devServerOrigin: string | null = null): boolean {
+  if (isAppUrl(url, devServerOrigin)) return true;
+  try {
+    const { protocol } = new URL(url);
+    // devtools: only in development (packaged windows have devTools off).
+    return protocol === 'blob:' || protocol === 'data:' || (devServerOrigin !== null && protocol === 'devtools:');
+  } catch {
+    return false;
+  }
+}
+
 /** Permissions the app's own pages get; everything else, and everything for any other origin, is denied. */
 export const GRANTED_PERMISSIONS: ReadonlySet<string> = new Set(['media', 'speaker-selection']);
 
