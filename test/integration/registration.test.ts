@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/main/app';
 import { SipWebSocketTransport } from '../../src/main/telephony/ws-transport';
 import type { RegistrationState } from '../../src/shared/contract/calls';
-import { kamailioRequirement, labUser, startKamailio, stopAll, type Kamailio } from '../lab/kamailio';
+import { kamailioRequirement, LAB_DOMAIN, labUser, startKamailio, stopAll, type Kamailio } from '../lab/kamailio';
 import { freePort } from '../lab/ports';
 import { startCable } from '../lab/cable';
 import { InterfaceWatcher, type InterfaceReader } from '../../src/main/host/network-watcher';
@@ -49,6 +49,39 @@ describe.skipIf(kamailioRequirement.skip)('registration against Kamailio (digest
     expect(kamailio.registeredUsers()).toEqual(['1001']);
     // The password went to the secret store, never into the settings file.
     expect(await readFile(join(dataDir, 'settings.json'), 'utf8')).not.toContain('secret1001');
+  });
+
+  it('with servers and domain set by policy, the agent enters only the extension; wss-only policy drops a ws:// server', async () => {
+    const kamailio = await lab();
+    const dataDir = await tempDir();
+    const policyFile = join(dataDir, 'policy.json');
+    await writeFile(policyFile, JSON.stringify({ 'sip.servers': [kamailio.wsUrl], 'sip.domain': LAB_DOMAIN }));
+    const core = await startApp(dataDir, { ...FAST, policyPollMs: 100 }, { policyFile });
+    apps.push(core);
+    const context = { clientId: 'test' };
+    for (const [name, input] of [
+      ['calls.setPassword', { password: 'secret1003' }],
+      ['settings.update', { key: 'sip.authUser', value: '1003' }],
+      ['settings.update', { key: 'sip.uri', value: '1003' }],
+    ] as const) {
+      expect((await core.dispatch(name, input, context)).ok).toBe(true);
+    }
+    // The agent cannot point the console at another server.
+    const refused = await core.dispatch(
+      'settings.update',
+      { key: 'sip.servers', value: ['wss://elsewhere.example/ws'] },
+      context,
+    );
+    expect(refused).toMatchObject({ ok: false, error: { code: 'locked_by_policy' } });
+    await waitForRegistration(core, registeredOn(kamailio.wsUrl));
+    expect(kamailio.registeredUsers()).toEqual(['1003']);
+    // IT requires encryption: the lab's ws:// server is no longer used, and the console says so.
+    await writeFile(
+      policyFile,
+      JSON.stringify({ 'sip.servers': [kamailio.wsUrl], 'sip.domain': LAB_DOMAIN, 'sip.transport': 'wss' }),
+    );
+    await waitForRegistration(core, (state) => state.state === 'not_configured');
+    expect(core.settings.isLocked('sip.transport')).toBe(true);
   });
 
   it('says plainly that the password is wrong, and does not retry', async () => {
