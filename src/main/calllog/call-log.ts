@@ -279,6 +279,8 @@ export class CallLog {
   /** The head of the audit chain: entries are numbered and hashed here, written in order by the worker. */
   private auditHead = { seq: 0, hash: GENESIS_HASH };
   private auditQueue: Promise<void> = Promise.resolve();
+  /** The recovery copy being written (never rejects), so that closing waits for it and its audit entry. */
+  private recovering: Promise<void> = Promise.resolve();
   private intakeQueue: Promise<void> = Promise.resolve();
   private readonly osUser = osUserName();
   /** Calls written in this run: the first write of each is audited as a create. */
@@ -872,6 +874,9 @@ export class CallLog {
 
   /** Waits for the writes sent so far, then closes both connections. */
   async close(): Promise<void> {
+    // Audit entries already asked for (a recovery copy just written, an export) are written first.
+    await this.recovering;
+    await this.auditQueue;
     // A check still running is only reading: stop it, but wait at most a second (on a large log
     // its worker ends only when SQLite returns, and quitting must not wait for that).
     const checker = this.checker;
@@ -935,7 +940,13 @@ export class CallLog {
    * Keeps the key's recovery copy in step with the policy's recovery key (at opening, and when
    * the policy changes). A failure is logged and leaves the log usable: recovery is a fallback.
    */
-  async updateRecoveryCopy(): Promise<void> {
+  updateRecoveryCopy(): Promise<void> {
+    const run = this.recovering.then(() => this.writeRecoveryCopy());
+    this.recovering = run;
+    return run;
+  }
+
+  private async writeRecoveryCopy(): Promise<void> {
     const publicKey = this.options.recoveryPublicKey?.() ?? '';
     if (this.key === null || publicKey === '' || this.db === null) return;
     try {

@@ -35,6 +35,15 @@ export function publicKeyFingerprint(publicKeyPem: string): string {
   return createHash('sha256').update(der).digest('hex');
 }
 
+function isPrivateKey(pem: string): boolean {
+  try {
+    createPrivateKey(pem);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function readRecoveryCopy(dataDir: string): Promise<RecoveryCopy | null> {
   const file = join(dataDir, RECOVERY_FILE);
   const text = await readTextIfExists(file);
@@ -61,6 +70,10 @@ export async function ensureRecoveryCopy(
   now: Date,
 ): Promise<boolean> {
   if (publicKeyPem === '') return false;
+  // createPublicKey also takes a private key (and derives its public half): the organisation's
+  // private key must never sit in every laptop's policy, so a copy is never made to it.
+  if (isPrivateKey(publicKeyPem))
+    throw new KeyRecoveryError('security.recoveryPublicKey: holds a private key; policy takes the public key only');
   const problem = checkRecoveryPublicKey(publicKeyPem);
   if (problem !== null) throw new KeyRecoveryError(`security.recoveryPublicKey: ${problem}`);
   const recipient = publicKeyFingerprint(publicKeyPem);

@@ -19,9 +19,19 @@ import { writeFileAtomic } from '../core/files';
 import { APP_VERSION } from '../version';
 import { checkNativeModules } from './native-modules';
 import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
-import { CallLog, verifyAuditFile } from '../calllog/call-log';
-import { lockDataDir } from '../host/data-dir-lock';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { CALL_LOG_FILE, CallLog, KEY_CHECK_FILE, verifyAuditFile } from '../calllog/call-log';
+import { DATABASE_KEY_ENV, DATABASE_KEY_SECRET, keyCheckValue, readKeyCheck } from '../calllog/database-key';
+import {
+  KeyRecoveryError,
+  publicKeyFingerprint,
+  readRecoveryCopy,
+  RECOVERY_FILE,
+  unwrapRecoveryCopy,
+  type RecoveryCopy,
+} from '../calllog/key-recovery';
+import { lockDataDir, type DataDirLock } from '../host/data-dir-lock';
 import { defaultSettings } from '../../shared/settings';
 import { probeHeadset } from '../headset/probe';
 import { isKnownDevice } from '../headset/descriptor-source';
@@ -194,16 +204,12 @@ const policyCommand: CliCommand = {
   },
 };
 
-/** Opens the data directory's call log for one command; says why, and exits 1, when it cannot be used. */
-async function withCallLog(
-  flags: CommonFlags,
-  env: CliEnvironment,
-  work: (log: CallLog) => Promise<number>,
-): Promise<number> {
-  const log = await CallLog.open({
-    dataDir: flags.dataDir,
-    secrets: env.openSecrets(flags.dataDir),
-    env: process.env,
+/** How a command opens the call log: briefly, in its own thread, without the app's extras. */
+function commandLogOptions(dataDir: string, secrets: SecretStore, environment: NodeJS.ProcessEnv) {
+  return {
+    dataDir,
+    secrets,
+    env: environment,
     clock: systemClock,
     log: silentLogger(),
     // The app checks the log's integrity when it opens it; a command does not wait minutes for that.
@@ -212,7 +218,16 @@ async function withCallLog(
     searchWorker: false,
     writerWorker: false,
     cacheKib: 2_048,
-  });
+  };
+}
+
+/** Opens the data directory's call log for one command; says why, and exits 1, when it cannot be used. */
+async function withCallLog(
+  flags: CommonFlags,
+  env: CliEnvironment,
+  work: (log: CallLog) => Promise<number>,
+): Promise<number> {
+  const log = await CallLog.open(commandLogOptions(flags.dataDir, env.openSecrets(flags.dataDir), process.env));
   try {
     const status = log.status;
     if (status.state !== 'open') {
@@ -550,6 +565,381 @@ const reportCommand: CliCommand = {
   },
 };
 
+/**
+ * The passphrase of an encrypted recovery private key: from the environment only, never a
+ * command-line argument (that would land in the shell history and in process lists).
+ */
+export const RECOVERY_PASSPHRASE_ENV = 'HOTLINE_DESK_RECOVERY_PASSPHRASE';
+
+type StoredKey =
+  | { readonly state: 'absent' }
+  | { readonly state: 'present'; readonly key: string }
+  | { readonly state: 'damaged' }
+  | { readonly state: 'unreadable'; readonly problem: string };
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** What this profile's secret store holds for the call log key: compared, never printed. */
+async function readStoredKey(secrets: SecretStore): Promise<StoredKey> {
+  let stored: string | null;
+  try {
+    stored = await secrets.get(DATABASE_KEY_SECRET);
+  } catch (error) {
+    return { state: 'unreadable', problem: errorText(error) };
+  }
+  if (stored === null) return { state: 'absent' };
+  return /^[0-9a-f]{64}$/i.test(stored) ? { state: 'present', key: stored.toLowerCase() } : { state: 'damaged' };
+}
+
+/** The log's key check value (null: there is no check file), or what is wrong with the file. */
+async function readLogCheck(
+  dataDir: string,
+): Promise<{ readonly check: string | null } | { readonly problem: string }> {
+  const file = join(dataDir, KEY_CHECK_FILE);
+  try {
+    return { check: await readKeyCheck(file) };
+  } catch (error) {
+    return { problem: `${file} cannot be read (${errorText(error)})` };
+  }
+}
+
+/** Logs the app moved aside: each still needs the key it was written with. */
+async function movedAsideLogs(dataDir: string): Promise<string[]> {
+  const prefix = `${CALL_LOG_FILE}.unreadable-`;
+  return (await readdir(dataDir))
+    .filter((name) => name.startsWith(prefix) && !name.endsWith('-wal') && !name.endsWith('-shm'))
+    .sort();
+}
+
+/** The key in HOTLINE_DESK_DB_KEY, which wins over the stored one wherever the log is opened. */
+function environmentKey(): string | null {
+  const value = process.env[DATABASE_KEY_ENV];
+  return value === undefined || value === '' ? null : value.trim().toLowerCase();
+}
+
+function fail(env: CliEnvironment, message: string): number {
+  env.io.stderr(`${message}\n`);
+  return EXIT_PROBLEM;
+}
+
+async function differentKeyProblem(dataDir: string, stored: StoredKey, check: string | null): Promise<string> {
+  if (stored.state === 'damaged')
+    return `this profile's secret store already holds a damaged entry for the call log key (${DATABASE_KEY_SECRET}: not 64 hexadecimal digits). It opens nothing, but run again with --replace to overwrite it; nothing was changed`;
+  const aside = await movedAsideLogs(dataDir);
+  return [
+    `this profile's secret store already holds a different call log key (${DATABASE_KEY_SECRET}), one that ${
+      check === null ? 'cannot be compared with this log (it has no key check file)' : 'does not open this call log'
+    }.`,
+    `It may be the key of another call log: one started afresh after the profile was reset, a backup, or one the app moved aside${
+      aside.length > 0 ? ` (here: ${aside.join(', ')})` : ''
+    }; once it is replaced, such files cannot be opened again.`,
+    'Keep what you need, then run again with --replace to store the recovered key in its place; nothing was changed',
+  ].join(' ');
+}
+
+async function keyRecover(flags: CommonFlags, values: Record<string, unknown>, env: CliEnvironment): Promise<number> {
+  const given = values['private-key'];
+  if (typeof given !== 'string' || given === '')
+    throw new UsageError('--private-key: expected the PEM file of the organisation’s recovery private key');
+  const keyFile = resolve(given);
+  let privateKeyPem: string;
+  try {
+    privateKeyPem = await readFile(keyFile, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--private-key: ${keyFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? errorText(error)})`,
+    );
+  }
+  if (!existsSync(join(flags.dataDir, CALL_LOG_FILE)))
+    return fail(env, `there is no call log in ${flags.dataDir}: there is no key to recover (is --data-dir right?)`);
+  let lock: DataDirLock;
+  try {
+    // The running app holds the log with its key: a key stored under it would meet a log in use.
+    lock = await lockDataDir(flags.dataDir, 'CLI key recover');
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'conflict')
+      return fail(env, `${error.message} Quit it first, then run key recover again; nothing was changed`);
+    throw error;
+  }
+  try {
+    return await recoverUnderLock(flags, values.replace === true, privateKeyPem, env);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function recoverUnderLock(
+  flags: CommonFlags,
+  replace: boolean,
+  privateKeyPem: string,
+  env: CliEnvironment,
+): Promise<number> {
+  const { dataDir } = flags;
+  const copyFile = join(dataDir, RECOVERY_FILE);
+  let copy: RecoveryCopy | null;
+  try {
+    copy = await readRecoveryCopy(dataDir);
+  } catch (error) {
+    if (error instanceof KeyRecoveryError) return fail(env, `the recovery copy is damaged: ${error.message}`);
+    throw error;
+  }
+  if (copy === null)
+    return fail(
+      env,
+      `there is no recovery copy of the call log key in ${dataDir} (${RECOVERY_FILE}): the app writes one only while policy sets security.recoveryPublicKey, so this log's key cannot be recovered`,
+    );
+  const passphraseValue = process.env[RECOVERY_PASSPHRASE_ENV];
+  const passphrase = passphraseValue === undefined || passphraseValue === '' ? undefined : passphraseValue;
+  let keyHex: string;
+  try {
+    keyHex = unwrapRecoveryCopy(copy, privateKeyPem, passphrase);
+  } catch (error) {
+    if (!(error instanceof KeyRecoveryError)) throw error;
+    const hint =
+      passphrase === undefined && privateKeyPem.includes('ENCRYPTED')
+        ? ` (the private key is encrypted: put its passphrase in the environment variable ${RECOVERY_PASSPHRASE_ENV})`
+        : '';
+    return fail(env, `${error.message}${hint}; nothing was changed`);
+  }
+  const logCheck = await readLogCheck(dataDir);
+  if ('problem' in logCheck) return fail(env, `${logCheck.problem}; nothing was changed`);
+  if (logCheck.check !== null && logCheck.check !== keyCheckValue(keyHex))
+    return fail(
+      env,
+      `the recovered key does not open the call log in ${dataDir}: it fails the log's key check (${KEY_CHECK_FILE}), so the recovery copy was made for another log's key (copied from another installation?); nothing was changed`,
+    );
+
+  const secrets = env.openSecrets(dataDir);
+  const stored = await readStoredKey(secrets);
+  if (stored.state === 'unreadable')
+    return fail(env, `this profile's secret store cannot be read (${stored.problem}); nothing was changed`);
+  const already = stored.state === 'present' && stored.key === keyHex;
+  if (!already && stored.state !== 'absent' && !replace)
+    return fail(env, await differentKeyProblem(dataDir, stored, logCheck.check));
+  if (!already) await secrets.set(DATABASE_KEY_SECRET, keyHex);
+
+  // Opened with the stored key, which was just recovered: a key in the environment would prove nothing about it.
+  const withoutOverride = { ...process.env };
+  delete withoutOverride[DATABASE_KEY_ENV];
+  const log = await CallLog.open(commandLogOptions(dataDir, secrets, withoutOverride));
+  let calls: number;
+  try {
+    const status = log.status;
+    if (status.state !== 'open') {
+      const why =
+        status.state === 'unavailable'
+          ? status.reason
+          : status.state === 'corrupt'
+            ? `it is damaged and was moved aside to ${status.movedTo}`
+            : status.state === 'newer_version'
+              ? `a newer version of Hotline Desk wrote it (version ${status.version})`
+              : 'the key does not open it';
+      return fail(
+        env,
+        `the recovered key is stored in this profile's secret store, but the call log does not open: ${why}`,
+      );
+    }
+    calls = status.calls;
+    await log.audit('update', 'key:recovered', [], { recipient: copy.recipient });
+  } finally {
+    await log.close();
+  }
+
+  const secretStore: 'stored' | 'already_stored' | 'replaced' = already
+    ? 'already_stored'
+    : stored.state === 'absent'
+      ? 'stored'
+      : 'replaced';
+  const overridden = environmentKey() !== null;
+  if (flags.json)
+    printJson(env, {
+      dataDir,
+      recoveryFile: copyFile,
+      recipient: copy.recipient,
+      copyCreatedAt: copy.createdAt,
+      keyCheck: logCheck.check === null ? 'no_check_file' : 'match',
+      secretStore,
+      secretStorage: secrets.protection,
+      calls,
+      audit: 'key:recovered',
+      environmentOverride: overridden,
+    });
+  else {
+    const storage = `${secrets.protection.backend}${secrets.protection.protected ? '' : ', not protected by the operating system'}`;
+    const lines = [
+      `recovered the call log key from ${copyFile} (written ${copy.createdAt} for the recovery key with SHA-256 ${copy.recipient})`,
+      secretStore === 'stored'
+        ? `stored it in this profile's secret store (${storage})`
+        : secretStore === 'replaced'
+          ? `replaced the entry that was in this profile's secret store with it (${storage})`
+          : `this profile's secret store already held this key: left as it was (${storage})`,
+      `the call log opens: ${calls} calls; the recovery is recorded in its audit log (key:recovered)`,
+      ...(logCheck.check === null
+        ? [`note: the log had no key check file (${KEY_CHECK_FILE}); opening it proved the key`]
+        : []),
+      ...(overridden ? [`note: ${DATABASE_KEY_ENV} is set here: wherever it is set, it wins over the stored key`] : []),
+    ];
+    env.io.stdout(`${lines.join('\n')}\n`);
+  }
+  return EXIT_OK;
+}
+
+async function keyStatus(flags: CommonFlags, env: CliEnvironment): Promise<number> {
+  const { dataDir } = flags;
+  const logExists = existsSync(join(dataDir, CALL_LOG_FILE));
+  const logCheck = await readLogCheck(dataDir);
+  const check = 'check' in logCheck ? logCheck.check : null;
+  const opensLog = (key: string): boolean | null => (check === null ? null : keyCheckValue(key) === check);
+  const secrets = env.openSecrets(dataDir);
+  const stored = await readStoredKey(secrets);
+  const fromEnvironment = environmentKey();
+  const environmentValid = fromEnvironment !== null && /^[0-9a-f]{64}$/.test(fromEnvironment);
+
+  const copyFile = join(dataDir, RECOVERY_FILE);
+  let copy: RecoveryCopy | null = null;
+  let copyProblem: string | null = null;
+  try {
+    copy = await readRecoveryCopy(dataDir);
+  } catch (error) {
+    if (!(error instanceof KeyRecoveryError)) throw error;
+    copyProblem = error.message;
+  }
+  const policyKey = (await readSettings(flags)).get('security.recoveryPublicKey');
+  let policyRecipient: string | null = null;
+  if (policyKey !== '') {
+    try {
+      policyRecipient = publicKeyFingerprint(policyKey);
+    } catch {
+      // The settings refuse a key that does not read; nothing to compare then.
+    }
+  }
+
+  const report = {
+    dataDir,
+    callLog: logExists,
+    keyCheck: 'problem' in logCheck ? 'unreadable' : check === null ? 'absent' : 'present',
+    storedKey: {
+      state: stored.state,
+      opensLog: stored.state === 'present' ? opensLog(stored.key) : null,
+    },
+    environmentKey:
+      fromEnvironment === null
+        ? null
+        : { valid: environmentValid, opensLog: environmentValid ? opensLog(fromEnvironment) : false },
+    secretStorage: secrets.protection,
+    recoveryCopy:
+      copy !== null
+        ? {
+            file: copyFile,
+            recipient: copy.recipient,
+            createdAt: copy.createdAt,
+            holdsLogKey: check === null ? null : copy.check === check,
+          }
+        : copyProblem !== null
+          ? { file: copyFile, problem: copyProblem }
+          : null,
+    policyRecipient,
+  };
+
+  const problems: string[] = [];
+  if ('problem' in logCheck) problems.push(logCheck.problem);
+  if (stored.state === 'unreadable') problems.push(`this profile's secret store cannot be read (${stored.problem})`);
+  if (stored.state === 'damaged') problems.push(`the stored call log key is damaged (${DATABASE_KEY_SECRET})`);
+  if (fromEnvironment !== null && !environmentValid)
+    problems.push(`${DATABASE_KEY_ENV}: expected 64 hexadecimal digits`);
+  if (logExists) {
+    const effective = fromEnvironment ?? (stored.state === 'present' ? stored.key : null);
+    if (effective === null)
+      problems.push(
+        `the call log's key is missing from this profile's secret store${copy !== null ? ': IT can recover it (key recover --private-key FILE)' : ''}`,
+      );
+    else if (opensLog(effective) === false)
+      problems.push(
+        `the ${fromEnvironment !== null ? `key in ${DATABASE_KEY_ENV}` : 'stored key'} does not open this call log`,
+      );
+  }
+  if (copyProblem !== null) problems.push(`the recovery copy is damaged: ${copyProblem}`);
+  if (copy !== null && check !== null && copy.check !== check)
+    problems.push('the recovery copy holds another key than this log’s: it cannot recover this log');
+
+  if (flags.json) printJson(env, { ...report, problems });
+  else {
+    const keyLine = (() => {
+      switch (stored.state) {
+        case 'absent':
+          return 'missing';
+        case 'damaged':
+          return 'DAMAGED';
+        case 'unreadable':
+          return `cannot be read (${stored.problem})`;
+        case 'present': {
+          const opens = opensLog(stored.key);
+          return opens === null
+            ? 'stored (no key check file to compare it with)'
+            : opens
+              ? 'stored; it opens this log'
+              : 'stored; it does NOT open this log';
+        }
+      }
+    })();
+    const copyLine =
+      copy !== null
+        ? `${copyFile}, for the recovery key with SHA-256 ${copy.recipient} (written ${copy.createdAt})${
+            check === null ? '' : copy.check === check ? '; it holds this log’s key' : '; it holds ANOTHER key'
+          }`
+        : copyProblem !== null
+          ? `DAMAGED: ${copyProblem}`
+          : 'none';
+    const policyLine =
+      policyRecipient === null
+        ? 'none set'
+        : `SHA-256 ${policyRecipient}${
+            copy?.recipient === policyRecipient
+              ? ' (the recovery copy is for it)'
+              : ' (the app writes a copy for it the next time it opens the log with its key)'
+          }`;
+    const lines = [
+      `data directory: ${dataDir}`,
+      `call log: ${logExists ? 'present' : 'none'}`,
+      `call log key in this profile's secret store (${secrets.protection.backend}): ${keyLine}`,
+      ...(fromEnvironment === null
+        ? []
+        : [
+            `${DATABASE_KEY_ENV}: set, and wins over the stored key${
+              report.environmentKey?.opensLog === true
+                ? '; it opens this log'
+                : report.environmentKey?.opensLog === false
+                  ? '; it does NOT open this log'
+                  : ''
+            }`,
+          ]),
+      `recovery copy: ${copyLine}`,
+      `recovery key in policy: ${policyLine}`,
+    ];
+    env.io.stdout(`${lines.join('\n')}\n`);
+    for (const problem of problems) env.io.stderr(`problem: ${problem}\n`);
+  }
+  return problems.length === 0 ? EXIT_OK : EXIT_PROBLEM;
+}
+
+const keyCommand: CliCommand = {
+  name: 'key',
+  usage: 'key status [--data-dir DIR] [--json] | key recover --private-key FILE [--replace] [--data-dir DIR] [--json]',
+  summary: `status: whether this profile's secret store holds the call log key and it opens the log, and the recovery copy's recipient (the SHA-256 of its public key's DER, as openssl pkey -pubin -outform DER | sha256sum); exit 1 when the log cannot be opened or the copy is damaged. recover --private-key FILE: after a lost OS profile, unwraps the key from the recovery copy with the organisation's private key (PEM; an encrypted one's passphrase in ${RECOVERY_PASSPHRASE_ENV}), checks it against the log, stores it in this profile's secret store (--replace: over a different key there) and audits it. Never prints the key; the app must not be running.`,
+  options: { 'private-key': { type: 'string' }, replace: { type: 'boolean' } },
+  async run(positionals, flags, values, env) {
+    const [action] = positionals;
+    if (positionals.length !== 1 || (action !== 'status' && action !== 'recover'))
+      throw new UsageError('expected "key status" or "key recover --private-key FILE"');
+    if (action === 'recover') return keyRecover(flags, values, env);
+    if (values['private-key'] !== undefined || values.replace !== undefined)
+      throw new UsageError('--private-key and --replace belong to "key recover"');
+    return keyStatus(flags, env);
+  },
+};
+
 export const COMMANDS: readonly CliCommand[] = [
   infoCommand,
   settingsCommand,
@@ -559,6 +949,7 @@ export const COMMANDS: readonly CliCommand[] = [
   exportCommand,
   reportCommand,
   headsetCommand,
+  keyCommand,
 ];
 
 export function usage(): string {

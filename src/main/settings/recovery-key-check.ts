@@ -6,6 +6,8 @@ export const MIN_RECOVERY_KEY_BITS = 3072;
 /** Null when the PEM is an RSA public key of at least 3072 bits; else what is wrong with it. */
 export function checkRecoveryPublicKey(pem: string): string | null {
   if (pem === '') return null;
+  // Node would derive the public half of a private key: the private key must never be in policy.
+  if (/PRIVATE KEY-----/.test(pem)) return 'holds a private key; policy takes the public key only';
   try {
     const key = createPublicKey({ key: pem, format: 'pem' });
     if (key.asymmetricKeyType !== 'rsa')
