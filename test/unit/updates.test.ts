@@ -223,6 +223,14 @@ describe('updates: off, notify or auto, as policy says', () => {
     });
     const other = service(missing, genericFeed({ installKind: 'per_machine' }));
     expect((await until(other, (each) => each.state === 'error')).error).toMatch(/answered 404/);
+    // A server that is not there is named, with the reason.
+    const closed = await updateServer();
+    await closed.close();
+    const { settings: gone } = await settingsWith({ 'updates.mode': 'notify', 'updates.url': closed.url });
+    const third = service(gone, genericFeed({ installKind: 'per_machine' }));
+    expect((await until(third, (each) => each.state === 'error')).error).toMatch(
+      /the update server 127\.0\.0\.1:\d+ cannot be reached \(ECONNREFUSED\)/,
+    );
   });
 
   it('refuses an update URL that is not https (http only on this machine) as policy', async () => {

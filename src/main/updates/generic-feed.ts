@@ -38,11 +38,20 @@ export function genericFeed(options: {
     async check(url) {
       const base = url.endsWith('/') ? url : `${url}/`;
       const target = new URL(channelFile(options.platform, options.arch), base);
-      const response = await fetch(target, {
-        redirect: 'error',
-        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-        headers: { 'Cache-Control': 'no-cache' },
-      });
+      let response: Response;
+      try {
+        response = await fetch(target, {
+          redirect: 'error',
+          signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+          headers: { 'Cache-Control': 'no-cache' },
+        });
+      } catch (error) {
+        // fetch says only "fetch failed"; the cause (ECONNREFUSED, ENOTFOUND, a certificate) helps IT.
+        const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+        const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+        const reason = code ?? (cause instanceof Error ? cause.message : 'unknown error');
+        throw new Error(`the update server ${target.host} cannot be reached (${reason})`, { cause: error });
+      }
       if (!response.ok) throw new Error(`the update server answered ${response.status} for ${target.pathname}`);
       const length = Number(response.headers.get('content-length') ?? 0);
       if (length > MAX_CHANNEL_BYTES) throw new Error('the channel file is too large');

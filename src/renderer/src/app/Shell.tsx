@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { CallLogView } from '../features/calllog/CallLogView';
 import { CallsView } from '../features/calls/CallsView';
 import { ReportsView } from '../features/reports/ReportsView';
+import { PolicyProblemsNotice } from '../features/settings/PolicyProblemsNotice';
 import { SettingsView } from '../features/settings/SettingsView';
 import { useLive } from '../api/client';
 import { IncomingCallBanner } from '../features/calls/IncomingCallBanner';
@@ -107,6 +108,7 @@ export function Shell() {
       </header>
       <IncomingCallBanner calls={calls} />
       <main id="main-content" ref={mainRef} className="shell-main">
+        <PolicyProblemsNotice snapshot={settings} />
         <Current />
       </main>
       <Notices />

@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SettingValue } from '../../../../shared/settings';
 import { useTeamLead } from './useTeamLead';
+import { ManagedBadge } from '../settings/ManagedBadge';
 
 type Role = SettingValue<'privacy.role'>;
 const ROLES: readonly Role[] = ['agent', 'team_lead'];
@@ -34,9 +35,7 @@ export function PrivacyRoleSetting() {
             </option>
           ))}
         </select>
-        <span id={`${id}-managed`} className="badge">
-          {t('settings.managed')}
-        </span>
+        <ManagedBadge id={`${id}-managed`} />
       </div>
       <p id={`${id}-hint`} className="setting-hint">
         {t('privacy.settings.hint')}

@@ -2,41 +2,48 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SettingsSnapshot } from '../../../../shared/contract/settings';
 import type { ErrorData } from '../../../../shared/result';
-import type { SettingChange } from '../../../../shared/settings';
+import { SIP_TRANSPORTS, type SettingChange, type SettingValue } from '../../../../shared/settings';
 import { useApi } from '../../api/client';
 import { ErrorNotice } from '../../app/ErrorNotice';
+import { ManagedBadge } from './ManagedBadge';
+
+type SipTransport = SettingValue<'sip.transport'>;
 
 const TEXT_FIELDS = [
-  { key: 'sip.uri', label: 'settings.accountUri', autoComplete: 'off' },
-  { key: 'sip.authUser', label: 'settings.accountAuthUser', autoComplete: 'username' },
-  { key: 'sip.displayName', label: 'settings.accountDisplayName', autoComplete: 'off' },
+  { key: 'sip.domain', label: 'settings.accountDomain', hint: 'settings.accountDomainHint', autoComplete: 'off' },
+  { key: 'sip.uri', label: 'settings.accountUri', hint: null, autoComplete: 'off' },
+  { key: 'sip.authUser', label: 'settings.accountAuthUser', hint: null, autoComplete: 'username' },
+  { key: 'sip.displayName', label: 'settings.accountDisplayName', hint: null, autoComplete: 'off' },
 ] as const;
 
-type Draft = { servers: string; 'sip.uri': string; 'sip.authUser': string; 'sip.displayName': string };
+type TextKey = (typeof TEXT_FIELDS)[number]['key'];
+type Draft = { servers: string; 'sip.transport': SipTransport } & Record<TextKey, string>;
 
 function draftFrom(snapshot: SettingsSnapshot): Draft {
   return {
     servers: snapshot.values['sip.servers'].join('\n'),
+    'sip.transport': snapshot.values['sip.transport'],
+    'sip.domain': snapshot.values['sip.domain'],
     'sip.uri': snapshot.values['sip.uri'],
     'sip.authUser': snapshot.values['sip.authUser'],
     'sip.displayName': snapshot.values['sip.displayName'],
   };
 }
 
-function ManagedBadge({ id }: { id: string }) {
-  const { t } = useTranslation();
-  return (
-    <span id={id} className="badge">
-      {t('settings.managed')}
-    </span>
-  );
+/** The ids an input names in `aria-describedby`: its hint, and the badge when policy locks it. */
+function describedBy(...ids: (string | false | null)[]): string | undefined {
+  const present = ids.filter((id): id is string => typeof id === 'string' && id !== '');
+  return present.length > 0 ? present.join(' ') : undefined;
 }
 
-/** The SIP account: servers, address, user, display name, and the password (which never comes back). */
+/**
+ * The SIP account: servers, transport, domain, address, user, display name, and the password
+ * (which never comes back). Keys the organisation's policy sets are read-only, with the badge.
+ */
 export function AccountSettings({ snapshot }: { snapshot: SettingsSnapshot }) {
   const { t } = useTranslation();
   const api = useApi();
-  const ids = { servers: useId(), password: useId(), managed: useId(), base: useId() };
+  const ids = { servers: useId(), transport: useId(), password: useId(), base: useId() };
   const [draft, setDraft] = useState<Draft>(() => draftFrom(snapshot));
   const [errors, setErrors] = useState<{ label: string; error: ErrorData }[]>([]);
   const [saved, setSaved] = useState(false);
@@ -62,6 +69,12 @@ export function AccountSettings({ snapshot }: { snapshot: SettingsSnapshot }) {
     const changes: { change: SettingChange; label: string }[] = [];
     if (!locked.has('sip.servers') && JSON.stringify(servers) !== JSON.stringify(snapshot.values['sip.servers'])) {
       changes.push({ change: { key: 'sip.servers', value: servers }, label: t('settings.accountServers') });
+    }
+    if (!locked.has('sip.transport') && draft['sip.transport'] !== snapshot.values['sip.transport']) {
+      changes.push({
+        change: { key: 'sip.transport', value: draft['sip.transport'] },
+        label: t('settings.accountTransport'),
+      });
     }
     for (const field of TEXT_FIELDS) {
       if (!locked.has(field.key) && draft[field.key] !== snapshot.values[field.key]) {
@@ -108,13 +121,31 @@ export function AccountSettings({ snapshot }: { snapshot: SettingsSnapshot }) {
             id={ids.servers}
             rows={3}
             spellCheck={false}
-            value={draft.servers}
+            value={locked.has('sip.servers') ? snapshot.values['sip.servers'].join('\n') : draft.servers}
             disabled={locked.has('sip.servers')}
-            aria-describedby={locked.has('sip.servers') ? ids.managed : undefined}
+            aria-describedby={describedBy(locked.has('sip.servers') && `${ids.servers}-managed`)}
             data-testid="setting-sip.servers"
             onChange={(event) => setDraft({ ...draft, servers: event.target.value })}
           />
-          {locked.has('sip.servers') && <ManagedBadge id={ids.managed} />}
+          {locked.has('sip.servers') && <ManagedBadge id={`${ids.servers}-managed`} />}
+        </div>
+        <div className="field field-stacked">
+          <label htmlFor={ids.transport}>{t('settings.accountTransport')}</label>
+          <select
+            id={ids.transport}
+            value={locked.has('sip.transport') ? snapshot.values['sip.transport'] : draft['sip.transport']}
+            disabled={locked.has('sip.transport')}
+            aria-describedby={describedBy(locked.has('sip.transport') && `${ids.transport}-managed`)}
+            data-testid="setting-sip.transport"
+            onChange={(event) => setDraft({ ...draft, 'sip.transport': event.target.value as SipTransport })}
+          >
+            {SIP_TRANSPORTS.map((transport) => (
+              <option key={transport} value={transport}>
+                {t(`settings.accountTransports.${transport}`)}
+              </option>
+            ))}
+          </select>
+          {locked.has('sip.transport') && <ManagedBadge id={`${ids.transport}-managed`} />}
         </div>
         {TEXT_FIELDS.map((field) => {
           const id = `${ids.base}-${field.key}`;
@@ -127,13 +158,18 @@ export function AccountSettings({ snapshot }: { snapshot: SettingsSnapshot }) {
                 type="text"
                 spellCheck={false}
                 autoComplete={field.autoComplete}
-                value={draft[field.key]}
+                value={isLocked ? snapshot.values[field.key] : draft[field.key]}
                 disabled={isLocked}
-                aria-describedby={isLocked ? `${id}-managed` : undefined}
+                aria-describedby={describedBy(field.hint && `${id}-hint`, isLocked && `${id}-managed`)}
                 data-testid={`setting-${field.key}`}
                 onChange={(event) => setDraft({ ...draft, [field.key]: event.target.value })}
               />
               {isLocked && <ManagedBadge id={`${id}-managed`} />}
+              {field.hint && (
+                <span id={`${id}-hint`} className="setting-hint">
+                  {t(field.hint)}
+                </span>
+              )}
             </div>
           );
         })}

@@ -5,6 +5,7 @@ import type { ErrorData } from '../../../../shared/result';
 import { useApi } from '../../api/client';
 import { ErrorNotice } from '../../app/ErrorNotice';
 import { measureMicrophone, playTestTone, useAudioDevices } from '../../media/devices';
+import { ManagedBadge } from './ManagedBadge';
 
 const CHOICES = [
   { key: 'audio.microphoneId', label: 'settings.microphone', kind: 'inputs' },
@@ -51,13 +52,15 @@ export function AudioSettings({ snapshot }: { snapshot: SettingsSnapshot }) {
         const id = `${base}-${choice.key}`;
         const list = devices[choice.kind];
         const value = snapshot.values[choice.key];
+        const locked = snapshot.locked.includes(choice.key);
         return (
           <div className="field" key={choice.key}>
             <label htmlFor={id}>{t(choice.label)}</label>
             <select
               id={id}
               value={value}
-              disabled={snapshot.locked.includes(choice.key)}
+              disabled={locked}
+              aria-describedby={locked ? `${id}-managed` : undefined}
               data-testid={`setting-${choice.key}`}
               onChange={(event) => void choose(choice.key, event.target.value)}
             >
@@ -73,6 +76,7 @@ export function AudioSettings({ snapshot }: { snapshot: SettingsSnapshot }) {
                 <option value={value}>{value.slice(0, 12)}…</option>
               )}
             </select>
+            {locked && <ManagedBadge id={`${id}-managed`} />}
           </div>
         );
       })}

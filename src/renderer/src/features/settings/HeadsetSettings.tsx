@@ -14,17 +14,9 @@ import {
   type DeviceState,
   type InputLine,
 } from './headset-model';
+import { ManagedBadge } from './ManagedBadge';
 
 type HeadsetOutputName = HeadsetDevice['outputs'][number];
-
-function ManagedBadge({ id }: { id: string }) {
-  const { t } = useTranslation();
-  return (
-    <span id={id} className="badge">
-      {t('settings.managed')}
-    </span>
-  );
-}
 
 /** `Jabra Link 380 (0b0e:0307, ABC123)`: how the chooser names a device. */
 function deviceLabel(device: HeadsetDevice): string {

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo } from '../../../../shared/contract/app';
 import type { ErrorData } from '../../../../shared/result';
@@ -8,14 +8,12 @@ import { ErrorNotice } from '../../app/ErrorNotice';
 import { ViewHeading } from '../../app/ViewHeading';
 import { PrivacyRoleSetting } from '../privacy/PrivacyRoleSetting';
 import { AccountSettings } from './AccountSettings';
+import { AdministrationSettings } from './AdministrationSettings';
 import { AudioSettings } from './AudioSettings';
 import { DiagnosticsSettings } from './DiagnosticsSettings';
 import { HeadsetSettings } from './HeadsetSettings';
-
-function ManagedBadge() {
-  const { t } = useTranslation();
-  return <span className="badge">{t('settings.managed')}</span>;
-}
+import { ManagedBadge } from './ManagedBadge';
+import { POLICY_PROBLEMS_HEADING_ID, takeProblemsFocusRequest } from './PolicyProblemsNotice';
 
 export function SettingsView() {
   const { t } = useTranslation();
@@ -26,6 +24,12 @@ export function SettingsView() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [error, setError] = useState<ErrorData | null>(null);
   const [saved, setSaved] = useState(false);
+  const problemsHeading = useRef<HTMLHeadingElement>(null);
+
+  // Arrived by the policy notice's link: on to the notes for IT, once they are loaded.
+  useEffect(() => {
+    if (snapshot && takeProblemsFocusRequest()) problemsHeading.current?.focus();
+  }, [snapshot]);
 
   useEffect(() => {
     void api.request('app.info').then((result) => {
@@ -73,11 +77,7 @@ export function SettingsView() {
                 </option>
               ))}
             </select>
-            {languageLocked && (
-              <span id={managedId}>
-                <ManagedBadge />
-              </span>
-            )}
+            {languageLocked && <ManagedBadge id={managedId} />}
             {saved && (
               <span role="status" className="saved">
                 {t('settings.saved')}
@@ -105,8 +105,10 @@ export function SettingsView() {
 
           {snapshot.problems.length > 0 && (
             <>
-              <h2>{t('settings.problems')}</h2>
-              <ul data-testid="settings-problems">
+              <h2 id={POLICY_PROBLEMS_HEADING_ID} ref={problemsHeading} tabIndex={-1}>
+                {t('settings.problems')}
+              </h2>
+              <ul aria-labelledby={POLICY_PROBLEMS_HEADING_ID} data-testid="settings-problems">
                 {snapshot.problems.map((problem, index) => (
                   <li key={`${problem.file}-${problem.key ?? ''}-${index}`}>
                     {t('settings.problemLine', {
@@ -129,6 +131,8 @@ export function SettingsView() {
           <HeadsetSettings snapshot={snapshot} />
 
           <DiagnosticsSettings />
+
+          <AdministrationSettings snapshot={snapshot} />
 
           {info && (
             <>
