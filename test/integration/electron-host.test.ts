@@ -91,7 +91,12 @@ vi.mock('electron', () => {
     session: {
       defaultSession: new Proxy(
         {},
-        { get: (_target, name: string) => (value: unknown) => (recorder.session[name] = value ?? true) },
+        {
+          get: (_target, name: string) =>
+            name === 'webRequest'
+              ? { onBeforeRequest: (listener: Listener) => (recorder.session.onBeforeRequest = listener) }
+              : (value: unknown) => (recorder.session[name] = value ?? true),
+        },
       ),
     },
     safeStorage: {
@@ -135,6 +140,22 @@ describe('the built Electron host', () => {
     expect(recorder.session.setDevicePermissionHandler).toBeTypeOf('function');
     expect(recorder.session.setSpellCheckerDictionaryDownloadURL).toBe(SPELLCHECKER_DICTIONARY_URL);
     expect(recorder.session.setSpellCheckerEnabled).toBe(false);
+  });
+
+  it('cancels every request of the window that is not for the app’s own files', () => {
+    const filter = recorder.session.onBeforeRequest as (
+      details: { url: string },
+      callback: (response: { cancel: boolean }) => void,
+    ) => void;
+    expect(filter).toBeTypeOf('function');
+    const decide = (url: string): boolean => {
+      let cancelled: boolean | null = null;
+      filter({ url }, (response) => (cancelled = response.cancel));
+      return cancelled === true;
+    };
+    expect(decide(APP_ENTRY_URL)).toBe(false);
+    expect(decide('https://telemetry.example.org/collect')).toBe(true);
+    expect(decide(`${SPELLCHECKER_DICTIONARY_URL}de-DE-3-0.bdic`)).toBe(true);
   });
 
   it('removes the menu of a packaged app and opens one hardened window on app://', () => {

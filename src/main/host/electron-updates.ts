@@ -1,4 +1,4 @@
-import electronUpdater from 'electron-updater';
+import type { AppUpdater } from 'electron-updater';
 import type { InstallKind } from '../../shared/contract/updates';
 import type { Logger } from '../core/log';
 import type { UpdateFeed } from '../updates/update-service';
@@ -8,21 +8,15 @@ import type { UpdateFeed } from '../updates/update-service';
  * only where this copy may update itself (per-user installs); elsewhere it only checks.
  */
 export function electronUpdateFeed(kind: InstallKind, log: Logger): UpdateFeed {
-  const { autoUpdater } = electronUpdater;
-  autoUpdater.autoDownload = false;
-  autoUpdater.autoInstallOnAppQuit = kind === 'per_user';
-  autoUpdater.allowDowngrade = false;
-  autoUpdater.allowPrerelease = false;
-  // Its messages carry URLs and versions only; they go to our log at debug level.
-  autoUpdater.logger = {
-    info: (message?: unknown) => log.debug('electron-updater', { message: String(message).slice(0, 300) }),
-    warn: (message?: unknown) => log.warn('electron-updater', { message: String(message).slice(0, 300) }),
-    error: (message?: unknown) => log.error('electron-updater', { message: String(message).slice(0, 300) }),
-  };
+  let updater: Promise<AppUpdater> | null = null;
+  // Loaded at the first check only: with updates off, electron-updater is never even set up.
+  const load = (): Promise<AppUpdater> =>
+    (updater ??= import('electron-updater').then((module) => configure(module.default.autoUpdater, kind, log)));
   let feedUrl = '';
   const feed: UpdateFeed = {
     installKind: kind,
     async check(url) {
+      const autoUpdater = await load();
       if (url !== feedUrl) {
         autoUpdater.setFeedURL({ provider: 'generic', url });
         feedUrl = url;
@@ -36,10 +30,24 @@ export function electronUpdateFeed(kind: InstallKind, log: Logger): UpdateFeed {
   return {
     ...feed,
     async download() {
-      await autoUpdater.downloadUpdate();
+      await (await load()).downloadUpdate();
     },
     install() {
-      autoUpdater.quitAndInstall(false, true);
+      void load().then((autoUpdater) => autoUpdater.quitAndInstall(false, true));
     },
   };
+}
+
+function configure(autoUpdater: AppUpdater, kind: InstallKind, log: Logger): AppUpdater {
+  autoUpdater.autoDownload = false;
+  autoUpdater.autoInstallOnAppQuit = kind === 'per_user';
+  autoUpdater.allowDowngrade = false;
+  autoUpdater.allowPrerelease = false;
+  // Its messages carry URLs and versions only; they go to our log at debug level.
+  autoUpdater.logger = {
+    info: (message?: unknown) => log.debug('electron-updater', { message: String(message).slice(0, 300) }),
+    warn: (message?: unknown) => log.warn('electron-updater', { message: String(message).slice(0, 300) }),
+    error: (message?: unknown) => log.error('electron-updater', { message: String(message).slice(0, 300) }),
+  };
+  return autoUpdater;
 }
