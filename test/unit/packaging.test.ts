@@ -49,6 +49,31 @@ describe('electron-builder.yml', () => {
     expect(readFileSync('build/after-pack.mjs', 'utf8')).toMatch(/flipFuses\(executable, HARDENED_FUSES\)/);
   });
 
+  it('flips the fuses of the binary electron-builder packs on each platform, named as IT finds it', async () => {
+    // @ts-expect-error a plain .mjs hook without declarations
+    const { packedExecutable } = (await import('../../build/after-pack.mjs')) as {
+      packedExecutable(context: unknown): string;
+    };
+    // What electron-builder's packagers hold for this config (AppInfo.productFilename is the
+    // product name unless a top-level executableName renames every platform).
+    const appInfo = { productFilename: 'Hotline Desk' };
+    expect(packedExecutable({ electronPlatformName: 'win32', appOutDir: 'w', packager: { appInfo } })).toBe(
+      join('w', 'Hotline Desk.exe'),
+    );
+    expect(packedExecutable({ electronPlatformName: 'darwin', appOutDir: 'm', packager: { appInfo } })).toBe(
+      join('m', 'Hotline Desk.app'),
+    );
+    expect(
+      packedExecutable({
+        electronPlatformName: 'linux',
+        appOutDir: 'l',
+        packager: { appInfo, executableName: (config.linux as { executableName: string }).executableName },
+      }),
+    ).toBe(join('l', 'hotline-desk'));
+    // A top-level executableName would rename the Windows and macOS builds too.
+    expect(config.executableName).toBeUndefined();
+  });
+
   it('installs per machine on Windows and depends on libusb on Debian', () => {
     expect(config.nsis).toMatchObject({ oneClick: false, perMachine: true });
     // GPO and Intune recognise an upgrade by this code: it must never change.
