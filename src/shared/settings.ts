@@ -294,8 +294,8 @@ export const SETTINGS = {
   'updates.mode': setting(
     z.enum(UPDATE_MODES),
     'notify',
-    'off: no update request at all. notify: the console looks for a new version at updates.url and tells the agent. auto: it also downloads and installs it at the next restart — only where the agent may update the app (AppImage, per-user installs); per-machine installs (NSIS per machine, MSI, deb) are updated by IT, so there auto acts as notify.',
-    { example: 'notify' },
+    'off: no update request at all. notify: the console looks for a new version at updates.url and tells the agent. auto: it also downloads and installs it at the next restart — only where the agent may update the app (AppImage, per-user installs); per-machine installs (NSIS per machine, MSI, deb) are updated by IT, so there auto acts as notify. Policy only.',
+    { example: 'notify', policyOnly: true },
   ),
   'updates.url': setting(
     z
@@ -304,8 +304,9 @@ export const SETTINGS = {
       .max(1_000)
       .refine(isUpdateUrl, 'expected an https:// URL (http:// only on this machine: localhost), or nothing'),
     '',
-    'The internal update server (electron-updater’s generic provider: the folder with latest.yml, latest-linux.yml and latest-mac.yml). Empty: no update request.',
-    { example: 'https://updates.example.org/hotline-desk/', policyFallback: '' },
+    'The internal update server (electron-updater’s generic provider: the folder with latest.yml, latest-linux.yml and latest-mac.yml). Empty: no update request. Policy only.',
+    // Policy only: an agent who could name the server could have the console install anything.
+    { example: 'https://updates.example.org/hotline-desk/', policyOnly: true, policyFallback: '' },
   ),
   'log.level': setting(
     z.enum(LOG_LEVEL_VALUES),

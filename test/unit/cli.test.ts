@@ -113,3 +113,69 @@ describe('cli', () => {
     expect(result.stderr).toMatch(/no such file/);
   });
 });
+
+describe('cli: policy check on what IT rolls out', () => {
+  it('settings get never prints the policy-only pseudonym key', async () => {
+    const dir = await tempDir();
+    const policy = join(dir, 'policy.json');
+    const key = 'q0Vn3C6xKJrA8yqfXQmV1t2vCz3kP8sWn4hLr9bYd2E=';
+    await writeFile(policy, JSON.stringify({ 'reports.pseudonymKey': key, 'retention.days': 14 }));
+    for (const argv of [
+      ['settings', 'get', '--policy', policy, '--json'],
+      ['settings', 'get', '--policy', policy],
+    ]) {
+      const result = await run(argv, dir);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/retention\.days/);
+      expect(result.stdout + result.stderr).not.toContain(key);
+    }
+  });
+
+  it('reads a JSON policy saved as UTF-16 (Windows PowerShell 5 writes that with ">")', async () => {
+    const dir = await tempDir();
+    const policy = join(dir, 'policy.json');
+    const text = JSON.stringify({ 'retention.days': 14, 'sip.displayName': 'Gesundheitsamt Müllerstraße' });
+    await writeFile(policy, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const result = await run(['policy', 'check', policy]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const output = JSON.parse(result.stdout) as { format: string; settings: Record<string, unknown> };
+    expect(output.format).toBe('policy');
+    expect(output.settings).toMatchObject({ 'retention.days': 14, 'sip.displayName': 'Gesundheitsamt Müllerstraße' });
+  });
+
+  it('checks the settings inside a configuration profile (.mobileconfig), and says when it has none', async () => {
+    const dir = await tempDir();
+    const profile = join(dir, 'hotline-desk.mobileconfig');
+    const payload = (inner: string) =>
+      `<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n<plist version="1.0"><dict>\n<key>PayloadType</key><string>Configuration</string>\n<key>PayloadIdentifier</key><string>example.hotline-desk</string>\n<key>PayloadContent</key><array>${inner}</array>\n</dict></plist>\n`;
+    await writeFile(
+      profile,
+      payload(
+        `<dict><key>PayloadType</key><string>com.apple.ManagedClient.preferences</string><key>PayloadContent</key><dict><key>de.hotline-desk.console</key><dict><key>Forced</key><array><dict><key>mcx_preference_settings</key><dict><key>retention.days</key><integer>14</integer><key>sip.transport</key><string>wss</string></dict></dict></array></dict></dict></dict>`,
+      ),
+    );
+    const result = await run(['policy', 'check', profile]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const output = JSON.parse(result.stdout) as { format: string; locked: string[]; settings: Record<string, unknown> };
+    expect(output.format).toBe('profile');
+    expect(output.locked.sort()).toEqual(['retention.days', 'sip.transport']);
+    expect(output.settings).toMatchObject({ 'retention.days': 14, 'sip.transport': 'wss' });
+
+    await writeFile(profile, payload('<dict><key>PayloadType</key><string>com.apple.wifi.managed</string></dict>'));
+    const empty = await run(['policy', 'check', profile]);
+    expect(empty.status).toBe(1);
+    expect(empty.stderr).toMatch(/a configuration profile without settings for de\.hotline-desk\.console/);
+  });
+
+  it('checks a registry export (.reg) as Group Policy would apply it', async () => {
+    const result = await run(['policy', 'check', 'test/fixtures/policy/hklm-policies-hotlinedesk.reg', '--json']);
+    expect(result.status).toBe(1);
+    const output = JSON.parse(result.stdout) as { format: string; problems: { key: string | null; code: string }[] };
+    expect(output.format).toBe('registry');
+    // The recorded export holds a value of no setting and a subkey: both named.
+    expect(output.problems.map((problem) => problem.code)).toEqual(['unknown_key', 'unknown_key']);
+    expect(output.problems.map((problem) => problem.key)).toContain('log.path');
+  });
+});

@@ -87,7 +87,7 @@ describe('electron-builder.yml', () => {
     expect(config.appId).toBe(APP_BUNDLE_ID);
     expect((config.win as { target: string[] }).target).toEqual(['nsis', 'msi']);
     expect((config.linux as { target: string[] }).target).toEqual(['deb', 'AppImage']);
-    expect((config.mac as { target: string[] }).target).toEqual(['dmg']);
+    expect((config.mac as { target: string[] }).target).toEqual(['dmg', 'zip']);
     expect(config.mac).toMatchObject({ hardenedRuntime: true });
   });
 

@@ -163,7 +163,8 @@ const settingsCommand: CliCommand = {
       log: silentLogger(),
       readOnly: true,
     });
-    const snapshot = settings.snapshot();
+    // As a window sees it: a policy-only secret (the pseudonym key) is never printed.
+    const snapshot = settings.publicSnapshot();
     if (flags.json) printJson(env, snapshot);
     else {
       for (const [key, value] of Object.entries(snapshot.values)) {

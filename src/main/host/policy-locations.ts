@@ -2,9 +2,10 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { jsonPolicyFile, managedPreferences, registryPolicy, type PolicySource } from '../settings/policy/sources';
 import { runRegExe, type RegistryReadOptions } from '../settings/policy/registry';
+import { PREFERENCES_DOMAIN } from '../settings/policy/profile-policy';
 
 /** The app id (electron-builder.yml appId): macOS names managed preferences after it. */
-export const APP_BUNDLE_ID = 'de.hotline-desk.console';
+export const APP_BUNDLE_ID = PREFERENCES_DOMAIN;
 
 /** Where IT puts the machine policy file. */
 export function machinePolicyFile(

@@ -4,6 +4,9 @@ import type { PlistValue } from './plist';
 import type { DecodedPolicy } from './registry-policy';
 import { settingKind } from './value-kinds';
 
+/** The app id (electron-builder.yml appId): macOS names managed preferences after it. */
+export const PREFERENCES_DOMAIN = 'de.hotline-desk.console';
+
 /** Keys macOS or the MDM add to a managed preferences file; not ours, not worth a warning. */
 const FOREIGN_KEY = /^(Payload|mcx_|PolicyTimestamp$)/;
 
@@ -23,6 +26,39 @@ function toJson(value: PlistValue, path: string): Json {
   const out: { [key: string]: Json } = {};
   for (const [key, item] of Object.entries(value)) out[key] = toJson(item, `${path}.${key}`);
   return out;
+}
+
+type PlistDict = { [key: string]: PlistValue };
+
+function isDict(value: PlistValue | undefined): value is PlistDict {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Date) &&
+    !(value instanceof Uint8Array)
+  );
+}
+
+/**
+ * The settings a configuration profile (.mobileconfig) holds for this app: a custom-settings
+ * payload (com.apple.ManagedClient.preferences → domain → Forced → mcx_preference_settings) or
+ * a payload of the app's own type. For `policy check` on the profile IT is about to upload;
+ * macOS itself turns either into the managed preferences file. Null when there are none.
+ */
+function profileSettings(payloads: PlistValue[]): PlistDict | null {
+  let found: PlistDict | null = null;
+  for (const payload of payloads) {
+    if (!isDict(payload)) continue;
+    if (payload.PayloadType === PREFERENCES_DOMAIN) found = { ...(found ?? {}), ...payload };
+    if (payload.PayloadType !== 'com.apple.ManagedClient.preferences' || !isDict(payload.PayloadContent)) continue;
+    const domain = payload.PayloadContent[PREFERENCES_DOMAIN];
+    const forced = isDict(domain) && Array.isArray(domain.Forced) ? domain.Forced : [];
+    for (const entry of forced)
+      if (isDict(entry) && isDict(entry.mcx_preference_settings))
+        found = { ...(found ?? {}), ...entry.mcx_preference_settings };
+  }
+  return found;
 }
 
 /**
@@ -50,7 +86,18 @@ export function plistToPolicy(root: PlistValue, location: string): DecodedPolicy
     });
     return { raw, problems, invalidKeys };
   }
-  for (const [key, value] of Object.entries(root)) {
+  const settings = Array.isArray(root.PayloadContent) ? profileSettings(root.PayloadContent) : root;
+  if (settings === null) {
+    problems.push({
+      source: 'profile',
+      file: location,
+      key: null,
+      code: 'not_an_object',
+      message: `a configuration profile without settings for ${PREFERENCES_DOMAIN} (expected a com.apple.ManagedClient.preferences payload or a payload of type ${PREFERENCES_DOMAIN})`,
+    });
+    return { raw, problems, invalidKeys };
+  }
+  for (const [key, value] of Object.entries(settings)) {
     if (FOREIGN_KEY.test(key)) continue;
     if (!isSettingKey(key)) {
       raw[key] = null;

@@ -118,6 +118,16 @@ async function readPolicyBytes(
   }
 }
 
+/**
+ * A policy file's text: UTF-8 (with or without BOM), or UTF-16 with its BOM, which Windows
+ * PowerShell 5's `>` and Notepad's "Unicode" write.
+ */
+export function decodePolicyText(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
 function isReading(value: unknown): value is PolicyReading {
   return typeof value === 'object' && value !== null && 'state' in value;
 }
@@ -135,7 +145,7 @@ export function jsonPolicyFile(path: string, options: { readonly checkOwnership?
       const result = await readPolicyBytes('policy', path, options.checkOwnership ?? false);
       if (result === null) return { state: 'absent', layer: EMPTY };
       if (isReading(result)) return result;
-      const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false }).decode(result.bytes);
+      const text = decodePolicyText(result.bytes);
       return { state: 'read', layer: withWarnings(validateLayer(text, 'policy', path), result.warnings) };
     },
     watch: (changed, pollMs) => watchPath(path, changed, pollMs),
@@ -251,8 +261,8 @@ export async function policyFileToCheck(path: string): Promise<PolicySource> {
   try {
     const handle = await fs.open(path, 'r');
     try {
-      const buffer = Buffer.alloc(8);
-      const { bytesRead } = await handle.read(buffer, 0, 8, 0);
+      const buffer = Buffer.alloc(16);
+      const { bytesRead } = await handle.read(buffer, 0, 16, 0);
       head = buffer.subarray(0, bytesRead);
     } finally {
       await handle.close();
@@ -260,8 +270,10 @@ export async function policyFileToCheck(path: string): Promise<PolicySource> {
   } catch {
     // Missing or unreadable: the JSON source says so in its own words.
   }
-  if (head[0] === 0xff && head[1] === 0xfe) return registryExportFile(path, DEFAULT_POLICY_KEY);
-  const text = head.toString('latin1');
-  if (text.startsWith('bplist') || /^(\xef\xbb\xbf)?\s*</.test(text)) return managedPreferences([path], false);
+  const text = decodePolicyText(head);
+  // A registry export is UTF-16 too: its header says what it is, a JSON file starts with "{".
+  if (head[0] === 0xff && head[1] === 0xfe && text.trimStart().startsWith('Wind'))
+    return registryExportFile(path, DEFAULT_POLICY_KEY);
+  if (text.startsWith('bplist') || /^\ufeff?\s*</.test(text)) return managedPreferences([path], false);
   return jsonPolicyFile(path);
 }
