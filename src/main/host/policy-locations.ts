@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { jsonPolicyFile, managedPreferences, registryPolicy, type PolicySource } from '../settings/policy/sources';
 import { runRegExe, type RegistryReadOptions } from '../settings/policy/registry';
 import { PREFERENCES_DOMAIN } from '../settings/policy/profile-policy';
+import type { ReadSddl } from '../settings/policy/windows-acl';
 
 /** The app id (electron-builder.yml appId): macOS names managed preferences after it. */
 export const APP_BUNDLE_ID = PREFERENCES_DOMAIN;
@@ -31,6 +32,8 @@ export interface MachinePolicyOptions {
   readonly user?: string;
   readonly runReg?: RegistryReadOptions['run'];
   readonly tempDir?: string;
+  /** Windows: how the policy file's ACL is read (default: PowerShell's Get-Acl). */
+  readonly readSddl?: ReadSddl;
 }
 
 /**
@@ -40,7 +43,9 @@ export interface MachinePolicyOptions {
 export function machinePolicySources(options: MachinePolicyOptions = {}): PolicySource[] {
   const platform = options.platform ?? process.platform;
   const env = options.env ?? process.env;
-  const file = jsonPolicyFile(options.policyFile ?? machinePolicyFile(env, platform), { checkOwnership: true });
+  const file = jsonPolicyFile(options.policyFile ?? machinePolicyFile(env, platform), {
+    ownership: { platform, ...(options.readSddl ? { readSddl: options.readSddl } : {}) },
+  });
   if (platform === 'win32')
     return [registryPolicy({ run: options.runReg ?? runRegExe, tempDir: options.tempDir ?? tmpdir() }), file];
   if (platform === 'darwin')

@@ -13,6 +13,7 @@ import {
   type RegistryReadOptions,
 } from './registry';
 import { registryToPolicy } from './registry-policy';
+import { nonAdminWriters, readSddlWithPowerShell, SddlFormatError, type ReadSddl } from './windows-acl';
 
 /** Where a policy came from (its problems say so; Settings shows it to administrators). */
 export type PolicySourceKind = SettingsProblem['source'] & ('policy' | 'registry' | 'profile');
@@ -64,10 +65,62 @@ function watchPath(path: string, changed: () => void, pollMs: number): Unsubscri
  * says why not (too large, unreadable). Ownership is checked for machine policy files: a file
  * the agent can write is no policy.
  */
+/**
+ * How a machine policy file's permissions are checked: POSIX owner and mode, or on Windows the
+ * file's ACL (SDDL from Get-Acl). None for a file named on the command line.
+ */
+export interface OwnershipCheck {
+  readonly platform: NodeJS.Platform;
+  /** Windows: reads the file's security descriptor (default: PowerShell's Get-Acl). */
+  readonly readSddl?: ReadSddl;
+}
+
+async function permissionWarning(
+  kind: PolicySourceKind,
+  path: string,
+  stats: Stats,
+  check: OwnershipCheck,
+): Promise<SettingsProblem | null> {
+  const problem = (message: string): SettingsProblem => ({
+    source: kind,
+    file: path,
+    key: null,
+    code: 'insecure_permissions',
+    message,
+  });
+  if (check.platform === 'win32') {
+    let sddl: string;
+    try {
+      sddl = await (check.readSddl ?? readSddlWithPowerShell)(path);
+    } catch {
+      // PowerShell blocked (AppLocker) or gone: nothing to say on every start; the guide says how to check.
+      return null;
+    }
+    let reason: string | null;
+    try {
+      reason = nonAdminWriters(sddl);
+    } catch (error) {
+      if (!(error instanceof SddlFormatError)) throw error;
+      return null;
+    }
+    return reason === null
+      ? null
+      : problem(
+          `${reason}: someone other than an administrator may change this policy (expected only Administrators and SYSTEM to write it); applied anyway`,
+        );
+  }
+  const writableByOthers = (stats.mode & 0o022) !== 0;
+  if (stats.uid === 0 && !writableByOthers) return null;
+  const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
+  return problem(
+    `owned by uid ${stats.uid} with mode ${mode}: someone other than root may change this policy (expected root-owned, not writable by group or others); applied anyway`,
+  );
+}
+
 async function readPolicyBytes(
   kind: PolicySourceKind,
   path: string,
-  checkOwnership: boolean,
+  ownership: OwnershipCheck | null,
 ): Promise<{ bytes: Buffer; warnings: SettingsProblem[] } | PolicyReading | null> {
   let stats: Stats;
   try {
@@ -86,19 +139,8 @@ async function readPolicyBytes(
       `is ${stats.size} bytes; a policy may have at most ${MAX_POLICY_BYTES} bytes`,
     );
   const warnings: SettingsProblem[] = [];
-  if (checkOwnership && process.platform !== 'win32') {
-    const writableByOthers = (stats.mode & 0o022) !== 0;
-    if (stats.uid !== 0 || writableByOthers) {
-      const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
-      warnings.push({
-        source: kind,
-        file: path,
-        key: null,
-        code: 'insecure_permissions',
-        message: `owned by uid ${stats.uid} with mode ${mode}: someone other than root may change this policy (expected root-owned, not writable by group or others); applied anyway`,
-      });
-    }
-  }
+  const warning = ownership === null ? null : await permissionWarning(kind, path, stats, ownership);
+  if (warning !== null) warnings.push(warning);
   try {
     const handle = await fs.open(path, 'r');
     try {
@@ -137,12 +179,12 @@ function withWarnings(layer: ValidatedLayer, warnings: readonly SettingsProblem[
 }
 
 /** The machine-wide JSON policy file (or a file named with --policy). */
-export function jsonPolicyFile(path: string, options: { readonly checkOwnership?: boolean } = {}): PolicySource {
+export function jsonPolicyFile(path: string, options: { readonly ownership?: OwnershipCheck } = {}): PolicySource {
   return {
     kind: 'policy',
     location: path,
     async read() {
-      const result = await readPolicyBytes('policy', path, options.checkOwnership ?? false);
+      const result = await readPolicyBytes('policy', path, options.ownership ?? null);
       if (result === null) return { state: 'absent', layer: EMPTY };
       if (isReading(result)) return result;
       const text = decodePolicyText(result.bytes);
@@ -156,7 +198,10 @@ export function jsonPolicyFile(path: string, options: { readonly checkOwnership?
  * macOS managed preferences: the plists a configuration profile (MDM) installs, computer-wide
  * and for this user. The user's own managed file wins over the computer's, as in macOS itself.
  */
-export function managedPreferences(paths: readonly string[], checkOwnership = true): PolicySource {
+export function managedPreferences(
+  paths: readonly string[],
+  ownership: OwnershipCheck | null = { platform: 'darwin' },
+): PolicySource {
   const location = paths.join(', ');
   return {
     kind: 'profile',
@@ -165,7 +210,7 @@ export function managedPreferences(paths: readonly string[], checkOwnership = tr
       let state: PolicyReading['state'] = 'absent';
       let merged: ValidatedLayer = EMPTY;
       for (const path of paths) {
-        const result = await readPolicyBytes('profile', path, checkOwnership);
+        const result = await readPolicyBytes('profile', path, ownership);
         if (result === null) continue;
         if (isReading(result)) {
           state = 'failed';
@@ -234,7 +279,7 @@ function registryExportFile(path: string, keyPath: string): PolicySource {
     kind: 'registry',
     location: path,
     async read() {
-      const result = await readPolicyBytes('registry', path, false);
+      const result = await readPolicyBytes('registry', path, null);
       if (result === null) return { state: 'absent', layer: EMPTY };
       if (isReading(result)) return result;
       let exported: RegistryExport;
@@ -274,6 +319,6 @@ export async function policyFileToCheck(path: string): Promise<PolicySource> {
   // A registry export is UTF-16 too: its header says what it is, a JSON file starts with "{".
   if (head[0] === 0xff && head[1] === 0xfe && text.trimStart().startsWith('Wind'))
     return registryExportFile(path, DEFAULT_POLICY_KEY);
-  if (text.startsWith('bplist') || /^\ufeff?\s*</.test(text)) return managedPreferences([path], false);
+  if (text.startsWith('bplist') || /^\ufeff?\s*</.test(text)) return managedPreferences([path], null);
   return jsonPolicyFile(path);
 }

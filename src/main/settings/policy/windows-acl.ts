@@ -1,0 +1,163 @@
+import { execFile } from 'node:child_process';
+import { win32 } from 'node:path';
+
+/**
+ * Who, besides administrators, may change a file on Windows, read from its security descriptor
+ * in SDDL: the one form of an ACL that does not depend on the display language (icacls prints
+ * localised names and rights). On a stock Windows every user may create files in a new folder
+ * under %ProgramData%: a policy file an agent wrote there could make them a team lead.
+ */
+
+/** Trustees that administer the machine: their write access is expected. */
+const ADMIN_TRUSTEES = new Set([
+  'SY', // LocalSystem
+  'BA', // BUILTIN\Administrators
+  'S-1-5-18',
+  'S-1-5-32-544',
+  // NT SERVICE\TrustedInstaller
+  'S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464',
+  'DA', // Domain Admins
+  'EA', // Enterprise Admins
+]);
+
+/** Domain Admins (…-512) and Enterprise Admins (…-519) written as SIDs. */
+const ADMIN_DOMAIN_RID = /^S-1-5-21-\d+-\d+-\d+-(512|519)$/;
+
+/** Short names SDDL uses for well-known principals, for the message. */
+const NAMES: Record<string, string> = {
+  WD: 'Everyone',
+  AU: 'Authenticated Users',
+  BU: 'Users',
+  IU: 'Interactive users',
+  DU: 'Domain Users',
+  CO: 'Creator Owner',
+  OW: 'Owner Rights',
+  'S-1-1-0': 'Everyone',
+  'S-1-5-11': 'Authenticated Users',
+  'S-1-5-32-545': 'Users',
+  'S-1-5-4': 'Interactive users',
+};
+
+/** Rights that let a trustee change the file or who may: write data, append, delete, DACL, owner. */
+const WRITE_MASK = 0x2 | 0x4 | 0x10 | 0x100 | 0x10000 | 0x40000 | 0x80000 | 0x10000000 | 0x40000000;
+const RIGHT_LETTERS: Record<string, number> = {
+  GA: 0x10000000,
+  GW: 0x40000000,
+  FA: 0x1f01ff,
+  FW: 0x120116,
+  WD: 0x40000,
+  WO: 0x80000,
+  SD: 0x10000,
+  WP: 0x20,
+  CC: 0x1,
+  DC: 0x2,
+  LC: 0x4,
+  SW: 0x8,
+  RP: 0x10,
+  DT: 0x40,
+  CR: 0x100,
+  KA: 0xf003f,
+  KW: 0x20006,
+};
+
+export class SddlFormatError extends Error {}
+
+interface Ace {
+  readonly type: string;
+  readonly flags: string;
+  readonly mask: number;
+  readonly trustee: string;
+}
+
+function rightsMask(rights: string): number {
+  if (/^0x[0-9a-f]+$/i.test(rights)) return Number.parseInt(rights.slice(2), 16);
+  let mask = 0;
+  for (let index = 0; index < rights.length; index += 2) {
+    const letters = rights.slice(index, index + 2);
+    const bits = RIGHT_LETTERS[letters];
+    // Unknown two-letter rights are read-ish ones (FR, FX, GR, GX, RC, …): no write bits.
+    if (bits !== undefined) mask |= bits;
+  }
+  return mask;
+}
+
+/** The owner and the DACL's entries of an SDDL string such as `O:BAG:SYD:PAI(A;;FA;;;SY)…`. */
+export function parseSddl(sddl: string): { readonly owner: string | null; readonly aces: Ace[] } {
+  const text = sddl.trim();
+  if (!/^(O:|G:|D:|S:)/.test(text)) throw new SddlFormatError('not a security descriptor in SDDL');
+  const owner = /O:([A-Z]{2}|S-1-[0-9-]+)/.exec(text)?.[1] ?? null;
+  const daclStart = text.indexOf('D:');
+  if (daclStart < 0) return { owner, aces: [] };
+  const saclStart = text.indexOf('S:', daclStart);
+  const dacl = text.slice(daclStart + 2, saclStart < 0 ? undefined : saclStart);
+  const aces: Ace[] = [];
+  for (const match of dacl.matchAll(/\(([^)]*)\)/g)) {
+    const fields = (match[1] ?? '').split(';');
+    if (fields.length < 6)
+      throw new SddlFormatError(`an access control entry with ${fields.length} fields: (${match[1]})`);
+    const [type = '', flags = '', rights = '', , , trustee = ''] = fields;
+    aces.push({ type, flags, mask: rightsMask(rights), trustee });
+  }
+  return { owner, aces };
+}
+
+function isAdmin(trustee: string): boolean {
+  return ADMIN_TRUSTEES.has(trustee) || ADMIN_DOMAIN_RID.test(trustee);
+}
+
+function nameOf(trustee: string): string {
+  return NAMES[trustee] ?? trustee;
+}
+
+/**
+ * Why someone other than an administrator can change this file, or null when nobody can:
+ * an owner who is not an administrator (an owner may always rewrite the permissions), or an
+ * allow entry with write, delete or permission rights for anyone else. Inherit-only entries
+ * do not apply to the file itself; deny entries are not trusted to cancel an allow.
+ */
+export function nonAdminWriters(sddl: string): string | null {
+  const { owner, aces } = parseSddl(sddl);
+  const reasons: string[] = [];
+  if (owner !== null && !isAdmin(owner)) reasons.push(`owned by ${nameOf(owner)}`);
+  const writers = new Set<string>();
+  for (const ace of aces) {
+    if (ace.type !== 'A' || ace.flags.includes('IO')) continue;
+    if ((ace.mask & WRITE_MASK) === 0 || isAdmin(ace.trustee)) continue;
+    // Owner Rights and Creator Owner apply to the owner, already judged above.
+    if (ace.trustee === 'OW' || ace.trustee === 'CO') {
+      if (owner !== null && isAdmin(owner)) continue;
+    }
+    writers.add(nameOf(ace.trustee));
+  }
+  if (writers.size > 0) reasons.push(`writable by ${[...writers].join(', ')}`);
+  return reasons.length === 0 ? null : reasons.join('; ');
+}
+
+export type ReadSddl = (path: string) => Promise<string>;
+
+/**
+ * The file's security descriptor from PowerShell's Get-Acl (its SDDL, whatever the display
+ * language). Rejects when PowerShell cannot be run or the file cannot be read.
+ */
+export const readSddlWithPowerShell: ReadSddl = (path) =>
+  new Promise((resolve, reject) => {
+    const root = process.env.SystemRoot ?? process.env.windir ?? 'C:\\Windows';
+    const powershell = win32.join(root, 'System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe');
+    execFile(
+      powershell,
+      [
+        '-NoProfile',
+        '-NonInteractive',
+        '-ExecutionPolicy',
+        'Bypass',
+        '-Command',
+        '& { (Get-Acl -LiteralPath $args[0]).Sddl }',
+        path,
+      ],
+      { windowsHide: true, timeout: 20_000, maxBuffer: 64 * 1024 },
+      (error, stdout) => {
+        if (error) reject(new Error(`Get-Acl failed (${String(error.code ?? error.message)})`));
+        else resolve(stdout.trim());
+      },
+    );
+  });
