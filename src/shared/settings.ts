@@ -279,7 +279,7 @@ export const SETTINGS = {
   'privacy.teamLeads': setting(
     z.array(z.string().trim().min(1).max(256)).max(200),
     [],
-    'Who is a team lead (identified exports, data-subject requests): OS account names, or "group:NAME" for members of an OS group (Linux, macOS). Policy only. When set, it decides, and privacy.role is not asked.',
+    'Who is a team lead (identified exports, data-subject requests): OS account names (KREIS\\mueller), or "group:NAME" for members of an OS group (Linux and macOS: the group name; Windows: DOMAIN\\group, the group name or its SID). Policy only. When set, it decides, and privacy.role is not asked.',
     { example: ['KREIS\\mueller', 'group:hotline-leads'], policyOnly: true, policyFallback: [] },
   ),
   'sip.extraCaCertificates': setting(

@@ -4,9 +4,11 @@ import { userInfo } from 'node:os';
 /**
  * Who is a team lead. With the policy list `privacy.teamLeads` set, it alone decides: an entry is
  * an OS account name (matched without regard to case, with or without a Windows domain:
- * `anna`, `KREIS\anna`) or `group:NAME` for members of an OS group (Linux and macOS, through
- * `id -Gn`; Windows groups are not looked up — name the accounts there). Without the list, the
- * setting `privacy.role` (lockable by policy) says it.
+ * `anna`, `KREIS\anna`) or `group:NAME` for members of an OS group: Linux and macOS through
+ * `id -Gn`; Windows through the groups of the user's logon token (`whoami /groups`, nested domain
+ * groups included), by name (`KREIS\hotline-leads` or `hotline-leads`) or by SID, which is the
+ * same in every display language. Without the list, the setting `privacy.role` (lockable by
+ * policy) says it.
  */
 
 export interface TeamLeadSource {
@@ -32,9 +34,69 @@ export function currentAccount(): Account {
   return { user, domain };
 }
 
-/** The OS groups of a user (Linux, macOS: `id -Gn`); empty when they cannot be read. */
+/** One line of CSV as whoami writes it: quoted fields, a doubled quote inside a field. */
+function csvFields(line: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let index = 0; index < line.length; index += 1) {
+    const char = line[index];
+    if (quoted) {
+      if (char === '"' && line[index + 1] === '"') {
+        field += '"';
+        index += 1;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      fields.push(field);
+      field = '';
+    } else field += char;
+  }
+  fields.push(field);
+  return fields;
+}
+
+/**
+ * The groups in `whoami /groups /fo csv /nh` output (name, type, SID, attributes per line), each
+ * as its full name, its name without the domain, and its SID. Column names and built-in group
+ * names are in the display language; SIDs and domain group names are not.
+ */
+export function parseWhoamiGroups(output: string): string[] {
+  const groups: string[] = [];
+  for (const line of output.split(/\r?\n/)) {
+    if (line.trim() === '') continue;
+    const [name = '', , sid = ''] = csvFields(line.trim());
+    if (!/^S-1-[0-9-]+$/.test(sid)) continue;
+    groups.push(sid);
+    if (name === '') continue;
+    groups.push(name);
+    const slash = name.lastIndexOf('\\');
+    if (slash >= 0) groups.push(name.slice(slash + 1));
+  }
+  return groups;
+}
+
+/** The groups of the signed-in Windows user's logon token. */
+function windowsGroups(): Promise<string[]> {
+  const root = process.env.SystemRoot ?? process.env.windir ?? 'C:\\Windows';
+  return new Promise((resolve) => {
+    execFile(
+      `${root}\\System32\\whoami.exe`,
+      ['/groups', '/fo', 'csv', '/nh'],
+      { timeout: 5_000, encoding: 'utf8', windowsHide: true },
+      (error, stdout) => resolve(error ? [] : parseWhoamiGroups(stdout)),
+    );
+  });
+}
+
+/**
+ * The OS groups of a user (Linux, macOS: `id -Gn`; Windows: the signed-in user's token, so only
+ * for the current account); empty when they cannot be read.
+ */
 export function osGroups(user: string): Promise<string[]> {
-  if (process.platform === 'win32' || user === '') return Promise.resolve([]);
+  if (user === '') return Promise.resolve([]);
+  if (process.platform === 'win32') return windowsGroups();
   return new Promise((resolve) => {
     execFile('id', ['-Gn', '--', user], { timeout: 5_000, encoding: 'utf8' }, (error, stdout) => {
       resolve(error ? [] : stdout.trim().split(/\s+/).filter(Boolean));

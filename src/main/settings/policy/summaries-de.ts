@@ -50,7 +50,7 @@ export const SETTING_SUMMARIES_DE: Record<SettingKey, string> = {
   'reports.pseudonymKey':
     'Der Pseudonymisierungsschlüssel der Organisation für caller_ref in Exporten (Base64, mindestens 32 Zufallsbytes), auf jedem Laptop derselbe, damit wiederholt Anrufende geräteübergreifend gezählt werden können; leer: Jede Installation verwendet einen eigenen Schlüssel, und ihre Exporte lassen sich nicht mit denen anderer Laptops verknüpfen. Nur per Richtlinie.',
   'privacy.teamLeads':
-    'Wer zur Teamleitung gehört (identifizierte Exporte, Betroffenenanfragen): Kontonamen des Betriebssystems oder „group:NAME“ für die Mitglieder einer Gruppe des Betriebssystems (Linux, macOS). Nur per Richtlinie. Ist die Liste gesetzt, entscheidet sie, und privacy.role wird nicht berücksichtigt.',
+    'Wer zur Teamleitung gehört (identifizierte Exporte, Betroffenenanfragen): Kontonamen des Betriebssystems (KREIS\\mueller) oder „group:NAME“ für die Mitglieder einer Gruppe des Betriebssystems (Linux und macOS: der Gruppenname; Windows: DOMÄNE\\Gruppe, der Gruppenname oder ihre SID). Nur per Richtlinie. Ist die Liste gesetzt, entscheidet sie, und privacy.role wird nicht berücksichtigt.',
   'sip.extraCaCertificates':
     'Zusätzliche CA-Zertifikate (PEM), denen für wss://-Server vertraut wird, neben dem Zertifikatspeicher des Betriebssystems.',
   'updates.mode':
