@@ -10,6 +10,7 @@ import { publicKeyFingerprint, RECOVERY_FILE, type RecoveryCopy } from '../../sr
 import { RECOVERY_PASSPHRASE_ENV, runCli, type CliEnvironment } from '../../src/main/cli/cli';
 import type { LogRecord } from '../../src/main/core/log';
 import { lockDataDir } from '../../src/main/host/data-dir-lock';
+import type { SecretStore } from '../../src/main/ports';
 import { FileSecretStore } from '../../src/main/host/node-ports';
 import { policyFromFile } from '../../src/main/host/policy-locations';
 import { auditRows, callLogData, type LogData } from '../support/call-log-data';
@@ -83,7 +84,11 @@ function recordsOf(app: App): readonly LogRecord[] {
 }
 
 /** The CLI in this process, on the data directory's file secret store, as `npm run cli` runs it. */
-async function cli(argv: string[], data?: LogData): Promise<{ status: number; stdout: string; stderr: string }> {
+async function cli(
+  argv: string[],
+  data?: LogData,
+  openSecrets: (dir: string) => SecretStore = (dir) => new FileSecretStore(dir),
+): Promise<{ status: number; stdout: string; stderr: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const env: CliEnvironment = {
@@ -91,7 +96,7 @@ async function cli(argv: string[], data?: LogData): Promise<{ status: number; st
     host: 'node',
     defaultDataDir: data?.dataDir ?? (await tempDir()),
     machinePolicy: () => (data === undefined ? [] : policyFromFile(data.policyFile)),
-    openSecrets: (dir) => new FileSecretStore(dir),
+    openSecrets,
   };
   const status = await runCli(argv, env);
   return { status, stdout: out.join(''), stderr: err.join('') };
@@ -388,6 +393,37 @@ describe('key recover refuses, and changes nothing', () => {
     const again = await cli(['key', 'recover', '--private-key', key, '--json'], data);
     expect(again.status).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ secretStore: 'already_stored' });
+  });
+
+  it('a secret store sealed to the old profile (safeStorage after a reset), unless --replace', async () => {
+    const data = await recoverableLog(first);
+    // Electron's safeStorage after a profile reset: the file is there, its entries no longer
+    // decrypt; a new entry can still be sealed and read back. (Electron cannot run here.)
+    const sealed = new Set<string>([DATABASE_KEY_SECRET]);
+    const resetStore = (dir: string): SecretStore => {
+      const file = new FileSecretStore(dir);
+      return {
+        protection: { protected: true, backend: 'dpapi' },
+        get: async (name) => {
+          if (sealed.has(name))
+            throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+          return file.get(name);
+        },
+        set: async (name, value) => {
+          sealed.delete(name);
+          await file.set(name, value);
+        },
+        delete: (name) => file.delete(name),
+      };
+    };
+    const key = await writePem(first.privatePem);
+    const refused = await cli(['key', 'recover', '--private-key', key], data, resetStore);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/sealed to the old profile: run again with --replace/);
+    const recovered = await cli(['key', 'recover', '--private-key', key, '--replace'], data, resetStore);
+    expect(recovered.stderr).toBe('');
+    expect(recovered.status).toBe(0);
+    expect(await storedKey(data.dataDir)).toBe(data.keyHex);
   });
 
   it('an encrypted private key without its passphrase, or with a wrong one; it recovers with the right one', async () => {

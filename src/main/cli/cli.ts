@@ -714,8 +714,12 @@ async function recoverUnderLock(
 
   const secrets = env.openSecrets(dataDir);
   const stored = await readStoredKey(secrets);
-  if (stored.state === 'unreadable')
-    return fail(env, `this profile's secret store cannot be read (${stored.problem}); nothing was changed`);
+  // After a profile reset the old entries are sealed to the old profile: --replace writes over them.
+  if (stored.state === 'unreadable' && !replace)
+    return fail(
+      env,
+      `this profile's secret store cannot be read (${stored.problem}); after a profile reset its entries are sealed to the old profile: run again with --replace to store the recovered key over them; nothing was changed`,
+    );
   const already = stored.state === 'present' && stored.key === keyHex;
   if (!already && stored.state !== 'absent' && !replace)
     return fail(env, await differentKeyProblem(dataDir, stored, logCheck.check));
