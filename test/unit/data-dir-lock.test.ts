@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lockDataDir, LOCK_FILE } from '../../src/main/host/data-dir-lock';
@@ -87,4 +87,27 @@ describe('data directory lock after a reboot', () => {
       expect((await readdir(dir)).sort()).toEqual([LOCK_FILE]);
     },
   );
+
+  it('on a shared folder, refuses while another computer’s holder is alive, and takes over once it is silent', async () => {
+    const dir = await tempDir();
+    // A lock that laptop-a holds, with a process id that may well run here too.
+    const held = await lockDataDir(dir, 'Electron app', { machine: 'laptop-a', heartbeatMs: 40 });
+    const before = (await stat(join(dir, LOCK_FILE))).mtimeMs;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The holder shows it is alive by touching its lock.
+    expect((await stat(join(dir, LOCK_FILE))).mtimeMs).toBeGreaterThan(before);
+    await expect(lockDataDir(dir, 'Electron app', { machine: 'laptop-b', heartbeatMs: 40 })).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/in use by Hotline Desk on the computer laptop-a .*out of roaming profiles/),
+    });
+    // laptop-a crashed: its lock stays, untouched; after three heartbeats laptop-b takes over.
+    const text = await readFile(join(dir, LOCK_FILE), 'utf8');
+    await held.release();
+    await writeFile(join(dir, LOCK_FILE), text);
+    const old = new Date(Date.now() - 1_000);
+    await utimes(join(dir, LOCK_FILE), old, old);
+    const taken = await lockDataDir(dir, 'Electron app', { machine: 'laptop-b', heartbeatMs: 40 });
+    expect(JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ machine: 'laptop-b' });
+    await taken.release();
+  });
 });

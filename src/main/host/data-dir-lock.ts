@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { uptime } from 'node:os';
+import { hostname, uptime } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../shared/result';
@@ -12,6 +12,8 @@ const lockSchema = z.object({
   since: z.string(),
   /** When the machine last booted (ms): a lock from before a reboot is stale even if its pid runs again. */
   bootedAt: z.number().optional(),
+  /** The computer holding it: a data folder on a share or a roaming profile is seen by several. */
+  machine: z.string().optional(),
 });
 
 export interface DataDirLock {
@@ -22,7 +24,17 @@ export interface DataDirLock {
 export interface LockOptions {
   /** For tests: when this machine booted (ms since the epoch). */
   readonly bootedAt?: number;
+  /** For tests: this computer's name, and how often the holder shows it is alive. */
+  readonly machine?: string;
+  readonly heartbeatMs?: number;
 }
+
+/**
+ * The holder touches its lock file this often. Another computer cannot ask whether the holder's
+ * process runs, so it takes a lock as alive while it was touched within FOREIGN_STALE_MS.
+ */
+const HEARTBEAT_MS = 60_000;
+const FOREIGN_STALE_MS = 3 * HEARTBEAT_MS;
 
 /** A reboot moves the boot time by far more than this; clock drift and rounding do not. */
 const BOOT_TOLERANCE_MS = 120_000;
@@ -57,13 +69,21 @@ function isRunning(pid: number): boolean {
 export async function lockDataDir(dataDir: string, host: string, options: LockOptions = {}): Promise<DataDirLock> {
   const file = join(dataDir, LOCK_FILE);
   const bootedAt = options.bootedAt ?? machineBootedAt();
-  const content = JSON.stringify({ pid: process.pid, host, since: new Date().toISOString(), bootedAt });
+  const machine = options.machine ?? hostname();
+  const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+  const content = JSON.stringify({ pid: process.pid, host, since: new Date().toISOString(), bootedAt, machine });
   for (let attempt = 0; attempt < 20; attempt += 1) {
     try {
       await fs.writeFile(file, content, { flag: 'wx', mode: 0o600 });
+      const heartbeat = setInterval(() => {
+        const now = new Date();
+        fs.utimes(file, now, now).catch(() => undefined);
+      }, heartbeatMs);
+      heartbeat.unref();
       return {
         file,
         release: async () => {
+          clearInterval(heartbeat);
           const current = await fs.readFile(file, 'utf8').catch(() => '');
           if (current === content) await fs.rm(file, { force: true });
         },
@@ -73,15 +93,28 @@ export async function lockDataDir(dataDir: string, host: string, options: LockOp
     }
     const staleText = await fs.readFile(file, 'utf8').catch(() => '');
     const holder = lockSchema.safeParse(parseJson(staleText));
-    const sameBoot =
-      !holder.success ||
-      holder.data.bootedAt === undefined ||
-      Math.abs(holder.data.bootedAt - bootedAt) < BOOT_TOLERANCE_MS;
-    if (holder.success && sameBoot && isRunning(holder.data.pid)) {
-      throw new AppError(
-        'conflict',
-        `The data directory ${dataDir} is in use by another Hotline Desk (${holder.data.host}, process ${holder.data.pid}).`,
+    if (holder.success && holder.data.machine !== undefined && holder.data.machine !== machine) {
+      // Another computer (a share, a roaming profile): its process cannot be asked, its heartbeat can.
+      const touched = await fs.stat(file).then(
+        (stat) => stat.mtimeMs,
+        () => 0,
       );
+      if (Date.now() - touched < heartbeatMs * (FOREIGN_STALE_MS / HEARTBEAT_MS))
+        throw new AppError(
+          'conflict',
+          `The data directory ${dataDir} is in use by Hotline Desk on the computer ${holder.data.machine} (${holder.data.host}). Keep the data folder out of roaming profiles and network shares.`,
+        );
+    } else {
+      const sameBoot =
+        !holder.success ||
+        holder.data.bootedAt === undefined ||
+        Math.abs(holder.data.bootedAt - bootedAt) < BOOT_TOLERANCE_MS;
+      if (holder.success && sameBoot && isRunning(holder.data.pid)) {
+        throw new AppError(
+          'conflict',
+          `The data directory ${dataDir} is in use by another Hotline Desk (${holder.data.host}, process ${holder.data.pid}).`,
+        );
+      }
     }
     await takeOverStale(file, staleText);
   }
