@@ -295,7 +295,8 @@ export const SETTINGS = {
     z.enum(UPDATE_MODES),
     'notify',
     'off: no update request at all. notify: the console looks for a new version at updates.url and tells the agent. auto: it also downloads and installs it at the next restart — only where the agent may update the app (AppImage, per-user installs); per-machine installs (NSIS per machine, MSI, deb) are updated by IT, so there auto acts as notify. Policy only.',
-    { example: 'notify', policyOnly: true },
+    // An invalid mode (Group Policy's "Off") must not mean requests: off.
+    { example: 'notify', policyOnly: true, policyFallback: 'off' },
   ),
   'updates.url': setting(
     z

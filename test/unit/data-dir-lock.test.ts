@@ -110,4 +110,26 @@ describe('data directory lock after a reboot', () => {
     expect(JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ machine: 'laptop-b' });
     await taken.release();
   });
+
+  it('tells the holder when another computer took its lock over (it slept past its heartbeat)', async () => {
+    const dir = await tempDir();
+    let lost = 0;
+    const held = await lockDataDir(dir, 'Electron app', {
+      machine: 'laptop-a',
+      heartbeatMs: 30,
+      onLost: () => (lost += 1),
+    });
+    // laptop-b took it over while laptop-a was asleep.
+    await writeFile(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: 1, host: 'Electron app', since: '', machine: 'laptop-b' }),
+    );
+    for (let i = 0; i < 50 && lost === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(lost).toBe(1);
+    // Releasing leaves the other computer's lock alone.
+    await held.release();
+    expect(JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ machine: 'laptop-b' });
+    expect((await readdir(dir)).filter((name) => name.includes('probe'))).toEqual([]);
+  });
 });

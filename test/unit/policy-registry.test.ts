@@ -98,6 +98,29 @@ describe('parseRegExport: the recorded fixtures', () => {
     expect(formatError(bytes, 'HKCU\\SOFTWARE\\Policies\\HotlineDesk').line).toBe(3);
   });
 
+  it('reads a string and a number that reg export wrote as hex(1) and hex(4)', () => {
+    // hex(1): a REG_SZ stored without its NUL (or with extra ones); hex(4): a REG_DWORD's bytes.
+    const bytes = regFile(
+      HEADER,
+      '',
+      SECTION,
+      '"sip.domain"=hex(1):70,00,62,00,78,00',
+      '"ui.language"=hex(1):64,00,65,00,00,00,00,00',
+      '"retention.days"=hex(4):0e,00,00,00',
+    );
+    expect(parseRegExport(bytes, KEY).values).toEqual([
+      { name: 'sip.domain', type: 'REG_SZ', value: 'pbx' },
+      { name: 'ui.language', type: 'REG_SZ', value: 'de' },
+      { name: 'retention.days', type: 'REG_DWORD', value: 14 },
+    ]);
+    expect(() => parseRegExport(regFile(HEADER, '', SECTION, '"a"=hex(4):0e,00'), KEY)).toThrow(
+      /expected 4 bytes for the REG_DWORD/,
+    );
+    expect(() => parseRegExport(regFile(HEADER, '', SECTION, '"a"=hex(1):41,00,00,00,42,00'), KEY)).toThrow(
+      /no NUL character inside/,
+    );
+  });
+
   it('reads the default value (@) and any hex(N) type it does not know as REG_UNKNOWN', () => {
     const parsed = parseRegExport(
       regFile(
@@ -200,7 +223,7 @@ describe('parseRegExport: round trips', () => {
         return {
           name,
           type: 'REG_UNKNOWN',
-          typeCode: random.pick([0, 1, 3, 4, 5, 8, 9, 0xa, 0x1000, 0xffffffff]),
+          typeCode: random.pick([0, 3, 5, 8, 9, 0xa, 0x1000, 0xffffffff]),
           value: random.bytes(random.int(40)),
         };
     }

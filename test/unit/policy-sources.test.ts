@@ -46,8 +46,11 @@ describe('policy locations: each platform’s sources, highest precedence first'
     const sources = machinePolicySources({ platform: 'win32', env: { ProgramData: 'D:\\ProgramData' } });
     expect(sources.map((source) => [source.kind, source.location])).toEqual([
       ['registry', REGISTRY_KEY],
-      ['policy', join('D:\\ProgramData', 'HotlineDesk', 'policy.json')],
+      ['policy', 'D:\\ProgramData\\HotlineDesk\\policy.json'],
     ]);
+    // Whoever starts the console sets its environment: only the standard form is believed.
+    const moved = machinePolicySources({ platform: 'win32', env: { ProgramData: 'C:\\Users\\agent\\pd' } });
+    expect(moved[1]?.location).toBe('C:\\ProgramData\\HotlineDesk\\policy.json');
   });
 
   it('macOS: managed preferences (the computer’s, then the user’s), then the policy file', () => {
@@ -126,6 +129,58 @@ describe('Windows: the registry (recorded reg export) over the policy file', () 
     await expect(settings.update({ key: 'retention.days', value: 90 })).rejects.toMatchObject({
       code: 'locked_by_policy',
     });
+  });
+
+  it('a registry that cannot be read again keeps its last reading in force: no lock opens for a moment', async () => {
+    const dir = await tempDir();
+    let regWorks = true;
+    const sources = machinePolicySources({
+      platform: 'win32',
+      policyFile: join(dir, 'policy.json'),
+      runReg: async (file, args) =>
+        regWorks ? recordedReg('hklm-policies-hotlinedesk.reg')(file, args) : { exitCode: null, error: 'ETIMEDOUT' },
+      tempDir: dir,
+    });
+    const settings = await openSettings(dir, sources);
+    expect(settings.get('retention.days')).toBe(14);
+    regWorks = false;
+    await settings.reload();
+    const snapshot = settings.snapshot();
+    expect(snapshot.values['retention.days']).toBe(14);
+    expect(snapshot.locked).toContain('retention.days');
+    expect(snapshot.problems[0]).toMatchObject({
+      source: 'registry',
+      code: 'unreadable',
+      message: expect.stringMatching(/ETIMEDOUT.*; the last reading stays in force$/),
+    });
+    regWorks = true;
+    await settings.reload();
+    expect(settings.snapshot().problems.map((problem) => problem.code)).toEqual(['unknown_key', 'unknown_key']);
+  });
+
+  it('a watcher whose re-read fails logs it and does not crash the console', async () => {
+    const dir = await tempDir();
+    const policyFile = join(dir, 'policy.json');
+    await writeFile(policyFile, JSON.stringify({ 'retention.days': 7 }));
+    const log = recordingLogger();
+    const settings = await SettingsService.open({
+      userFile: join(dir, 'settings.json'),
+      policy: policyFromFile(policyFile),
+      clock: systemClock,
+      log,
+    });
+    // The user's settings file turns into something that cannot be read (a folder).
+    await mkdir(join(dir, 'settings.json'));
+    const stop = settings.watchPolicy(20);
+    await writeFile(policyFile, JSON.stringify({ 'retention.days': 8 }));
+    for (
+      let i = 0;
+      i < 100 && !log.records.some((record) => record.message === 'settings could not be read again');
+      i += 1
+    )
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    stop();
+    expect(log.records.map((record) => record.message)).toContain('settings could not be read again');
   });
 
   it('without the registry key, the policy file alone applies', async () => {

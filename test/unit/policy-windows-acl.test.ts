@@ -54,9 +54,20 @@ describe('who may change a policy file on Windows (SDDL)', () => {
     expect(nonAdminWriters('O:BAG:SYD:(A;;WDRC;;;IU)')).toBe('writable by Interactive users');
   });
 
+  it('takes a NULL DACL and a conditional allow entry as writable; flags are read two letters at a time', () => {
+    expect(nonAdminWriters('O:BAG:SYD:NO_ACCESS_CONTROL')).toBe('writable by Everyone');
+    expect(nonAdminWriters('O:BAG:SYD:(A;;FA;;;SY)(XA;;FW;;;BU;(WIN://SYSAPPID Contains "x"))')).toBe(
+      'writable by Users',
+    );
+    // "CIOI" is container-inherit + object-inherit, not inherit-only: it applies to the file.
+    expect(nonAdminWriters('O:BAG:SYD:(A;CIOI;FW;;;BU)')).toBe('writable by Users');
+    expect(nonAdminWriters('O:BAG:SYD:(A;OICIIO;FW;;;BU)')).toBeNull();
+  });
+
   it('refuses what is not SDDL', () => {
     expect(() => parseSddl('Access denied')).toThrow(SddlFormatError);
     expect(() => parseSddl('O:BAD:(A;;FA)')).toThrow(/3 fields/);
+    expect(() => parseSddl('O:BAD:(A;;FA;;;SY')).toThrow(/unbalanced/);
   });
 });
 

@@ -233,6 +233,18 @@ describe('updates: off, notify or auto, as policy says', () => {
     );
   });
 
+  it('an invalid mode in policy means off, and the user cannot set mode or URL', async () => {
+    const server = await updateServer();
+    const { settings } = await settingsWith({ 'updates.mode': 'Off', 'updates.url': server.url });
+    const updates = service(settings, genericFeed({ installKind: 'per_machine' }));
+    await wait(200);
+    expect(updates.status).toMatchObject({ mode: 'off', effectiveMode: 'off' });
+    expect(server.requests).toEqual([]);
+    await expect(settings.update({ key: 'updates.url', value: server.url })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+  });
+
   it('refuses an update URL that is not https (http only on this machine) as policy', async () => {
     const { settings } = await settingsWith({ 'updates.url': 'http://updates.example.org/' });
     expect(settings.get('updates.url')).toBe('');

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { userInfo } from 'node:os';
+import { windowsDirectory } from '../settings/policy/windows-paths';
 
 /**
  * Who is a team lead. With the policy list `privacy.teamLeads` set, it alone decides: an entry is
@@ -79,10 +80,9 @@ export function parseWhoamiGroups(output: string): string[] {
 
 /** The groups of the signed-in Windows user's logon token. */
 function windowsGroups(): Promise<string[]> {
-  const root = process.env.SystemRoot ?? process.env.windir ?? 'C:\\Windows';
   return new Promise((resolve) => {
     execFile(
-      `${root}\\System32\\whoami.exe`,
+      `${windowsDirectory()}\\System32\\whoami.exe`,
       ['/groups', '/fo', 'csv', '/nh'],
       { timeout: 5_000, encoding: 'utf8', windowsHide: true },
       (error, stdout) => resolve(error ? [] : parseWhoamiGroups(stdout)),
@@ -114,12 +114,34 @@ function accountMatches(entry: string, account: Account): boolean {
   return name === user && account.domain !== null && domain === account.domain.toLowerCase();
 }
 
+/**
+ * On Windows the account as the logon token has it (`whoami`: `kreis\mueller`): USERDOMAIN is
+ * only an environment variable, which whoever starts the console may set.
+ */
+function windowsAccount(): Promise<Account> {
+  const fallback = currentAccount();
+  return new Promise((resolve) => {
+    execFile(
+      `${windowsDirectory()}\\System32\\whoami.exe`,
+      [],
+      { timeout: 5_000, encoding: 'utf8', windowsHide: true },
+      (error, stdout) => {
+        const text = stdout.trim();
+        const slash = text.lastIndexOf('\\');
+        if (error || slash <= 0) resolve({ ...fallback, domain: null });
+        else resolve({ user: text.slice(slash + 1), domain: text.slice(0, slash) });
+      },
+    );
+  });
+}
+
 export async function isTeamLead(
   source: TeamLeadSource,
-  account: Account = currentAccount(),
+  given?: Account,
   groupsOf: (user: string) => Promise<string[]> = osGroups,
 ): Promise<boolean> {
   if (source.teamLeads.length === 0) return source.role === 'team_lead';
+  const account = given ?? (process.platform === 'win32' ? await windowsAccount() : currentAccount());
   if (source.teamLeads.some((entry) => !entry.startsWith('group:') && accountMatches(entry, account))) return true;
   const groups = source.teamLeads.filter((entry) => entry.startsWith('group:')).map((entry) => entry.slice(6));
   if (groups.length === 0) return false;

@@ -27,6 +27,8 @@ export interface LockOptions {
   /** For tests: this computer's name, and how often the holder shows it is alive. */
   readonly machine?: string;
   readonly heartbeatMs?: number;
+  /** Called once if another computer took the lock over (this one slept, or the clocks differ). */
+  readonly onLost?: () => void;
 }
 
 /**
@@ -76,8 +78,17 @@ export async function lockDataDir(dataDir: string, host: string, options: LockOp
     try {
       await fs.writeFile(file, content, { flag: 'wx', mode: 0o600 });
       const heartbeat = setInterval(() => {
-        const now = new Date();
-        fs.utimes(file, now, now).catch(() => undefined);
+        void (async () => {
+          // Still ours? A computer that slept past the heartbeat may find the lock taken over.
+          const current = await fs.readFile(file, 'utf8').catch(() => null);
+          if (current !== content) {
+            clearInterval(heartbeat);
+            options.onLost?.();
+            return;
+          }
+          const now = new Date();
+          await fs.utimes(file, now, now).catch(() => undefined);
+        })();
       }, heartbeatMs);
       heartbeat.unref();
       return {
@@ -99,7 +110,7 @@ export async function lockDataDir(dataDir: string, host: string, options: LockOp
         (stat) => stat.mtimeMs,
         () => 0,
       );
-      if (Date.now() - touched < heartbeatMs * (FOREIGN_STALE_MS / HEARTBEAT_MS))
+      if ((await folderNow(dataDir)) - touched < heartbeatMs * (FOREIGN_STALE_MS / HEARTBEAT_MS))
         throw new AppError(
           'conflict',
           `The data directory ${dataDir} is in use by Hotline Desk on the computer ${holder.data.machine} (${holder.data.host}). Keep the data folder out of roaming profiles and network shares.`,
@@ -119,6 +130,23 @@ export async function lockDataDir(dataDir: string, host: string, options: LockOp
     await takeOverStale(file, staleText);
   }
   throw new AppError('conflict', `Could not lock the data directory ${dataDir}.`);
+}
+
+/**
+ * "Now" by the clock that stamps files in this folder (a file server's, or this computer's): a
+ * just-written probe's modification time. Comparing the lock's stamp with it, not with this
+ * computer's clock, keeps two computers whose clocks differ from misjudging each other.
+ */
+async function folderNow(dataDir: string): Promise<number> {
+  const probe = join(dataDir, `.${LOCK_FILE}.probe-${process.pid}`);
+  try {
+    await fs.writeFile(probe, '', { mode: 0o600 });
+    return (await fs.stat(probe)).mtimeMs;
+  } catch {
+    return Date.now();
+  } finally {
+    await fs.rm(probe, { force: true }).catch(() => undefined);
+  }
 }
 
 /**

@@ -135,7 +135,15 @@ async function runConsole(): Promise<void> {
   const dataDir = app.getPath('userData');
   let started: App;
   try {
-    lock = await lockDataDir(dataDir, 'Electron app');
+    lock = await lockDataDir(dataDir, 'Electron app', {
+      onLost: () => {
+        log.error('another computer took over the data folder lock (roaming profile or share?)');
+        dialog.showErrorBox(
+          'Hotline Desk',
+          'Ein anderer Computer verwendet jetzt denselben Datenordner. Bitte beenden Sie Hotline Desk und wenden Sie sich an Ihre IT.\n\nAnother computer now uses the same data folder. Please quit Hotline Desk and contact your IT.',
+        );
+      },
+    });
     started = await createApp({
       host: { kind: 'electron', version: APP_VERSION, platform: process.platform },
       paths: {

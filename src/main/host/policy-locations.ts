@@ -1,5 +1,6 @@
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { join, win32 } from 'node:path';
+import { programDataDirectory } from '../settings/policy/windows-paths';
 import { jsonPolicyFile, managedPreferences, registryPolicy, type PolicySource } from '../settings/policy/sources';
 import { runRegExe, type RegistryReadOptions } from '../settings/policy/registry';
 import { PREFERENCES_DOMAIN } from '../settings/policy/profile-policy';
@@ -13,7 +14,7 @@ export function machinePolicyFile(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
 ): string {
-  if (platform === 'win32') return join(env.ProgramData ?? 'C:\\ProgramData', 'HotlineDesk', 'policy.json');
+  if (platform === 'win32') return win32.join(programDataDirectory(env), 'HotlineDesk', 'policy.json');
   if (platform === 'darwin') return '/Library/Application Support/HotlineDesk/policy.json';
   return '/etc/hotline-desk/policy.json';
 }

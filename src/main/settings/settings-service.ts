@@ -16,7 +16,7 @@ import {
 import { preserveUnreadable, readTextIfExists, writeFileAtomic } from '../core/files';
 import type { Logger } from '../core/log';
 import type { Clock, Unsubscribe } from '../ports';
-import type { PolicySource } from './policy/sources';
+import type { PolicyReading, PolicySource } from './policy/sources';
 import { validateLayer, type ValidatedLayer } from './validate';
 
 export interface SettingsServiceOptions {
@@ -81,6 +81,8 @@ export function composePolicy(
 export class SettingsService {
   private user: ValidatedLayer = EMPTY_LAYER;
   private policy: ComposedPolicy = NO_POLICY;
+  /** Each policy source's last reading that was not a failure. */
+  private readonly lastGood = new Map<PolicySource, PolicyReading>();
   private current: SettingsSnapshot;
   private readonly listeners = new Set<(snapshot: SettingsSnapshot) => void>();
   private readonly options: SettingsServiceOptions;
@@ -133,7 +135,13 @@ export class SettingsService {
     const stops = this.options.policy.map((source) =>
       source.watch(() => {
         this.options.log.info('policy changed: applying it', { source: source.kind });
-        void this.reload();
+        // A watcher has nobody to hand an error to: a settings file that cannot be read just now
+        // (a virus scanner holding it) is logged, and the next change tries again.
+        this.reload().catch((error: unknown) =>
+          this.options.log.error('settings could not be read again', {
+            error: error instanceof Error ? error.message : 'unknown',
+          }),
+        );
       }, pollMs),
     );
     return () => stops.forEach((stop) => stop());
@@ -207,7 +215,23 @@ export class SettingsService {
       this.options.policy.map(async (source) => {
         try {
           const reading = await source.read();
-          return { source, ...reading };
+          if (reading.state !== 'failed') {
+            this.lastGood.set(source, reading);
+            return { source, ...reading };
+          }
+          // A source that was read before and fails now (reg.exe timed out, the file is held by a
+          // virus scanner) keeps its last reading in force: locks must not open for a moment.
+          const previous = this.lastGood.get(source);
+          if (previous === undefined) return { source, ...reading };
+          const problems = reading.layer.problems.map((problem) => ({
+            ...problem,
+            message: `${problem.message}; the last reading stays in force`,
+          }));
+          return {
+            source,
+            state: previous.state,
+            layer: { ...previous.layer, problems: [...problems, ...previous.layer.problems] },
+          };
         } catch (error) {
           // A source that breaks in a way nobody foresaw still must not stop the console.
           const message = `cannot be read (${error instanceof Error ? error.message : 'unknown error'})`;

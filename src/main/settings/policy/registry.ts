@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { join, win32 } from 'node:path';
+import { windowsDirectory } from './windows-paths';
 
 /**
  * Windows Group Policy for the app, read from the registry without a native module: reg.exe exports
@@ -403,6 +404,22 @@ function decodeHexValue(
       }
       return { name, type: 'REG_MULTI_SZ', value: strings };
     }
+    case 1: {
+      // REG_SZ written as hex(1): reg export's form for a string whose data is not terminated
+      // the usual way (a tool stored it without its NUL, or with several). Trailing NULs go.
+      const units = utf16Units(bytes, number, `REG_SZ ${what}`);
+      let end = units.length;
+      while (end > 0 && units[end - 1] === 0) end -= 1;
+      if (units.slice(0, end).includes(0))
+        throw new RegistryFormatError(number, `expected no NUL character inside the REG_SZ ${what}`);
+      return { name, type: 'REG_SZ', value: utf16.decode(bytes.subarray(0, end * 2)) };
+    }
+    case 4: {
+      // REG_DWORD as hex(4): four bytes, little-endian (a DWORD stored with an odd size is refused).
+      if (bytes.length !== 4)
+        throw new RegistryFormatError(number, `expected 4 bytes for the REG_DWORD ${what}, found ${bytes.length}`);
+      return { name, type: 'REG_DWORD', value: new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) };
+    }
     default:
       return { name, type: 'REG_UNKNOWN', typeCode, value: bytes };
   }
@@ -590,8 +607,7 @@ async function readCapped(file: string, limit: number): Promise<Uint8Array> {
  */
 function regExecutable(): string {
   if (process.platform !== 'win32') return 'reg';
-  const root = process.env.SystemRoot ?? process.env.windir ?? 'C:\\Windows';
-  return win32.join(root, 'System32', 'reg.exe');
+  return win32.join(windowsDirectory(), 'System32', 'reg.exe');
 }
 
 /** Runs reg.exe hidden, with a 15 s limit, ignoring its output. Never rejects. */

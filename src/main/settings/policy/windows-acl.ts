@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { win32 } from 'node:path';
+import { windowsDirectory } from './windows-paths';
 
 /**
  * Who, besides administrators, may change a file on Windows, read from its security descriptor
@@ -64,7 +65,8 @@ export class SddlFormatError extends Error {}
 
 interface Ace {
   readonly type: string;
-  readonly flags: string;
+  /** Two-letter flags (OI, CI, IO, ID, …). */
+  readonly flags: readonly string[];
   readonly mask: number;
   readonly trustee: string;
 }
@@ -88,17 +90,41 @@ export function parseSddl(sddl: string): { readonly owner: string | null; readon
   const owner = /O:([A-Z]{2}|S-1-[0-9-]+)/.exec(text)?.[1] ?? null;
   const daclStart = text.indexOf('D:');
   if (daclStart < 0) return { owner, aces: [] };
+  // A NULL DACL ("no access control") lets everyone do everything.
+  if (text.startsWith('NO_ACCESS_CONTROL', daclStart + 2))
+    return { owner, aces: [{ type: 'A', flags: [], mask: 0x10000000, trustee: 'WD' }] };
   const saclStart = text.indexOf('S:', daclStart);
   const dacl = text.slice(daclStart + 2, saclStart < 0 ? undefined : saclStart);
   const aces: Ace[] = [];
-  for (const match of dacl.matchAll(/\(([^)]*)\)/g)) {
-    const fields = (match[1] ?? '').split(';');
+  // A conditional entry's condition has parentheses of its own: entries are read up to the
+  // parenthesis that closes them at depth 0.
+  for (const entry of topLevelEntries(dacl)) {
+    const fields = entry.split(';');
     if (fields.length < 6)
-      throw new SddlFormatError(`an access control entry with ${fields.length} fields: (${match[1]})`);
+      throw new SddlFormatError(`an access control entry with ${fields.length} fields: (${entry})`);
     const [type = '', flags = '', rights = '', , , trustee = ''] = fields;
-    aces.push({ type, flags, mask: rightsMask(rights), trustee });
+    aces.push({ type, flags: flags.match(/../g) ?? [], mask: rightsMask(rights), trustee });
   }
   return { owner, aces };
+}
+
+function topLevelEntries(dacl: string): string[] {
+  const entries: string[] = [];
+  let depth = 0;
+  let start = -1;
+  for (let index = 0; index < dacl.length; index += 1) {
+    const char = dacl[index];
+    if (char === '(') {
+      if (depth === 0) start = index + 1;
+      depth += 1;
+    } else if (char === ')') {
+      depth -= 1;
+      if (depth < 0) throw new SddlFormatError('unbalanced parentheses in the DACL');
+      if (depth === 0) entries.push(dacl.slice(start, index));
+    }
+  }
+  if (depth !== 0) throw new SddlFormatError('unbalanced parentheses in the DACL');
+  return entries;
 }
 
 function isAdmin(trustee: string): boolean {
@@ -121,7 +147,8 @@ export function nonAdminWriters(sddl: string): string | null {
   if (owner !== null && !isAdmin(owner)) reasons.push(`owned by ${nameOf(owner)}`);
   const writers = new Set<string>();
   for (const ace of aces) {
-    if (ace.type !== 'A' || ace.flags.includes('IO')) continue;
+    // Allow entries, plain or with a condition (XA: it may well apply); never deny entries.
+    if ((ace.type !== 'A' && ace.type !== 'XA') || ace.flags.includes('IO')) continue;
     if ((ace.mask & WRITE_MASK) === 0 || isAdmin(ace.trustee)) continue;
     // Owner Rights and Creator Owner apply to the owner, already judged above.
     if (ace.trustee === 'OW' || ace.trustee === 'CO') {
@@ -141,20 +168,17 @@ export type ReadSddl = (path: string) => Promise<string>;
  */
 export const readSddlWithPowerShell: ReadSddl = (path) =>
   new Promise((resolve, reject) => {
-    const root = process.env.SystemRoot ?? process.env.windir ?? 'C:\\Windows';
-    const powershell = win32.join(root, 'System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe');
+    const powershell = win32.join(windowsDirectory(), 'System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe');
+    // The path goes in through the environment, never into the command's text: no quoting to get wrong.
     execFile(
       powershell,
-      [
-        '-NoProfile',
-        '-NonInteractive',
-        '-ExecutionPolicy',
-        'Bypass',
-        '-Command',
-        '& { (Get-Acl -LiteralPath $args[0]).Sddl }',
-        path,
-      ],
-      { windowsHide: true, timeout: 20_000, maxBuffer: 64 * 1024 },
+      ['-NoProfile', '-NonInteractive', '-Command', '(Get-Acl -LiteralPath $env:HOTLINE_DESK_POLICY_PATH).Sddl'],
+      {
+        windowsHide: true,
+        timeout: 20_000,
+        maxBuffer: 64 * 1024,
+        env: { ...process.env, HOTLINE_DESK_POLICY_PATH: path },
+      },
       (error, stdout) => {
         if (error) reject(new Error(`Get-Acl failed (${String(error.code ?? error.message)})`));
         else resolve(stdout.trim());
