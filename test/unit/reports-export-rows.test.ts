@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { csvCell, csvHeader, csvRowWriter, csvText } from '../../src/main/reports/csv';
 import { ageBand, daysFromCall, planExport } from '../../src/main/reports/export-rows';
 import { organisationKey, Pseudonymizer, pseudonymizer } from '../../src/main/reports/pseudonym';
-import { parseCsvRecord } from '../../src/main/reports/merge';
+import { parseCsvRecord } from '../../src/main/core/csv-record';
 import { DEFAULT_INTAKE_FORM } from '../../src/main/intake/default-form';
 
 describe('CSV fields', () => {

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { userInfo } from 'node:os';
+import { parseCsvRecord } from './csv-record';
 import { windowsDirectory } from '../settings/policy/windows-paths';
 
 /**
@@ -35,29 +36,6 @@ export function currentAccount(): Account {
   return { user, domain };
 }
 
-/** One line of CSV as whoami writes it: quoted fields, a doubled quote inside a field. */
-function csvFields(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let index = 0; index < line.length; index += 1) {
-    const char = line[index];
-    if (quoted) {
-      if (char === '"' && line[index + 1] === '"') {
-        field += '"';
-        index += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      fields.push(field);
-      field = '';
-    } else field += char;
-  }
-  fields.push(field);
-  return fields;
-}
-
 /**
  * The groups in `whoami /groups /fo csv /nh` output (name, type, SID, attributes per line), each
  * as its full name, its name without the domain, and its SID. Column names and built-in group
@@ -67,7 +45,7 @@ export function parseWhoamiGroups(output: string): string[] {
   const groups: string[] = [];
   for (const line of output.split(/\r?\n/)) {
     if (line.trim() === '') continue;
-    const [name = '', , sid = ''] = csvFields(line.trim());
+    const [name = '', , sid = ''] = parseCsvRecord(line.trim(), ',') ?? [];
     if (!/^S-1-[0-9-]+$/.test(sid)) continue;
     groups.push(sid);
     if (name === '') continue;

@@ -12,6 +12,7 @@ import { EXPORT_FORMAT_VERSION, FIXED_COLUMNS } from './export-rows';
 import { reportLabels } from './jobs';
 import { KpiAggregator, type KpiCall } from './kpi';
 import { openXlsx } from './xlsx/read';
+import { parseCsvRecord } from '../core/csv-record';
 
 /**
  * Merge: a team lead combines the pseudonymised exports of several laptops (csv-iso or xlsx, as
@@ -60,39 +61,6 @@ function checkHeader(file: string, header: readonly string[]): void {
           ? `column ${index + 1} (${NAMES[index]}) is missing`
           : `column ${index + 1} is "${String(header[index]).slice(0, 40)}", expected ${NAMES[index]}`,
       );
-}
-
-/** RFC 4180 fields of one record (the CSV we write never breaks a record over lines but in quotes). */
-export function parseCsvRecord(line: string, separator: string): string[] | null {
-  const fields: string[] = [];
-  let index = 0;
-  while (index <= line.length) {
-    if (line[index] === '"') {
-      let value = '';
-      index += 1;
-      for (;;) {
-        const quote = line.indexOf('"', index);
-        if (quote < 0) return null;
-        value += line.slice(index, quote);
-        if (line[quote + 1] === '"') {
-          value += '"';
-          index = quote + 2;
-          continue;
-        }
-        index = quote + 1;
-        break;
-      }
-      fields.push(value);
-      if (index < line.length && line[index] !== separator) return null;
-      index += 1;
-    } else {
-      const next = line.indexOf(separator, index);
-      const end = next < 0 ? line.length : next;
-      fields.push(line.slice(index, end));
-      index = end + 1;
-    }
-  }
-  return fields;
 }
 
 /** A text field back as it was: the guard against formulas (a leading ') undone. */
