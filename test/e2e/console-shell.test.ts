@@ -1,33 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserHost } from '../../src/main/host/browser/browser-host';
-import { openConsole } from '../support/console-page';
-import { axeViolations, launchChromium, type Browser } from '../support/chromium';
+import { describe, expect, it } from 'vitest';
+import { consoleSuite } from '../support/console-page';
+import { axeViolations } from '../support/chromium';
 import { chromium } from '../support/requirements';
 import { freePort } from '../lab/ports';
 
 const VIEWS = ['calls', 'calllog', 'reports', 'settings'] as const;
 
 describe.skipIf(chromium.skip)('console shell in Chromium against the browser host', () => {
-  let browser: Browser;
-  const hosts: BrowserHost[] = [];
+  const suite = consoleSuite();
 
-  beforeAll(async () => {
-    chromium.assert();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  afterEach(async () => {
-    for (const host of hosts.splice(0)) await host.close();
-  });
-
-  const open = (policy: object | null = null) => openConsole(browser, hosts, policy);
+  const open = (policy: object | null = null) => suite.open(policy);
 
   async function expectAccessible(page: Page): Promise<void> {
     for (const view of VIEWS) {
@@ -84,7 +69,7 @@ describe.skipIf(chromium.skip)('console shell in Chromium against the browser ho
 
   it('follows a change made in another tab', async () => {
     const { page, host, problems } = await open();
-    const other = await browser.newPage();
+    const other = await suite.newPage();
     await other.goto(host.url);
     await other.getByTestId('nav-settings').click();
     await other.getByTestId('setting-language').selectOption('en');
@@ -182,7 +167,7 @@ describe.skipIf(chromium.skip)('console shell in Chromium against the browser ho
 
   it('explains, in both languages, an address without the token', async () => {
     const { host } = await open();
-    const page = await browser.newPage();
+    const page = await suite.newPage();
     await page.goto(`${host.origin}/`);
     const alert = page.getByRole('alert');
     expect(await alert.innerText()).toMatch(/Zugangsschlüssel.*access token/s);

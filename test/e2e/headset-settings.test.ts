@@ -1,33 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserHost } from '../../src/main/host/browser/browser-host';
-import { openConsole } from '../support/console-page';
-import { axeViolations, launchChromium, type Browser } from '../support/chromium';
+import { describe, expect, it } from 'vitest';
+import { consoleSuite } from '../support/console-page';
+import { axeViolations } from '../support/chromium';
 import { chromium } from '../support/requirements';
 
 // This machine has no HID devices: the section shows its empty state. Real devices (statuses,
 // capabilities, the choice, the live test) are covered by main's tests with the fake HID stack.
 describe.skipIf(chromium.skip)('Settings → Headset in Chromium against the browser host', () => {
-  let browser: Browser;
-  const hosts: BrowserHost[] = [];
-
-  beforeAll(async () => {
-    chromium.assert();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  afterEach(async () => {
-    for (const host of hosts.splice(0)) await host.close();
-  });
+  const suite = consoleSuite();
 
   async function open(policy: object | null = null): Promise<{ page: Page; dataDir: string; problems: string[] }> {
-    const { page, dataDir, problems } = await openConsole(browser, hosts, policy);
+    const { page, dataDir, problems } = await suite.open(policy);
     await openSettings(page);
     return { page, dataDir, problems };
   }

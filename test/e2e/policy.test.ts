@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserHost } from '../../src/main/host/browser/browser-host';
-import { openConsole } from '../support/console-page';
-import { axeViolations, launchChromium, type Browser } from '../support/chromium';
+import { describe, expect, it } from 'vitest';
+import { consoleSuite } from '../support/console-page';
+import { axeViolations } from '../support/chromium';
 import { chromium } from '../support/requirements';
 
 const MANAGED = 'Von Ihrer Organisation verwaltet';
@@ -87,24 +86,10 @@ function focusedTestId(page: Page): Promise<string | null> {
 }
 
 describe.skipIf(chromium.skip)('machine policy in Chromium against the browser host', () => {
-  let browser: Browser;
-  const hosts: BrowserHost[] = [];
-
-  beforeAll(async () => {
-    chromium.assert();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  afterEach(async () => {
-    for (const host of hosts.splice(0)) await host.close();
-  });
+  const suite = consoleSuite();
 
   it('locks what the policy sets, tells of its errors, and leads IT to the details by keyboard', async () => {
-    const { page, dataDir, problems } = await openConsole(browser, hosts, POLICY);
+    const { page, dataDir, problems } = await suite.open(POLICY);
     const policyFile = join(dataDir, 'policy.json');
 
     // The notice is at the top of every view, a status that takes no focus.
@@ -228,7 +213,7 @@ describe.skipIf(chromium.skip)('machine policy in Chromium against the browser h
   });
 
   it('tells of policy errors in English too', async () => {
-    const { page, problems } = await openConsole(browser, hosts, { 'ui.language': 'en', 'ui.theme': 'dark' });
+    const { page, problems } = await suite.open({ 'ui.language': 'en', 'ui.theme': 'dark' });
     const notice = page.getByTestId('policy-problems-notice');
     await notice.waitFor();
     expect(await notice.innerText()).toBe(
@@ -248,7 +233,7 @@ describe.skipIf(chromium.skip)('machine policy in Chromium against the browser h
   });
 
   it('shows no notice without a policy, and says what updates do here', async () => {
-    const { page, dataDir, problems } = await openConsole(browser, hosts);
+    const { page, dataDir, problems } = await suite.open();
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('administration-settings').waitFor();
     expect(await page.getByTestId('policy-problems-notice').count()).toBe(0);

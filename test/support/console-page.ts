@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { BrowserHost } from '../../src/main/host/browser/browser-host';
 import { startHost } from './browser-host';
-import { watchPageProblems, type Browser } from './chromium';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { launchChromium, watchPageProblems, type Browser } from './chromium';
+import { chromium } from './requirements';
 import { seedWithCli } from './call-log-data';
 import { suiteTempDir, tempDir } from './temp';
 
@@ -59,4 +61,38 @@ export async function openSeededConsole(
   await page.goto(host.url);
   await page.getByTestId('status-connection').and(page.locator('[data-state="open"]')).waitFor();
   return { page, host, dataDir, problems };
+}
+
+export interface ConsoleSuite {
+  /** A fresh console (see openConsole), its host closed after the test. */
+  open(policy?: object | null): Promise<ConsolePage>;
+  /** Another page in the same browser (a second tab). */
+  newPage(): Promise<Page>;
+}
+
+/**
+ * For a describe block of e2e tests: Chromium launched once for the block, and every host a
+ * test opened closed after it. Call it inside the describe, before the tests.
+ */
+export function consoleSuite(): ConsoleSuite {
+  let browser: Browser | undefined;
+  const hosts: BrowserHost[] = [];
+  const launched = (): Browser => {
+    if (!browser) throw new Error('Chromium is not running: consoleSuite() belongs inside a describe block');
+    return browser;
+  };
+  beforeAll(async () => {
+    chromium.assert();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    for (const host of hosts.splice(0)) await host.close();
+  });
+  return {
+    open: (policy = null) => openConsole(launched(), hosts, policy),
+    newPage: () => launched().newPage(),
+  };
 }
