@@ -7,7 +7,7 @@ import { crc32 } from 'node:zlib';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildCapabilityMap } from '../../src/main/headset/capabilities';
-import { APP_BUNDLE_ID } from '../../src/main/host/policy-locations';
+import { PREFERENCES_DOMAIN } from '../../src/main/settings/policy/profile-policy';
 import { parseReportDescriptor, tryParseReportDescriptor } from '../../src/main/headset/descriptor';
 import { fixtureDescriptor } from '../../src/main/headset/fixture';
 import { loadFixture } from '../support/fake-hid';
@@ -84,7 +84,7 @@ describe('electron-builder.yml', () => {
   it('builds every installer IT needs, under one app id and product name', () => {
     expect(config).toMatchObject({ appId: 'de.hotline-desk.console', productName: 'Hotline Desk' });
     // The app id is also macOS's managed-preferences domain the console reads policy from.
-    expect(config.appId).toBe(APP_BUNDLE_ID);
+    expect(config.appId).toBe(PREFERENCES_DOMAIN);
     expect((config.win as { target: string[] }).target).toEqual(['nsis', 'msi']);
     expect((config.linux as { target: string[] }).target).toEqual(['deb', 'AppImage']);
     expect((config.mac as { target: string[] }).target).toEqual(['dmg', 'zip']);

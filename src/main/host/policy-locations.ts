@@ -6,9 +6,6 @@ import { runRegExe, type RegistryReadOptions } from '../settings/policy/registry
 import { PREFERENCES_DOMAIN } from '../settings/policy/profile-policy';
 import type { ReadSddl } from '../settings/policy/windows-acl';
 
-/** The app id (electron-builder.yml appId): macOS names managed preferences after it. */
-export const APP_BUNDLE_ID = PREFERENCES_DOMAIN;
-
 /** Where IT puts the machine policy file. */
 export function machinePolicyFile(
   env: NodeJS.ProcessEnv = process.env,
@@ -21,7 +18,7 @@ export function machinePolicyFile(
 
 /** macOS managed preferences: the computer's, then this user's (which wins). */
 export function managedPreferencesFiles(user: string, root = '/Library/Managed Preferences'): string[] {
-  return [join(root, `${APP_BUNDLE_ID}.plist`), join(root, user, `${APP_BUNDLE_ID}.plist`)];
+  return [join(root, `${PREFERENCES_DOMAIN}.plist`), join(root, user, `${PREFERENCES_DOMAIN}.plist`)];
 }
 
 export interface MachinePolicyOptions {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SETTINGS, SETTING_KEYS, type SettingDefinition, type SettingKey } from '../../../shared/settings';
-import { APP_BUNDLE_ID } from '../../host/policy-locations';
+import { PREFERENCES_DOMAIN } from './profile-policy';
 import { DEFAULT_POLICY_KEY } from './registry';
 import { SETTING_SUMMARIES_DE } from './summaries-de';
 import { settingKind } from './value-kinds';
@@ -603,7 +603,7 @@ A machine policy is how IT sets up and locks Hotline Desk for every user of a co
 
 Hotline Desk reads, highest precedence first:
 
-1. **Group Policy (Windows)**: registry values under \`${DEFAULT_POLICY_KEY}\`, one per setting, named after the setting key (for example \`sip.servers\`). The ADMX templates in [\`docs/admx\`](admx/) (English and German) offer every key in the Group Policy Management Console. **Configuration profile (macOS)**: managed preferences for the domain \`${APP_BUNDLE_ID}\`, one key per setting key, installed by your MDM.
+1. **Group Policy (Windows)**: registry values under \`${DEFAULT_POLICY_KEY}\`, one per setting, named after the setting key (for example \`sip.servers\`). The ADMX templates in [\`docs/admx\`](admx/) (English and German) offer every key in the Group Policy Management Console. **Configuration profile (macOS)**: managed preferences for the domain \`${PREFERENCES_DOMAIN}\`, one key per setting key, installed by your MDM.
 2. **Policy file**: a flat JSON object with one property per setting key, \`{ "sip.servers": [...], ... }\`, at \`%ProgramData%\\HotlineDesk\\policy.json\` (Windows), \`/etc/hotline-desk/policy.json\` (Linux) or \`/Library/Application Support/HotlineDesk/policy.json\` (macOS). On Linux and macOS it should belong to root and be writable by root only.
 3. The user's own settings.
 4. The defaults listed below.
