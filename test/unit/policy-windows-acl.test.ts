@@ -119,4 +119,36 @@ describe('the Windows policy file: an agent-written file is reported to IT', () 
       ).problems,
     ).toEqual([]);
   });
+
+  it('reads the ACL once while the file is unchanged, and again when it changes', async () => {
+    const dir = await tempDir();
+    const policyFile = join(dir, 'policy.json');
+    await writeFile(policyFile, JSON.stringify({ 'retention.days': 7 }));
+    let reads = 0;
+    const [source] = machinePolicySources({
+      platform: 'win32',
+      policyFile,
+      runReg: async () => ({ exitCode: 1 }),
+      tempDir: dir,
+      readSddl: async () => {
+        reads += 1;
+        return SDDL.agentCreated;
+      },
+    }).filter((each) => each.kind === 'policy');
+    const settings = await SettingsService.open({
+      userFile: join(dir, 'settings.json'),
+      policy: [source!],
+      clock: systemClock,
+      log: recordingLogger(),
+    });
+    await settings.reload();
+    await settings.reload();
+    expect(reads).toBe(1);
+    expect(settings.snapshot().problems.map((problem) => problem.code)).toEqual(['insecure_permissions']);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await writeFile(policyFile, JSON.stringify({ 'retention.days': 8 }));
+    await settings.reload();
+    expect(reads).toBe(2);
+    expect(settings.get('retention.days')).toBe(8);
+  });
 });

@@ -75,6 +75,35 @@ export interface OwnershipCheck {
   readonly readSddl?: ReadSddl;
 }
 
+/**
+ * The last ACL verdict per file, kept while the file's change time stays the same (NTFS moves
+ * it when the security descriptor changes): each policy re-read (every registry refresh) would
+ * otherwise start PowerShell again.
+ */
+const aclVerdicts = new Map<string, { readonly changed: number; readonly reason: string | null }>();
+
+async function windowsAclReason(path: string, stats: Stats, readSddl: ReadSddl): Promise<string | null> {
+  const known = aclVerdicts.get(path);
+  if (known !== undefined && known.changed === stats.ctimeMs) return known.reason;
+  let sddl: string;
+  try {
+    sddl = await readSddl(path);
+  } catch {
+    // PowerShell blocked (AppLocker) or gone: nothing to say on every start (the guide says how
+    // to check by hand); asked again next time.
+    return null;
+  }
+  let reason: string | null;
+  try {
+    reason = nonAdminWriters(sddl);
+  } catch (error) {
+    if (!(error instanceof SddlFormatError)) throw error;
+    return null;
+  }
+  aclVerdicts.set(path, { changed: stats.ctimeMs, reason });
+  return reason;
+}
+
 async function permissionWarning(
   kind: PolicySourceKind,
   path: string,
@@ -89,20 +118,7 @@ async function permissionWarning(
     message,
   });
   if (check.platform === 'win32') {
-    let sddl: string;
-    try {
-      sddl = await (check.readSddl ?? readSddlWithPowerShell)(path);
-    } catch {
-      // PowerShell blocked (AppLocker) or gone: nothing to say on every start; the guide says how to check.
-      return null;
-    }
-    let reason: string | null;
-    try {
-      reason = nonAdminWriters(sddl);
-    } catch (error) {
-      if (!(error instanceof SddlFormatError)) throw error;
-      return null;
-    }
+    const reason = await windowsAclReason(path, stats, check.readSddl ?? readSddlWithPowerShell);
     return reason === null
       ? null
       : problem(
