@@ -412,12 +412,12 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
       return { output, on };
     },
     'media.attach': (_input, { clientId }) => {
-      rendererMedia.attach(clientId, (request) => {
+      const changed = rendererMedia.attach(clientId, (request) => {
         const checked = events.check('media.request', request);
         if (checked) clients.get(clientId)?.send('media.request', checked);
       });
       // A reload or a new window: bring the audio of running calls to the new engine.
-      if (telephony.calls.hasCalls) void telephony.calls.renegotiateAll();
+      if (changed && telephony.calls.hasCalls) void telephony.calls.renegotiateAll();
       return { owner: true as const };
     },
     'media.reply': (reply, { clientId }) => ({

@@ -217,6 +217,85 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)('DTMF and call
     ]);
     // The first caller hears that it is on hold.
     await callEvent(first.calls, (call) => call.remoteHeld);
+    // And hears nothing of the second conversation: the first call went silent before the
+    // second one's answer was even described, and stays silent.
+    const operations = agentB.media.operations;
+    const silenced = operations.findIndex((each) => each.op === 'send' && each.callId === one.id && each.send.held);
+    const secondAnswer = operations.findIndex((each) => each.op === 'describe' && each.callId === two.id);
+    expect(silenced).toBeGreaterThanOrEqual(0);
+    expect(silenced).toBeLessThan(secondAnswer);
+    expect(agentB.media.send.get(one.id)).toEqual({ muted: false, held: true });
+    expect(agentB.media.send.get(two.id)).toEqual({ muted: false, held: false });
+  });
+
+  it('hold: the voice stops before the re-INVITE and comes back only once the resume is accepted; mute stays', async () => {
+    const kamailio = await lab();
+    const [a, b] = await Promise.all([
+      registeredAgent(kamailio.wsUrl, '1001'),
+      registeredAgent(kamailio.wsUrl, '1002'),
+    ]);
+    await a.app.dispatch('calls.dial', { target: '1002' }, context);
+    const ringing = await callEvent(b.calls, (call) => call.phase === 'ringing');
+    await b.app.dispatch('calls.answer', { callId: ringing.id }, context);
+    await callEvent(a.calls, (call) => call.phase === 'active');
+    const id = ringing.id;
+    const ops = () => b.media.operations.filter((each) => each.callId === id).slice();
+    expect(ops()).toEqual([{ op: 'describe', callId: id, hold: false, send: { muted: false, held: false } }]);
+
+    /**
+     * What one hold or resume sent to the engine: silent at once; every offer made meanwhile
+     * silent too (a far end still busy with the last offer gets it again); then the settled state.
+     */
+    const change = async (held: boolean, muted: boolean) => {
+      const from = ops().length;
+      const result = await b.app.dispatch('calls.hold', { callId: id, held }, context);
+      expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
+      const sent = ops().slice(from);
+      expect(sent[0]).toEqual({ op: 'send', callId: id, send: { muted, held: true } });
+      const offers = sent.slice(1, -1);
+      expect(offers.length).toBeGreaterThan(0);
+      for (const offer of offers)
+        expect(offer).toEqual({ op: 'describe', callId: id, hold: held, send: { muted, held: true } });
+      expect(sent.at(-1)).toEqual({ op: 'send', callId: id, send: { muted, held } });
+    };
+    await change(true, false);
+    // Muted while held: still silent, and it stays muted after the resume.
+    await b.app.dispatch('calls.mute', { callId: id, muted: true }, context);
+    expect(b.media.send.get(id)).toEqual({ muted: true, held: true });
+    await change(false, true);
+    await b.app.dispatch('calls.mute', { callId: id, muted: false }, context);
+    expect(b.media.send.get(id)).toEqual({ muted: false, held: false });
+
+    // A second hold while one is under way is refused, not sent twice.
+    const [first, second] = await Promise.all([
+      b.app.dispatch('calls.hold', { callId: id, held: true }, context),
+      b.app.dispatch('calls.hold', { callId: id, held: true }, context),
+    ]);
+    expect([first.ok, second.ok].sort()).toEqual([false, true]);
+    expect(b.media.send.get(id)).toEqual({ muted: false, held: true });
+  });
+
+  it('an incoming call gets exactly one 180 Ringing, and a declined one its 486 without a 180', async () => {
+    const { app, kamailio, calls } = await agent();
+    await app.dispatch('diagnostics.setSipTrace', { enabled: true }, context);
+    const sentStatuses = (): string[] =>
+      app.telephony.trace
+        .list()
+        .filter((entry) => entry.direction === 'out' && entry.message.startsWith('SIP/2.0 '))
+        .map((entry) => entry.message.slice(8, 11));
+
+    const caller = await sipp('caller-rejected.xml', { kamailioPort: kamailio.sipPort, service: '1001' });
+    const ringing = await callEvent(calls, (call) => call.phase === 'ringing');
+    await app.dispatch('calls.reject', { callId: ringing.id }, context);
+    await expectCompleted(caller);
+    expect(sentStatuses().filter((status) => status !== '100')).toEqual(['180', '486']);
+
+    // On a break the call is declined: 486 at once, and the caller never hears it ring.
+    app.telephony.trace.clear();
+    await app.dispatch('agent.setStatus', { status: 'break' }, context);
+    const declined = await sipp('caller-declined.xml', { kamailioPort: kamailio.sipPort, service: '1001' });
+    await expectCompleted(declined);
+    expect(sentStatuses().filter((status) => status !== '100')).toEqual(['486']);
   });
 });
 

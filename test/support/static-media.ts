@@ -1,4 +1,4 @@
-import type { MediaEngine } from '../../src/main/telephony/media';
+import type { DescribeOptions, MediaEngine, SendState } from '../../src/main/telephony/media';
 import { withAudioDirection } from '../../src/main/telephony/sdp';
 
 /**
@@ -10,7 +10,17 @@ export class StaticMediaEngine implements MediaEngine {
   readonly closed: string[] = [];
   readonly dtmf: { callId: string; tones: string }[] = [];
 
-  async describe(callId: string, options: { hold: boolean }): Promise<string> {
+  /** Each call's send state, as main last gave it (with a description or on its own). */
+  readonly send = new Map<string, SendState>();
+  /** What main asked for, in order: descriptions (with the send state they carry) and send states. */
+  readonly operations: (
+    | { readonly op: 'describe'; readonly callId: string; readonly hold: boolean; readonly send: SendState }
+    | { readonly op: 'send'; readonly callId: string; readonly send: SendState }
+  )[] = [];
+
+  async describe(callId: string, options: DescribeOptions): Promise<string> {
+    this.send.set(callId, options.send);
+    this.operations.push({ op: 'describe', callId, hold: options.hold, send: options.send });
     const sdp = [
       'v=0',
       `o=- ${Date.now()} 1 IN IP4 127.0.0.1`,
@@ -22,7 +32,6 @@ export class StaticMediaEngine implements MediaEngine {
       'a=sendrecv',
       '',
     ].join('\r\n');
-    void callId;
     return options.hold ? withAudioDirection(sdp, 'sendonly') : sdp;
   }
 
@@ -35,10 +44,9 @@ export class StaticMediaEngine implements MediaEngine {
     return true;
   }
 
-  readonly muted = new Map<string, boolean>();
-
-  setMuted(callId: string, muted: boolean): void {
-    this.muted.set(callId, muted);
+  setSendState(callId: string, state: SendState): void {
+    this.send.set(callId, state);
+    this.operations.push({ op: 'send', callId, send: state });
   }
 
   close(callId: string): void {

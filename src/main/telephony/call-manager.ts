@@ -16,7 +16,7 @@ import type { Clock } from '../ports';
 import { callerIdFrom, cleanNumber } from './caller-id';
 import { newInboundCall, newOutboundCall, transition, type CallEvent } from './call-state';
 import type { QualityFigures } from '../../shared/quality';
-import { BridgedSessionDescriptionHandler, type MediaEngine } from './media';
+import { BridgedSessionDescriptionHandler, type MediaEngine, type SendState } from './media';
 
 interface CallEntry {
   snapshot: CallSnapshot;
@@ -30,6 +30,10 @@ interface CallEntry {
   recoveryRound: number;
   /** Resolves when the far end acknowledged our answer (ACK); at once for calls we placed. */
   readonly acked: Promise<void>;
+  /** A hold or resume being negotiated: the call sends silence until it is settled. */
+  holdChange: 'hold' | 'resume' | null;
+  /** The last re-INVITE sent or queued: ours go one at a time (never glare with ourselves). */
+  reinviting: Promise<unknown>;
 }
 
 /** How long a re-INVITE waits for the ACK of an answered call before going anyway. */
@@ -96,8 +100,24 @@ export class CallManager {
     const callId = this.bySession.get(session) ?? session.id;
     return new BridgedSessionDescriptionHandler(callId, this.options.media, {
       onRemoteHold: (held) => this.apply(callId, { type: 'remoteHold', held }),
+      sendState: () => this.sendState(callId),
     });
   };
+
+  /**
+   * What a call's microphone track carries: the agent's voice only while the call is neither
+   * muted nor held. A hold or resume under way counts as held, so the voice stops before the
+   * re-INVITE goes and comes back only once the far end accepted the resume.
+   */
+  sendState(callId: string): SendState {
+    const entry = this.calls.get(callId);
+    if (!entry) return { muted: false, held: false };
+    return { muted: entry.snapshot.muted, held: entry.snapshot.held || entry.holdChange !== null };
+  }
+
+  private pushSendState(entry: CallEntry): void {
+    this.options.media().setSendState(entry.snapshot.id, this.sendState(entry.snapshot.id));
+  }
 
   /** For the user agent: a new INVITE. */
   readonly onInvite = (invitation: Invitation): void => {
@@ -123,6 +143,8 @@ export class CallManager {
       recoveryDeadline: null,
       recoveryRound: 0,
       acked: new Promise<void>((resolve) => (markAcked = resolve)),
+      holdChange: null,
+      reinviting: Promise.resolve(),
     };
     this.calls.set(callId, entry);
     this.bySession.set(invitation, callId);
@@ -228,14 +250,29 @@ export class CallManager {
     }
     if (entry.snapshot.signallingLostAt !== null)
       throw new AppError('unavailable', 'The connection to the phone system is down; try again when it is back.');
-    const result = await this.reinvite(entry, held);
-    if (!result.ok) throw new AppError('unavailable', 'The other side did not accept the change.');
-    return this.apply(callId, { type: held ? 'hold' : 'resume' });
+    if (entry.holdChange !== null) throw new AppError('conflict', 'A hold or resume of this call is under way.');
+    // The voice stops before the hold goes out (the caller must not hear the next call), and
+    // comes back only when the far end accepted the resume.
+    entry.holdChange = held ? 'hold' : 'resume';
+    this.pushSendState(entry);
+    let result: ReinviteResult;
+    try {
+      result = await this.reinviteRetrying(entry, held);
+    } finally {
+      entry.holdChange = null;
+    }
+    if (!result.ok || entry.snapshot.phase !== 'active') {
+      this.pushSendState(entry);
+      throw new AppError('unavailable', 'The other side did not accept the change.');
+    }
+    const snapshot = this.apply(callId, { type: held ? 'hold' : 'resume' });
+    this.pushSendState(entry);
+    return snapshot;
   }
 
   mute(callId: string, muted: boolean): CallSnapshot {
     const snapshot = this.apply(callId, { type: 'mute', muted });
-    this.options.media().setMuted(callId, muted);
+    this.pushSendState(this.entry(callId));
     return snapshot;
   }
 
@@ -266,15 +303,15 @@ export class CallManager {
 
   /**
    * A new renderer took over the audio (a reload, a new window): offer each call afresh from
-   * its media engine with a re-INVITE, so the audio comes back.
+   * its media engine with a re-INVITE, so the audio comes back. The new engine gets each call's
+   * send state with the description it makes, so a muted or held call starts silent there.
    */
   async renegotiateAll(): Promise<void> {
     for (const [callId, entry] of this.calls) {
       if (entry.snapshot.phase !== 'active' || entry.snapshot.signallingLostAt !== null) continue;
-      const result = await this.reinvite(entry, entry.snapshot.held);
+      const result = await this.reinvite(entry);
       if (!result.ok)
         this.options.log.warn('re-INVITE after media change failed', { call: callId, status: result.status });
-      if (entry.snapshot.muted) this.options.media().setMuted(callId, true);
     }
   }
 
@@ -326,7 +363,7 @@ export class CallManager {
     const random = this.options.random ?? Math.random;
     for (let attempt = 0; ; attempt++) {
       if (entry.recoveryRound !== round || entry.snapshot.phase !== 'active') return;
-      const result = await this.reinvite(entry, entry.snapshot.held);
+      const result = await this.reinvite(entry);
       if (entry.recoveryRound !== round || entry.snapshot.phase !== 'active') return;
       if (result.ok) {
         this.clearRecovery(entry);
@@ -370,11 +407,43 @@ export class CallManager {
   }
 
   /**
-   * A re-INVITE with a fresh offer from the media engine (held or not). On a call we answered it
-   * first waits for the caller's ACK (RFC 5407 3.1.4: a re-INVITE that overtakes the ACK collides
-   * with the answer; the agent pressing Hold at once must not break the call).
+   * A re-INVITE the agent asked for (hold, resume): when the far end is still busy with the last
+   * offer and answer (491 glare, or 500: its previous re-INVITE's ACK not processed yet, as after
+   * a quick hold and resume), it is tried again after the RFC 3261 wait, up to three times.
    */
-  private async reinvite(entry: CallEntry, hold: boolean): Promise<ReinviteResult> {
+  private async reinviteRetrying(entry: CallEntry, hold: boolean): Promise<ReinviteResult> {
+    const random = this.options.random ?? Math.random;
+    const owner = entry.session instanceof Inviter;
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.reinvite(entry, hold);
+      if (result.ok || attempt >= 3 || (result.status !== 491 && result.status !== 500)) return result;
+      if (entry.snapshot.phase !== 'active') return result;
+      const wait = result.status === 491 ? (owner ? 2_100 + random() * 1_900 : random() * 2_000) : 200 + random() * 800;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  /**
+   * A re-INVITE with a fresh offer from the media engine: held as `hold` says, or (without it) as
+   * the call is when its turn comes. One at a time per call: a renegotiation for a new window and
+   * the agent's hold must not collide with each other.
+   */
+  private reinvite(entry: CallEntry, hold?: boolean): Promise<ReinviteResult> {
+    const run = entry.reinviting.then(() =>
+      entry.snapshot.phase === 'active'
+        ? this.sendReinvite(entry, hold ?? entry.snapshot.held)
+        : { ok: false as const, status: null },
+    );
+    entry.reinviting = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * On a call we answered, a re-INVITE first waits for the caller's ACK (RFC 5407 3.1.4: a
+   * re-INVITE that overtakes the ACK collides with the answer; the agent pressing Hold at once
+   * must not break the call).
+   */
+  private async sendReinvite(entry: CallEntry, hold: boolean): Promise<ReinviteResult> {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([entry.acked, new Promise((resolve) => (timer = setTimeout(resolve, ACK_WAIT_MS)))]);
     clearTimeout(timer);
@@ -443,6 +512,8 @@ export class CallManager {
       recoveryDeadline: null,
       recoveryRound: 0,
       acked: Promise.resolve(),
+      holdChange: null,
+      reinviting: Promise.resolve(),
     };
     this.calls.set(callId, entry);
     this.bySession.set(inviter, callId);

@@ -1,4 +1,5 @@
 import type { BodyAndContentType, SessionDescriptionHandler, SessionDescriptionHandlerOptions } from 'sip.js';
+import type { SendState } from '../../shared/contract/media';
 import { AppError } from '../../shared/result';
 import { isRemoteHold, offersTelephoneEvent } from './sdp';
 
@@ -7,15 +8,30 @@ import { isRemoteHold, offersTelephoneEvent } from './sdp';
  * Chromium), reached over the contract; main only ever sees SDP. The port keeps the call
  * manager the same whichever engine answers.
  */
+/**
+ * What a call's microphone track carries (`held`: held by the agent, or a hold or resume being
+ * negotiated). The agent's voice goes out only while the call is neither muted nor held;
+ * otherwise the track is disabled, so the far end gets silence frames (RTP keeps flowing:
+ * gateways and PBXs end calls whose media stops).
+ */
+export type { SendState } from '../../shared/contract/media';
+
+export interface DescribeOptions {
+  /** Offer or answer hold (sendonly while sending silence; inactive without a track). */
+  readonly hold: boolean;
+  /** The call's send state, applied before the description is made (a new engine starts silent). */
+  readonly send: SendState;
+}
+
 export interface MediaEngine {
   /** Our SDP for the call: an offer, or the answer to the remote description set before. */
-  describe(callId: string, options: { readonly hold: boolean }): Promise<string>;
+  describe(callId: string, options: DescribeOptions): Promise<string>;
   /** The far end's SDP (an offer or an answer). */
   setRemote(callId: string, sdp: string): Promise<void>;
   /** RFC 4733 tones in the media. False when the engine cannot send them. */
   sendDtmf(callId: string, tones: string): boolean;
-  /** Stops or restarts sending the microphone. */
-  setMuted(callId: string, muted: boolean): void;
+  /** What the call's track carries from now on: the voice, or silence (muted or held). */
+  setSendState(callId: string, state: SendState): void;
   close(callId: string): void;
 }
 
@@ -24,13 +40,15 @@ export const noMediaEngine: MediaEngine = {
   describe: () => Promise.reject(new AppError('unavailable', 'No console window is open to carry the audio.')),
   setRemote: () => Promise.reject(new AppError('unavailable', 'No console window is open to carry the audio.')),
   sendDtmf: () => false,
-  setMuted: () => undefined,
+  setSendState: () => undefined,
   close: () => undefined,
 };
 
 export interface BridgeEvents {
   /** The far end's SDP said hold (sendonly/inactive) or resume. */
   onRemoteHold(held: boolean): void;
+  /** The call's send state as main knows it now, for every description the engine makes. */
+  sendState(): SendState;
 }
 
 /**
@@ -57,7 +75,7 @@ export class BridgedSessionDescriptionHandler implements SessionDescriptionHandl
   async getDescription(options?: SessionDescriptionHandlerOptions): Promise<BodyAndContentType> {
     // sip.js passes on whatever the session was given; we only read our own `hold` flag.
     const hold = (options as { hold?: unknown } | undefined)?.hold === true;
-    const body = await this.engine().describe(this.callId, { hold });
+    const body = await this.engine().describe(this.callId, { hold, send: this.events.sendState() });
     return { body, contentType: 'application/sdp' };
   }
 

@@ -188,6 +188,9 @@ export class RegistrationManager {
       transportConstructor: SipWebSocketTransport,
       // Attended transfers arrive as an INVITE with Replaces (RFC 3891).
       sipExtensionReplaces: SIPExtension.Supported,
+      // The call manager sends the one 180 Ringing itself, and only for a call it will ring:
+      // a declined call gets its 486 without a 180 first.
+      sendInitialProvisionalResponse: false,
       transportOptions,
       reconnectionAttempts: 0,
       logBuiltinEnabled: false,

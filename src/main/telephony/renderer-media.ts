@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MediaRequest } from '../../shared/contract/media';
 import { AppError } from '../../shared/result';
 import type { Logger } from '../core/log';
-import type { MediaEngine } from './media';
+import type { DescribeOptions, MediaEngine, SendState } from './media';
 
 type Send = (request: MediaRequest) => void;
 
@@ -34,11 +34,19 @@ export class RendererMediaEngine implements MediaEngine {
     return this.owner?.clientId ?? null;
   }
 
-  attach(clientId: string, send: Send): void {
-    if (this.owner && this.owner.clientId !== clientId)
-      this.failPending(this.owner.clientId, 'Another window took over the audio.');
+  /** This renderer owns the media from now on. True when the owner changed (a new engine). */
+  attach(clientId: string, send: Send): boolean {
+    const previous = this.owner;
+    if (previous?.clientId === clientId) return false;
+    if (previous && previous.clientId !== clientId) {
+      this.failPending(previous.clientId, 'Another window took over the audio.');
+      // The window that had the audio closes every call's connection and microphone: nothing it
+      // still holds may go on sending (a held caller would hear the agent).
+      previous.send({ op: 'release' });
+    }
     this.owner = { clientId, send };
     this.log.info('media engine attached', { client: clientId });
+    return true;
   }
 
   detach(clientId: string): void {
@@ -59,8 +67,14 @@ export class RendererMediaEngine implements MediaEngine {
     return true;
   }
 
-  async describe(callId: string, options: { hold: boolean }): Promise<string> {
-    const sdp = await this.ask((requestId) => ({ op: 'describe', requestId, callId, hold: options.hold }));
+  async describe(callId: string, options: DescribeOptions): Promise<string> {
+    const sdp = await this.ask((requestId) => ({
+      op: 'describe',
+      requestId,
+      callId,
+      hold: options.hold,
+      send: { muted: options.send.muted, held: options.send.held },
+    }));
     if (!sdp) throw new AppError('unavailable', 'The audio engine gave no description.');
     return sdp;
   }
@@ -75,8 +89,8 @@ export class RendererMediaEngine implements MediaEngine {
     return true;
   }
 
-  setMuted(callId: string, muted: boolean): void {
-    this.owner?.send({ op: 'mute', callId, muted });
+  setSendState(callId: string, state: SendState): void {
+    this.owner?.send({ op: 'send', callId, send: { muted: state.muted, held: state.held } });
   }
 
   close(callId: string): void {

@@ -11,12 +11,18 @@ const callId = z.string().min(1).max(64);
 const requestId = z.string().min(1).max(64);
 const sdp = z.string().min(1).max(65_536);
 
+/** What a call's track carries: the agent's voice only when neither muted nor held, else silence. */
+export const sendStateSchema = z.strictObject({ muted: z.boolean(), held: z.boolean() });
+export type SendState = z.infer<typeof sendStateSchema>;
+
 export const mediaRequestSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('describe'), requestId, callId, hold: z.boolean() }),
+  z.object({ op: z.literal('describe'), requestId, callId, hold: z.boolean(), send: sendStateSchema }),
   z.object({ op: z.literal('setRemote'), requestId, callId, sdp }),
   z.object({ op: z.literal('dtmf'), callId, tones: z.string().regex(/^[0-9A-D*#,]{1,32}$/) }),
-  z.object({ op: z.literal('mute'), callId, muted: z.boolean() }),
+  z.object({ op: z.literal('send'), callId, send: sendStateSchema }),
   z.object({ op: z.literal('close'), callId }),
+  // Another window took the audio over: close every call's connection and microphone here.
+  z.object({ op: z.literal('release') }),
 ]);
 export type MediaRequest = z.infer<typeof mediaRequestSchema>;
 
@@ -46,6 +52,6 @@ export const mediaEvents = {
   'media.request': defineEvent({
     payload: mediaRequestSchema,
     summary:
-      'Main asks the owning renderer’s media engine for SDP, to apply SDP, to send DTMF, mute or close. Sent to the owner only.',
+      'Main asks the owning renderer’s media engine for SDP, to apply SDP, to send DTMF, what each call sends (voice, or silence while muted or held), to close a call, or (to a window that lost the audio) to release every call. Sent to that renderer only.',
   }),
 };

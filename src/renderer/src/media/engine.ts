@@ -1,4 +1,4 @@
-import type { MediaRequest } from '../../../shared/contract/media';
+import type { MediaRequest, SendState } from '../../../shared/contract/media';
 import { QualityAccumulator, qualityFromStats, type QualityFigures } from '../../../shared/quality';
 import type { ApiClient } from '../api/client';
 
@@ -9,6 +9,14 @@ interface CallMedia {
   quality: QualityFigures | null;
   /** Every sample of the call, summed up for main when it ends. */
   readonly overall: QualityAccumulator;
+}
+
+/**
+ * Whether a call's track carries the agent's voice. Unknown (main has not said) counts as
+ * silent: a call's microphone is live only when main says the call is neither muted nor held.
+ */
+function sendsVoice(state: SendState | undefined): boolean {
+  return state !== undefined && !state.muted && !state.held;
 }
 
 export interface DeviceChoice {
@@ -26,6 +34,8 @@ const STATS_INTERVAL_MS = 2_000;
  */
 export class MediaEngine {
   private readonly calls = new Map<string, CallMedia>();
+  /** Each call's send state as main last gave it; a disabled track sends silence frames. */
+  private readonly sendStates = new Map<string, SendState>();
   private readonly qualityListeners = new Set<(callId: string, figures: QualityFigures) => void>();
   private readonly toneListeners = new Set<(callId: string, tone: string) => void>();
   private statsTimer: number | null = null;
@@ -41,7 +51,8 @@ export class MediaEngine {
   start(): () => void {
     const stopRequests = this.api.on('media.request', (request) => void this.handle(request));
     const attach = (): void => void this.api.request('media.attach');
-    attach();
+    // Once per connection: when it opens (a WebSocket that is still connecting attaches then).
+    if (this.api.transport.connection === 'open') attach();
     const stopConnection = this.api.transport.onConnection((state) => {
       if (state === 'open') attach();
     });
@@ -72,6 +83,7 @@ export class MediaEngine {
   private async handle(request: MediaRequest): Promise<void> {
     switch (request.op) {
       case 'describe':
+        this.setSendState(request.callId, request.send);
         await this.reply(request.requestId, () => this.describe(request.callId, request.hold));
         return;
       case 'setRemote':
@@ -83,13 +95,27 @@ export class MediaEngine {
       case 'dtmf':
         this.dtmf(request.callId, request.tones);
         return;
-      case 'mute':
-        void this.calls.get(request.callId)?.microphone.then((track) => (track.enabled = !request.muted));
+      case 'send':
+        this.setSendState(request.callId, request.send);
         return;
       case 'close':
         this.close(request.callId);
         return;
+      case 'release':
+        // Another window carries the audio now: nothing here may go on sending or listening.
+        for (const callId of [...this.calls.keys()]) this.close(callId, { report: false });
+        this.sendStates.clear();
+        return;
     }
+  }
+
+  /** Voice or silence: a disabled track keeps RTP flowing with silence (no-media timers stay calm). */
+  private setSendState(callId: string, state: SendState): void {
+    this.sendStates.set(callId, state);
+    void this.calls
+      .get(callId)
+      ?.microphone.then((track) => (track.enabled = sendsVoice(state)))
+      .catch(() => undefined);
   }
 
   private async reply(requestId: string, work: () => Promise<string | undefined>): Promise<void> {
@@ -130,6 +156,13 @@ export class MediaEngine {
       .then((stream) => {
         const [track] = stream.getAudioTracks();
         if (!track) throw new Error('the microphone gave no audio track');
+        // Silent from its first frame until main says the call may hear the agent.
+        track.enabled = sendsVoice(this.sendStates.get(callId));
+        if (!this.calls.has(callId)) {
+          // The call closed while the microphone was being opened.
+          track.stop();
+          throw new Error('the call ended');
+        }
         pc.addTrack(track, stream);
         return track;
       });
@@ -140,9 +173,13 @@ export class MediaEngine {
 
   private async describe(callId: string, hold: boolean): Promise<string> {
     const { pc, microphone } = this.media(callId);
-    await microphone;
+    const track = await microphone;
+    track.enabled = sendsVoice(this.sendStates.get(callId));
     for (const transceiver of pc.getTransceivers()) {
-      if (transceiver.receiver.track.kind === 'audio') transceiver.direction = hold ? 'sendonly' : 'sendrecv';
+      if (transceiver.receiver.track.kind !== 'audio') continue;
+      // On hold the call sends silence (sendonly), or nothing at all when it has no track.
+      const sending = transceiver.sender.track !== null;
+      transceiver.direction = hold ? (sending ? 'sendonly' : 'inactive') : 'sendrecv';
     }
     const description = pc.signalingState === 'have-remote-offer' ? await pc.createAnswer() : await pc.createOffer();
     await pc.setLocalDescription(description);
@@ -174,13 +211,21 @@ export class MediaEngine {
     dtmf.insertDTMF(tones, 100, 70);
   }
 
-  /** Ends a call's media; its quality over the call (one last sample included) goes to main. */
-  private close(callId: string): void {
+  /**
+   * Ends a call's media: its microphone track stops and its connection closes. Its quality over
+   * the call (one last sample included) goes to main, unless this window no longer owns the audio.
+   */
+  private close(callId: string, { report = true }: { report?: boolean } = {}): void {
+    this.sendStates.delete(callId);
     const entry = this.calls.get(callId);
     if (!entry) return;
     this.calls.delete(callId);
     entry.audio.srcObject = null;
     void entry.microphone.then((track) => track.stop()).catch(() => undefined);
+    if (!report) {
+      entry.pc.close();
+      return;
+    }
     void (async () => {
       try {
         if (entry.pc.connectionState !== 'closed') entry.overall.add(await this.sample(entry.pc));
