@@ -1,8 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventName } from '../shared/contract';
 import { shortcutRequest, type CallShortcutAction } from '../shared/shortcuts';
 import { EventHub } from './core/event-hub';
+import { loggableError } from './core/errors';
+import { makeFolder } from './core/folders';
 import { createDispatch, type Dispatch, type Handlers } from './core/router';
 import type { Ports } from './ports';
 import { AgentService } from './agent/agent-service';
@@ -68,7 +69,7 @@ export interface AppTuning {
  * way in the Electron app, the browser host and the CLI.
  */
 export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<App> {
-  await mkdir(ports.paths.dataDir, { recursive: true, mode: 0o700 });
+  await makeFolder(ports.paths.dataDir);
   const log = ports.log;
   const events = new EventHub(log.child('events'));
 
@@ -123,7 +124,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
   const logFailure =
     (what: string) =>
     (error: unknown): void =>
-      log.error(what, { error: error instanceof Error ? error.message : 'unknown' });
+      log.error(what, loggableError(error));
   const audit = (action: AuditAction, record: string, fields: readonly string[]): void => {
     callLog.audit(action, record, fields).catch(logFailure('the audit log could not be written'));
   };

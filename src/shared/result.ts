@@ -70,8 +70,13 @@ export function formatPath(path: readonly PropertyKey[], root: string): string {
  * for example `value: Invalid option: expected one of "de"|"en"` or `value[0]: expected a ws:// URL`.
  */
 export function describeIssues(error: z.ZodError, root = 'input'): string {
+  // Bounded, whatever was sent: a key of 10,000 letters is named by its start.
   return error.issues
     .slice(0, 5)
-    .map((issue) => `${formatPath(issue.path, root)}: ${issue.message}`)
+    .map((issue) => `${shorten(formatPath(issue.path.slice(0, 12), root), 120)}: ${shorten(issue.message, 200)}`)
     .join('; ');
+}
+
+function shorten(text: string, most: number): string {
+  return text.length <= most ? text : `${text.slice(0, most - 1)}…`;
 }

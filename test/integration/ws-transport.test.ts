@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { callIdOf, SilentServerError, SipWebSocketTransport } from '../../src/main/telephony/ws-transport';
+import {
+  callIdOf,
+  SilentServerError,
+  SIP_MAX_MESSAGE_BYTES,
+  SipWebSocketTransport,
+} from '../../src/main/telephony/ws-transport';
 
 const servers: WebSocketServer[] = [];
 
@@ -66,6 +71,23 @@ describe('SIP WebSocket transport: OPTIONS pings', () => {
     expect(error).toBeInstanceOf(SilentServerError);
     expect(silent).toBe(1);
     expect(sip.isConnected()).toBe(false);
+  });
+
+  it('takes a SIP message of up to 1 MiB, and drops a server that sends a larger frame', async () => {
+    const url = await sipServer(() => true);
+    const sip = transport(url);
+    const seen: number[] = [];
+    sip.onMessage = (message) => seen.push(message.length);
+    const lost = new Promise<Error | undefined>((resolve) => (sip.onDisconnect = resolve));
+    await sip.connect();
+    const [socket] = servers.at(-1)!.clients;
+    const message = (size: number) => `MESSAGE sip:a@b SIP/2.0\r\nCall-ID: big\r\n\r\n`.padEnd(size, 'x');
+    socket!.send(message(64 * 1024));
+    await expect.poll(() => seen).toEqual([64 * 1024]);
+    socket!.send(message(SIP_MAX_MESSAGE_BYTES + 1));
+    await lost;
+    expect(sip.isConnected()).toBe(false);
+    expect(seen).toEqual([64 * 1024]);
   });
 
   it('refuses a server that does not speak the sip subprotocol', async () => {

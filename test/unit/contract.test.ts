@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_NAMES, events, REQUEST_NAMES, requests } from '../../src/shared/contract';
 import { AppError, ERROR_CODES } from '../../src/shared/result';
 import { createDispatch, type Handlers } from '../../src/main/core/router';
+import defaultFormJson from '../../assets/intake/public-health.json';
 import { recordingLogger } from '../support/logs';
 import { defaultSettings } from '../../src/shared/settings';
 import { DEFAULT_INTAKE_FORM } from '../../src/main/intake/default-form';
@@ -222,6 +223,34 @@ describe('dispatch: every outcome crosses the boundary as a Result', () => {
     const result = await createDispatch(broken, log)('calls.registration', {}, context);
     expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(log.records.find((record) => record.message === 'handler broke the contract')).toBeDefined();
+  });
+
+  it('answers invalid_input to an input whose check throws (a getter that throws), and logs no value', async () => {
+    const log = recordingLogger();
+    const dispatch = createDispatch(handlers(), log);
+    const hostile = {
+      get key(): string {
+        throw new Error('Erika Mustermann');
+      },
+    };
+    const result = await dispatch('settings.update', hostile, context);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(!result.ok && result.error.message).toMatch(/^settings\.update: the input could not be checked/);
+    expect(JSON.stringify(log.records)).not.toContain('Mustermann');
+  });
+
+  it('refuses a condition nested deeper than the form allows at the limit, whatever the depth sent', async () => {
+    const dispatch = createDispatch(handlers(), recordingLogger());
+    const nested = (depth: number): unknown => {
+      let condition: unknown = { field: 'callType', equals: 'data_call' };
+      for (let level = 1; level < depth; level++) condition = { all: [condition] };
+      return condition;
+    };
+    for (const depth of [9, 50, 1_000, 20_000]) {
+      const value = { ...defaultFormJson, personalDataWhen: nested(depth) };
+      const result = await dispatch('settings.update', { key: 'intake.form', value }, context);
+      expect(result, `depth ${depth}`).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    }
   });
 
   it('survives a flood of bad inputs without throwing', async () => {

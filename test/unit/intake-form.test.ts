@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import defaultFormJson from '../../assets/intake/public-health.json';
 import { DEFAULT_INTAKE_FORM } from '../../src/main/intake/default-form';
 import {
+  CONDITION_MAX_DEPTH,
   formDefinitionSchema,
   personalDataOpen,
   shownFields,
+  type Condition,
   type FormDefinition,
   type IntakeValues,
 } from '../../src/shared/intake/form';
@@ -204,6 +206,16 @@ describe('a form definition from a policy', () => {
     const wrongType = structuredClone(base);
     wrongType.fields[2] = { ...wrongType.fields[2], type: 'signature' };
     expect(message(wrongType)).toMatch(/fields\.2\.type/);
+  });
+
+  it('takes conditions nested up to CONDITION_MAX_DEPTH levels and refuses deeper ones', () => {
+    const nested = (depth: number): Condition => {
+      let condition: Condition = { field: 'callType', equals: 'data_call' };
+      for (let level = 1; level < depth; level++) condition = level % 2 ? { all: [condition] } : { any: [condition] };
+      return condition;
+    };
+    expect(message({ ...base, personalDataWhen: nested(CONDITION_MAX_DEPTH) })).toBe('ok');
+    expect(message({ ...base, personalDataWhen: nested(CONDITION_MAX_DEPTH + 1) })).toMatch(/^personalDataWhen/);
   });
 
   it('replaces the default through the intake.form setting (a policy key), which takes null for the default', () => {

@@ -16,11 +16,12 @@ import { composePolicy, SettingsService } from '../settings/settings-service';
 import { policyFileToCheck, type PolicySource } from '../settings/policy/sources';
 import { policyFromFile } from '../host/policy-locations';
 import { writeFileAtomic } from '../core/files';
+import { makeFolder } from '../core/folders';
 import { APP_VERSION } from '../version';
 import { checkNativeModules } from './native-modules';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { CALL_LOG_FILE, CallLog, KEY_CHECK_FILE, verifyAuditFile } from '../calllog/call-log';
 import { DATABASE_KEY_ENV, DATABASE_KEY_SECRET, keyCheckValue, readKeyCheck } from '../calllog/database-key';
 import {
@@ -255,7 +256,7 @@ const dbCommand: CliCommand = {
     const seed = values.seed === undefined ? 1 : Number(values.seed);
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
       throw new UsageError('--seed: expected a whole number from 0 to 4294967295');
-    await mkdir(flags.dataDir, { recursive: true, mode: 0o700 });
+    await makeFolder(flags.dataDir);
     // The running app holds this lock: seeding under it would race its writes.
     const lock = await lockDataDir(flags.dataDir, 'CLI db seed');
     try {

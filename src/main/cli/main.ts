@@ -1,6 +1,12 @@
 import { defaultDataDir, FileSecretStore } from '../host/node-ports';
 import { machinePolicySources } from '../host/policy-locations';
+import { stderrLogger } from '../core/log';
+import { guardProcess } from '../core/process-guard';
 import { runCli } from './cli';
+
+// A command that breaks in a way nobody foresaw says so in one line (never a message that may
+// quote personal data) and exits; the commands themselves close what they opened.
+guardProcess({ log: stderrLogger('error'), beforeExit: async () => undefined, exit: (code) => process.exit(code) });
 
 /** `npm run -s cli -- <command>`: the CLI in plain Node. */
 const status = await runCli(process.argv.slice(2), {

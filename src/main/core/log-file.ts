@@ -1,5 +1,6 @@
-import { closeSync, fstatSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeFolderSync } from './folders';
 import type { LogRecord } from './log';
 
 export const LOG_FILE = 'main.log';
@@ -10,7 +11,7 @@ export const LOG_FILE = 'main.log';
  * Writes are synchronous: lines are few and short, and a line must not be lost in a crash.
  */
 export function fileLogWriter(dir: string, maxBytes = 5 * 1024 * 1024): (record: LogRecord) => void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeFolderSync(dir);
   const path = join(dir, LOG_FILE);
   let fd = openSync(path, 'a', 0o600);
   let size = fstatSync(fd).size;

@@ -1,5 +1,6 @@
 import { isRequestName, requests, type ParsedInput, type RequestName, type RequestOutput } from '../../shared/contract';
 import { AppError, describeIssues, fail, ok, type Result } from '../../shared/result';
+import { loggableError } from './errors';
 import type { Logger } from './log';
 
 export interface RequestContext {
@@ -27,7 +28,15 @@ export function createDispatch(handlers: Handlers, log: Logger): Dispatch {
       return fail('unknown_request', `Unknown request ${shown}: it is not part of the contract.`);
     }
     const definition = requests[name];
-    const parsed = definition.input.safeParse(rawInput ?? {});
+    let parsed: ReturnType<typeof definition.input.safeParse>;
+    try {
+      parsed = definition.input.safeParse(rawInput ?? {});
+    } catch (error) {
+      // A parse can throw where no schema foresaw it (a stack overflow on input nested too deep
+      // for any limit to be reached, a getter that throws): still only bad input.
+      log.warn('request input could not be checked', { request: name, ...loggableError(error) });
+      return fail('invalid_input', `${name}: the input could not be checked (nested too deep or malformed).`);
+    }
     if (!parsed.success) {
       return fail('invalid_input', `${name}: ${describeIssues(parsed.error)}`);
     }
@@ -37,11 +46,16 @@ export function createDispatch(handlers: Handlers, log: Logger): Dispatch {
       output = await handler(parsed.data, context);
     } catch (error) {
       if (error instanceof AppError) return fail(error.code, error.message);
-      log.error('request failed', { request: name, error: error instanceof Error ? error.name : typeof error });
-      log.debug('request failure detail', { request: name, detail: error instanceof Error ? error.message : '' });
+      log.error('request failed', { request: name, ...loggableError(error) });
       return fail('internal', `${name} failed unexpectedly; details are in the log.`);
     }
-    const checked = definition.output.safeParse(output);
+    let checked: ReturnType<typeof definition.output.safeParse>;
+    try {
+      checked = definition.output.safeParse(output);
+    } catch (error) {
+      log.error('handler output could not be checked', { request: name, ...loggableError(error) });
+      return fail('internal', `${name} produced an invalid result; details are in the log.`);
+    }
     if (!checked.success) {
       log.error('handler broke the contract', { request: name, issues: describeIssues(checked.error, 'output') });
       return fail('internal', `${name} produced an invalid result; details are in the log.`);

@@ -7,7 +7,9 @@ import { fail } from '../../shared/result';
 import { createApp, type App } from '../app';
 import { runCli } from '../cli/cli';
 import { createLogger, teeWriters, type LogLevel } from '../core/log';
+import { loggableError } from '../core/errors';
 import { fileLogWriter } from '../core/log-file';
+import { guardProcess } from '../core/process-guard';
 import { systemClock } from '../ports';
 import { APP_VERSION } from '../version';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
@@ -58,6 +60,17 @@ const log = createLogger({
 });
 
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+// The app's services once they run, so that a crash can still save what is pending.
+let running: { app: App; lock: DataDirLock | null } | null = null;
+guardProcess({
+  log,
+  beforeExit: async () => {
+    await running?.app.close();
+    await running?.lock?.release();
+  },
+  exit: (code) => app.exit(code),
+});
 
 const cliIndex = process.argv.indexOf('--cli');
 if (cliIndex >= 0) {
@@ -183,6 +196,7 @@ async function runConsole(): Promise<void> {
     return;
   }
 
+  running = { app: started, lock };
   // A development run keeps logging everything; a packaged one logs what the setting says.
   const followLogLevel = (): void => {
     if (app.isPackaged) logLevel = started.settings.get('log.level');
@@ -195,7 +209,10 @@ async function runConsole(): Promise<void> {
       log.warn('ipc refused: untrusted sender');
       return fail('forbidden', 'Requests are accepted only from the app’s own window.');
     }
-    return started.dispatch(name, input, { clientId: `window-${event.sender.id}` });
+    return started.dispatch(name, input, { clientId: `window-${event.sender.id}` }).catch((error: unknown) => {
+      log.error('a request was not answered', loggableError(error));
+      return fail('internal', 'The request failed unexpectedly; details are in the log.');
+    });
   });
 
   const openWindow = (): void => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type WriteStream } from 'node:fs';
-import { link, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { link, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
 import type { Database } from 'better-sqlite3-multiple-ciphers';
@@ -8,6 +8,7 @@ import type { ExportFormat, ExportRequest } from '../../shared/contract/reports'
 import { EXPORT_EXTENSIONS, REPORT_TIME_ZONE } from '../../shared/contract/reports';
 import type { FormDefinition } from '../../shared/intake/form';
 import { AppError } from '../../shared/result';
+import { FolderError, makeFolder } from '../core/folders';
 import { csvHeader, csvRowWriter } from './csv';
 import { EXPORT_FORMAT_VERSION, planExport, type Cell, type ExportColumn } from './export-rows';
 import type { Pseudonymizer } from './pseudonym';
@@ -119,6 +120,11 @@ export function exportFileName(request: ExportRequest, now: Date): string {
 }
 
 function writeError(target: string, error: unknown): AppError {
+  if (error instanceof FolderError)
+    return new AppError(
+      'unavailable',
+      `cannot write the export to ${target}: the folder ${error.folder} cannot be created (${error.reason}); nothing was written`,
+    );
   const code = (error as { code?: string }).code;
   const reason =
     code === 'EACCES' || code === 'EPERM'
@@ -181,7 +187,7 @@ export async function writeExportFile(options: ExportFileOptions): Promise<Expor
   const folder = dirname(target);
   const temporary = options.temporary ?? temporaryFor(target);
   try {
-    await mkdir(folder, { recursive: true });
+    await makeFolder(folder);
   } catch (error) {
     throw writeError(target, error);
   }

@@ -58,10 +58,15 @@ const exportJobResultSchema = z.object({
   installationId: z.string(),
 });
 
+/** KPI reports running or waiting at once, from every window together. */
+export const KPI_QUEUE_LIMIT = 4;
+
 export class ReportsService {
   private exporting = false;
   private closing = false;
   private kpiQueue: Promise<void> = Promise.resolve();
+  /** KPI jobs asked for and not finished (running or waiting their turn). */
+  private kpiPending = 0;
   private readonly running = new Set<{ controller: AbortController; done: Promise<void> }>();
 
   constructor(private readonly options: ReportsServiceOptions) {}
@@ -209,8 +214,23 @@ export class ReportsService {
 
   async kpi(range: ReportRange, filter: ReportFilter): Promise<KpiReport> {
     if (this.closing) throw new AppError('unavailable', 'The app is closing.');
+    // One KPI job at a time (several windows asking at once wait their turn, not one thread
+    // each), and only a few waiting: a window that asks in a loop cannot pile up work for hours.
+    if (this.kpiPending >= KPI_QUEUE_LIMIT)
+      throw new AppError(
+        'unavailable',
+        `${KPI_QUEUE_LIMIT} reports are being worked out already; try again when one is done.`,
+      );
+    this.kpiPending += 1;
+    try {
+      return await this.queuedKpi(range, filter);
+    } finally {
+      this.kpiPending -= 1;
+    }
+  }
+
+  private async queuedKpi(range: ReportRange, filter: ReportFilter): Promise<KpiReport> {
     const teamLead = await this.options.isTeamLead();
-    // One KPI job at a time (several windows asking at once wait their turn, not one thread each).
     const turn = this.kpiQueue.then(() => undefined);
     let done = (): void => undefined;
     this.kpiQueue = new Promise<void>((resolve) => {

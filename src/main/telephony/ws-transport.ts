@@ -26,6 +26,9 @@ export interface SipWebSocketOptions {
   readonly trace?: (direction: 'in' | 'out', message: string) => void;
 }
 
+/** The largest SIP message accepted from a server (bytes): a larger frame closes the connection. */
+export const SIP_MAX_MESSAGE_BYTES = 1024 * 1024;
+
 export class TransportClosedError extends Error {}
 export class SilentServerError extends Error {}
 
@@ -110,6 +113,8 @@ export class SipWebSocketTransport implements Transport {
         ca: server.startsWith('wss:') ? [...this.options.ca] : undefined,
         handshakeTimeout: this.options.connectTimeoutMs,
         perMessageDeflate: false,
+        // A SIP message is a few KiB (an INVITE with SDP about 3); ws would take 100 MiB frames.
+        maxPayload: SIP_MAX_MESSAGE_BYTES,
       });
       this.socket = socket;
       socket.on('open', () => {

@@ -35,15 +35,31 @@ export type Condition =
   | { readonly all: readonly Condition[] }
   | { readonly any: readonly Condition[] };
 
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
-  z.union([
-    z.strictObject({ field: fieldIdSchema, equals: z.string().max(100) }),
-    z.strictObject({ field: fieldIdSchema, in: z.array(z.string().max(100)).min(1).max(50) }),
-    z.strictObject({ field: fieldIdSchema, filled: z.boolean() }),
-    z.strictObject({ all: z.array(conditionSchema).min(1).max(20) }),
-    z.strictObject({ any: z.array(conditionSchema).min(1).max(20) }),
-  ]),
-);
+/** How deep `all`/`any` may nest: deeper than any form needs, shallow enough to check in no time. */
+export const CONDITION_MAX_DEPTH = 8;
+
+const leafCondition = z.union([
+  z.strictObject({ field: fieldIdSchema, equals: z.string().max(100) }),
+  z.strictObject({ field: fieldIdSchema, in: z.array(z.string().max(100)).min(1).max(50) }),
+  z.strictObject({ field: fieldIdSchema, filled: z.boolean() }),
+]);
+
+/**
+ * A condition, at most CONDITION_MAX_DEPTH levels of `all`/`any` deep. Built level by level (no
+ * unbounded z.lazy): a condition nested a thousand deep in a request is refused at the depth
+ * limit as an ordinary invalid input, and never recurses further than that.
+ */
+function conditionAtDepth(depth: number): z.ZodType<Condition> {
+  if (depth === 1) return leafCondition;
+  const inner = conditionAtDepth(depth - 1);
+  return z.union([
+    leafCondition,
+    z.strictObject({ all: z.array(inner).min(1).max(20) }),
+    z.strictObject({ any: z.array(inner).min(1).max(20) }),
+  ]);
+}
+
+export const conditionSchema: z.ZodType<Condition> = conditionAtDepth(CONDITION_MAX_DEPTH);
 
 const commonField = {
   id: fieldIdSchema,

@@ -4,9 +4,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { describeIssues } from '../../../shared/result';
+import { describeIssues, fail } from '../../../shared/result';
 import { clientFrameSchema, WIRE_MAX_FRAME_BYTES, WIRE_PROTOCOL_VERSION, type ServerFrame } from '../../../shared/wire';
 import { createApp, type App, type AppTuning } from '../../app';
+import { loggableError } from '../../core/errors';
+import { makeFolder } from '../../core/folders';
 import type { Logger } from '../../core/log';
 import { lockDataDir } from '../data-dir-lock';
 import { securityHeaders } from '../content-security-policy';
@@ -15,6 +17,14 @@ import { contentTypeFor, resolveAsset } from '../static-files';
 
 export const LOOPBACK = '127.0.0.1';
 export const WEBSOCKET_PATH = '/ws';
+/** Requests one tab may have unanswered at once; more are answered `unavailable` at once. */
+export const MAX_REQUESTS_IN_FLIGHT = 32;
+/**
+ * What may wait unsent for one tab (bytes). A tab that stops reading (frozen, debugger paused, a
+ * hostile client) is disconnected at this point, not buffered for without bound; a real tab
+ * reconnects and loads what it shows afresh.
+ */
+export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 export interface BrowserHostOptions {
   /** 0 picks a free port. */
@@ -38,6 +48,8 @@ export interface BrowserHost {
   readonly app: App;
   close(): Promise<void>;
 }
+
+const TOO_MANY_REQUESTS = `More than ${MAX_REQUESTS_IN_FLIGHT} requests from this tab are waiting for an answer; try again when they are answered.`;
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -68,7 +80,7 @@ function refuseUpgrade(socket: Duplex, status: 400 | 403 | 404, reason: string):
  */
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const log = options.log;
-  await fs.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  await makeFolder(options.dataDir);
   const lock = await lockDataDir(options.dataDir, 'browser host');
   const ports = createNodePorts(options);
 
@@ -147,8 +159,22 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   function connectRenderer(ws: WebSocket): void {
     const clientId = `tab-${randomUUID()}`;
+    let inFlight = 0;
     const send = (frame: ServerFrame): void => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+        log.warn('websocket dropped: the tab does not read what it is sent', { client: clientId });
+        ws.terminate();
+        return;
+      }
+      let text: string;
+      try {
+        text = JSON.stringify(frame);
+      } catch (error) {
+        log.error('a frame could not be written', { client: clientId, ...loggableError(error) });
+        return;
+      }
+      ws.send(text);
     };
     send({ type: 'hello', protocol: WIRE_PROTOCOL_VERSION, clientId });
     const detach = app.attach({ id: clientId, send: (name, payload) => send({ type: 'event', name, payload }) });
@@ -162,9 +188,20 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       }
       const frame = clientFrameSchema.safeParse(parsedJson);
       if (!frame.success) return send({ type: 'protocol_error', message: describeIssues(frame.error, 'frame') });
-      void app
-        .dispatch(frame.data.name, frame.data.input, { clientId })
-        .then((result) => send({ type: 'response', id: frame.data.id, result }));
+      const { id, name, input } = frame.data;
+      if (inFlight >= MAX_REQUESTS_IN_FLIGHT)
+        return send({ type: 'response', id, result: fail('unavailable', TOO_MANY_REQUESTS) });
+      inFlight += 1;
+      app
+        .dispatch(name, input, { clientId })
+        // The router answers everything with a Result; this is for what nobody foresaw.
+        .catch((error: unknown) => {
+          log.error('a request was not answered', { client: clientId, ...loggableError(error) });
+          return fail('internal', 'The request failed unexpectedly; details are in the log.');
+        })
+        .then((result) => send({ type: 'response', id, result }))
+        .finally(() => (inFlight -= 1))
+        .catch(() => undefined);
     });
     ws.on('close', detach);
     ws.on('error', () => ws.terminate());

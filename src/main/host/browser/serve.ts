@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/result';
 import { LOG_LEVELS, stderrLogger, type LogLevel } from '../../core/log';
+import { guardProcess } from '../../core/process-guard';
 import { fileExists } from '../../settings/settings-service';
 import { APP_VERSION } from '../../version';
 import { defaultDataDir } from '../node-ports';
@@ -60,6 +61,13 @@ async function main(argv: string[]): Promise<void> {
   const log = stderrLogger(level).child('serve');
   // Signals are handled from here on, also while starting: the lock must always be released.
   let host: BrowserHost | null = null;
+  guardProcess({
+    log,
+    beforeExit: async () => {
+      await host?.close();
+    },
+    exit: (code) => process.exit(code),
+  });
   let stopping = false;
   const stop = (): void => {
     // A second signal while shutting down must not kill the process before the lock is released.
