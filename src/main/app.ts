@@ -131,7 +131,10 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
   // Retention: personal fields go N days after the call; at start and then daily, each run audited.
   const runRetention = (): void => {
     if (callLog.status.state !== 'open') return;
-    callLog.purge(settings.get('retention.days')).catch(logFailure('the retention run failed'));
+    const days = settings.get('retention.days');
+    callLog.purge(days).catch(logFailure('the retention run failed'));
+    // The console's own export files hold the same calls: they go as long after they were written.
+    reports.removeExpiredExports(days).catch(logFailure('the retention run for export files failed'));
   };
   // And the audit log's own retention (years, not weeks), each run audited too.
   const runAuditRetention = (): void => {
@@ -143,9 +146,6 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     runRetention();
     runAuditRetention();
   };
-  void callLog.integrity.then(runAllRetention);
-  const retentionTimer = setInterval(runAllRetention, 86_400_000);
-  retentionTimer.unref();
   const stopCallLog = callLog.onChange((record) => events.emit('calllog.changed', record));
   const stopCallLogStatus = callLog.onStatus((status) => events.emit('calllog.statusChanged', status));
   const logCall = (call: CallSnapshot): void => {
@@ -177,7 +177,12 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     // A call that rings asks for the agent's attention once: OS notification and a flashing window.
     if (call.phase === 'ringing' && !announced.has(call.id)) {
       announced.add(call.id);
-      ports.notifier.show({ ...incomingCallNotice(call.remote, settings.get('ui.language')), tag: `call:${call.id}` });
+      const notice = incomingCallNotice(
+        call.remote,
+        settings.get('ui.language'),
+        settings.get('privacy.notificationCaller'),
+      );
+      ports.notifier.show({ ...notice, tag: `call:${call.id}` });
       ports.attention.request();
     }
     if (call.phase !== 'ringing' && announced.delete(call.id)) {
@@ -273,6 +278,10 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     progress: (rows, done) => events.emit('reports.progress', { rows, done }),
   });
   void reports.removeStaleTemporaries();
+  // Retention starts once the services it uses are built, after the integrity check.
+  void callLog.integrity.then(runAllRetention);
+  const retentionTimer = setInterval(runAllRetention, 86_400_000);
+  retentionTimer.unref();
 
   const updates = new UpdateService({
     settings,

@@ -69,13 +69,23 @@ export interface SettingDefinition<S extends z.ZodType = z.ZodType> {
    * An invalid retention period keeps the default purge; it never means "keep forever".
    */
   readonly policyFallback?: z.output<S>;
+  /**
+   * A user may only make this stricter than the organisation's value (the policy's, else the
+   * default): `lower` for a number where less is stricter (retention), or the values from the
+   * loosest to the strictest. The effective value is the stricter of the user's and that one.
+   */
+  readonly stricterOnly?: StricterOrder;
 }
+
+/** How a stricter-only setting orders its values: a smaller number, or this list (loosest first). */
+export type StricterOrder = 'lower' | readonly string[];
 
 interface SettingOptions<S extends z.ZodType> {
   readonly example: z.output<S>;
   readonly policyOnly?: true;
   readonly policyOnlySecret?: true;
   readonly policyFallback?: z.output<S>;
+  readonly stricterOnly?: StricterOrder;
 }
 
 function setting<S extends z.ZodType>(
@@ -91,6 +101,9 @@ function setting<S extends z.ZodType>(
 const EXPORT_FORMAT_VALUES = ['csv-de', 'csv-iso', 'xlsx'] as const;
 
 export const SIP_TRANSPORTS = ['ws-or-wss', 'wss'] as const;
+/** What an incoming call's OS notification may show of the caller. */
+export const NOTIFICATION_CALLER_DETAILS = ['none', 'number', 'name_and_number'] as const;
+export type NotificationCallerDetails = (typeof NOTIFICATION_CALLER_DETAILS)[number];
 export const UPDATE_MODES = ['off', 'notify', 'auto'] as const;
 export type UpdateMode = (typeof UPDATE_MODES)[number];
 /** The log levels (as in main's logger; repeated here so settings need not import main). */
@@ -139,8 +152,8 @@ export const SETTINGS = {
   'sip.transport': setting(
     z.enum(SIP_TRANSPORTS),
     'ws-or-wss',
-    'wss: only encrypted servers (wss://) are used, ws:// ones are left out. ws-or-wss: each server’s URL decides.',
-    { example: 'wss', policyFallback: 'wss' },
+    'wss: only encrypted servers (wss://) are used, ws:// ones are left out. ws-or-wss: each server’s URL decides. A user may only choose wss.',
+    { example: 'wss', policyFallback: 'wss', stricterOnly: SIP_TRANSPORTS },
   ),
   'sip.uri': setting(
     sipUri,
@@ -201,26 +214,32 @@ export const SETTINGS = {
   'retention.days': setting(
     z.number().int().min(1).max(3_650),
     28,
-    'Days after a call when its personal and health fields are erased from the call log (the anonymous row stays for statistics).',
-    { example: 14, policyFallback: 28 },
+    'Days after a call when its personal and health fields are erased from the call log (the anonymous row stays for statistics); the console’s own export files are removed this long after they were written. A user may only choose fewer days.',
+    { example: 14, policyFallback: 28, stricterOnly: 'lower' },
   ),
   'retention.auditDays': setting(
     z.number().int().min(365).max(3_650),
     730,
-    'Days the audit log keeps its entries; older ones are removed, with an anchor that keeps the chain verifiable, and every removal is itself audited.',
-    { example: 1_095, policyFallback: 730 },
+    'Days the audit log keeps its entries; older ones are removed, with an anchor that keeps the chain verifiable, and every removal is itself audited. Policy only (a shorter audit is weaker accountability).',
+    { example: 1_095, policyFallback: 730, policyOnly: true },
   ),
   'intake.form': setting(
     formDefinitionSchema.nullable(),
     null,
-    'The intake form definition (JSON, as in assets/intake/public-health.json); null: the default public-health form.',
-    { example: null, policyFallback: null },
+    'The intake form definition (JSON, as in assets/intake/public-health.json); null: the default public-health form. Policy only: the form’s tags decide what retention and erasure remove.',
+    { example: null, policyFallback: null, policyOnly: true },
   ),
   'privacy.role': setting(
     z.enum(['agent', 'team_lead']),
     'agent',
     'Who works at this console: a team lead answers data-subject requests (find, export and erase a caller’s records) and may make identified exports. Policy only; privacy.teamLeads, when set, decides instead.',
     { example: 'agent', policyOnly: true, policyFallback: 'agent' },
+  ),
+  'privacy.notificationCaller': setting(
+    z.enum(NOTIFICATION_CALLER_DETAILS),
+    'none',
+    'What the operating system’s “incoming call” notification shows of the caller: none (the default: the notification history lies outside the encrypted call log), number, or name_and_number. Policy only.',
+    { example: 'none', policyOnly: true, policyFallback: 'none' },
   ),
   'sip.pingIntervalSeconds': setting(
     z.number().int().min(1).max(300),
@@ -256,8 +275,8 @@ export const SETTINGS = {
         'expected an absolute folder path (/srv/exports, C:\\Exports or \\\\server\\share), or nothing for the default',
       ),
     '',
-    'Where exports are written (an absolute folder path, e.g. a share for team leads); empty: "exports" in the data directory (not Documents: it is often synced to a cloud drive).',
-    { example: '\\\\fs01\\hotline\\exports', policyFallback: '' },
+    'Where exports are written (an absolute folder path, e.g. a share for team leads); empty: "exports" in the data directory (not Documents: it is often synced to a cloud drive). Policy only.',
+    { example: '\\\\fs01\\hotline\\exports', policyFallback: '', policyOnly: true },
   ),
   'reports.formats': setting(
     z.array(z.enum(EXPORT_FORMAT_VALUES)).min(1).max(EXPORT_FORMAT_VALUES.length),
@@ -285,10 +304,11 @@ export const SETTINGS = {
   'sip.extraCaCertificates': setting(
     z.array(pemCertificate).max(16),
     [],
-    'Extra CA certificates (PEM) trusted for wss:// servers, in addition to the operating system’s store.',
+    'Extra CA certificates (PEM) trusted for wss:// servers, in addition to the operating system’s store. Policy only (a CA the agent adds could read every call’s signalling).',
     {
       example: ['-----BEGIN CERTIFICATE-----\nMIIB…\n-----END CERTIFICATE-----\n'],
       policyFallback: [],
+      policyOnly: true,
     },
   ),
   'updates.mode': setting(
@@ -312,7 +332,7 @@ export const SETTINGS = {
   'log.level': setting(
     z.enum(LOG_LEVEL_VALUES),
     'info',
-    'How much the console logs (error, warn, info, debug). Logs never hold personal data, passwords or keys at any level.',
+    'How much the console logs (error, warn, info, debug). Logs never hold personal data, passwords or keys at any level (debug adds events, never the text of error messages).',
     { example: 'info', policyFallback: 'info' },
   ),
   'security.recoveryPublicKey': setting(
@@ -353,6 +373,28 @@ export const POLICY_ONLY_SETTING_KEYS = SETTING_KEYS.filter((key) => {
   const definition = SETTINGS[key] as SettingDefinition;
   return definition.policyOnly === true || definition.policyOnlySecret === true;
 });
+
+/** The keys a user may only make stricter (retention.days, sip.transport). */
+export const STRICTER_ONLY_SETTING_KEYS = SETTING_KEYS.filter(
+  (key) => (SETTINGS[key] as SettingDefinition).stricterOnly !== undefined,
+);
+
+/** How strict a value is under its order: a higher rank is stricter. */
+function strictness(order: StricterOrder, value: unknown): number {
+  if (order === 'lower') return -Number(value);
+  return order.indexOf(String(value));
+}
+
+/** Whether `value` is at least as strict as `bound` for this stricter-only key (true for other keys). */
+export function isAtLeastAsStrict(key: SettingKey, value: unknown, bound: unknown): boolean {
+  const order = (SETTINGS[key] as SettingDefinition).stricterOnly;
+  return order === undefined || strictness(order, value) >= strictness(order, bound);
+}
+
+/** The stricter of two values of a stricter-only key. */
+export function stricterOf<K extends SettingKey>(key: K, a: SettingValue<K>, b: SettingValue<K>): SettingValue<K> {
+  return isAtLeastAsStrict(key, a, b) ? a : b;
+}
 
 export function defaultSettings(): SettingsValues {
   const entries = SETTING_KEYS.map((key) => [key, structuredClone(SETTINGS[key].default)] as const);

@@ -229,7 +229,11 @@ describe.skipIf(skip)('two agents call each other with real WebRTC audio', () =>
       const button = page.getByTestId('agent-end-wrap-up');
       if ((await button.count()) > 0) await button.click();
     };
-    await endWrapUp(pageA);
+    // A answered the last call (the INFO caller's): its after-call work begins once that call's
+    // end has gone round, which may be a moment after its card went. Wait for it, then end it, or
+    // A would decline the call back below.
+    await pageA.getByTestId('agent-end-wrap-up').click({ timeout: 10_000 });
+    await expect.poll(() => pageA.getByTestId('agent-status').inputValue()).toBe('available');
     await endWrapUp(pageB);
     // A calls B and gives up before B answers: a missed call for B.
     await pageA.getByTestId('dial-target').fill('1002');
@@ -258,7 +262,14 @@ describe.skipIf(skip)('two agents call each other with real WebRTC audio', () =>
 
     await rows.nth(0).getByTestId('calllog-callback').click();
     await pageB.waitForFunction(() => window.location.hash === '#/calls');
-    await pageA.getByTestId('incoming-call').waitFor({ timeout: 15_000 });
+    await pageA
+      .getByTestId('incoming-call')
+      .waitFor({ timeout: 15_000 })
+      .catch(async (error: unknown) => {
+        // The call back never rang at A: say what each side showed (a refused dial, A not available).
+        const [a, b] = [await pageA.locator('main').innerText(), await pageB.locator('main').innerText()];
+        throw new Error(`A never rang for the call back.\nA showed:\n${a}\n\nB showed:\n${b}`, { cause: error });
+      });
     const caller = await pageA
       .getByTestId('incoming-caller')
       .innerText({ timeout: 10_000 })

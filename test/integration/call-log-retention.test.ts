@@ -185,4 +185,42 @@ describe('retention', () => {
       fields: '["remote_number","remote_name","intake.personal","intake.health","intake.search"]',
     });
   });
+
+  it('an intake an older version stored under a re-tagged form keeps, once erased, only coded answers, on disk too', async () => {
+    const dataDir = await tempDir();
+    const log = await openLog(dataDir);
+    await log.record(ended('retagged', OLD_CALLERS[0]!, NOW - 40 * DAY));
+    await log.close();
+    // As a version-8 console wrote it after an agent re-tagged every field "none": the answers sat
+    // with the anonymous ones, where erasure did not reach.
+    const leaked = {
+      callType: 'data_call',
+      name: 'Erika Retagmann',
+      street: 'Umgehungsstraße 17',
+      note: 'Diagnose Pseudokrupp',
+      triage: 'see_gp',
+      privacyNotice: 'yes',
+    };
+    const key = await keyOf(dataDir);
+    const file = join(dataDir, CALL_LOG_FILE);
+    const raw = openRaw(file, key);
+    raw
+      .prepare(
+        `INSERT INTO intakes (call_id, started_at, form_id, form_version, state, personal_json, other_json, problems_json,
+           created_at, updated_at)
+         VALUES ('retagged', ?, 'public-health', 1, 'submitted', '{}', ?, '[]', ?, ?)`,
+      )
+      .run(NOW - 40 * DAY, JSON.stringify(leaked), NOW - 40 * DAY, NOW - 40 * DAY);
+    raw.close();
+
+    const reopened = await openLog(dataDir);
+    expect(await reopened.purge(28)).toBe(1);
+    const intake = await reopened.getIntake('retagged');
+    expect(intake).toMatchObject({ purgedAt: NOW, values: { callType: 'data_call', privacyNotice: 'yes' } });
+    expect(Object.keys(intake!.values).sort()).toEqual(['callType', 'privacyNotice']);
+    await reopened.close();
+    expect(plaintextFound(decryptedPages(file, key), ['Erika Retagmann', 'Umgehungsstraße', 'Pseudokrupp'])).toEqual(
+      [],
+    );
+  });
 });

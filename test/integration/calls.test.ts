@@ -42,12 +42,17 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)(
         direction: 'inbound',
         remote: { number: '+4930123456', name: 'Erika Mustermann', anonymous: false },
       });
-      // The agent is told, in the UI language, even when the console is not in front.
+      // The agent is told, in the UI language, even when the console is not in front; without a
+      // policy that allows it, the notice names nobody (the OS keeps notifications in its history).
       await expect.poll(() => notices.length).toBe(1);
       expect(notices).toEqual([
         {
           name: 'app.notification',
-          payload: { title: 'Eingehender Anruf', body: 'Erika Mustermann (+4930123456)', tag: `call:${ringing.id}` },
+          payload: {
+            title: 'Eingehender Anruf',
+            body: 'Im Fenster von Hotline Desk annehmen oder abweisen',
+            tag: `call:${ringing.id}`,
+          },
         },
       ]);
       expect(await app.dispatch('calls.list', {}, context)).toMatchObject({

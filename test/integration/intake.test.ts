@@ -431,15 +431,20 @@ describe.skipIf(kamailioRequirement.skip || sippRequirement.skip)('the intake be
       .toEqual({ ok: true, value: { teamLead: true } });
     expect(await app.dispatch('privacy.find', { number: '0221 987654' }, context)).toEqual({ ok: true, value: [] });
 
-    // A smaller form, as IT would put it into the policy file.
+    // The form is the organisation's too: its tags decide what retention and erasure remove, so
+    // an agent who re-tags every field as "none" must not be able to keep callers' data for ever.
     const small = vaccinationLine;
-    expect(await app.dispatch('settings.update', { key: 'intake.form', value: small }, context)).toMatchObject({
-      ok: true,
-    });
-    expect(await app.dispatch('intake.form', {}, context)).toMatchObject({
-      ok: true,
-      value: { source: 'policy', form: { id: 'vaccination-line', version: 2 } },
-    });
+    const retagged = { ...small, fields: small.fields.map((field) => ({ ...field, tag: 'none' })) };
+    for (const value of [small, retagged])
+      expect(await app.dispatch('settings.update', { key: 'intake.form', value }, context)).toMatchObject({
+        ok: false,
+        error: { code: expect.stringMatching(/forbidden|invalid_input/) },
+      });
+    // A smaller form, as IT puts it into the policy file.
+    await writeFile(policyFile, JSON.stringify({ 'privacy.teamLeads': [userInfo().username], 'intake.form': small }));
+    await expect
+      .poll(async () => app.dispatch('intake.form', {}, context), { timeout: 10_000 })
+      .toMatchObject({ ok: true, value: { source: 'policy', form: { id: 'vaccination-line', version: 2 } } });
     // A broken definition is refused, naming what is wrong; the form in force stays.
     expect(
       await app.dispatch(

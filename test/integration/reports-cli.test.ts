@@ -89,6 +89,33 @@ describe('hotline-desk export and report kpi', () => {
     ]);
   }, 120_000);
 
+  it('never takes a pseudonym key from a --policy file for the organisation’s', async () => {
+    const data = await callLogData({ seed: { count: 20, seed: 9, days: 10 } });
+    const out = await tempDir();
+    const policy = join(out, 'my-policy.json');
+    await writeFile(policy, JSON.stringify({ 'reports.pseudonymKey': 'q0Vn3C6xKJrA8yqfXQmV1t2vCz3kP8sWn4hLr9bYd2E=' }));
+    const target = join(out, 'calls.csv');
+    const result = await cli([
+      'export',
+      '--data-dir',
+      data.dataDir,
+      ...RANGE,
+      '--format',
+      'csv-iso',
+      '--out',
+      target,
+      '--policy',
+      policy,
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/reports\.pseudonymKey is taken from the machine policy only/);
+    expect(JSON.parse(result.stdout)).toMatchObject({ pseudonymKey: 'installation' });
+    const [header, first] = (await readFile(target, 'utf8')).split('\n');
+    const column = header!.split(',').indexOf('caller_ref_key');
+    expect(first!.split(',')[column]).toBe('installation');
+  });
+
   it('exits non-zero with a clear message, and leaves no file, on every kind of bad input', async () => {
     const data = await callLogData({ seed: { count: 100, seed: 2, days: 30 } });
     const out = await tempDir();

@@ -158,9 +158,9 @@ describe.skipIf(libreOffice.skip)('exports that LibreOffice (and so Excel) opens
     libreOffice.assert();
     data = await callLogData({
       seed: { count: SEEDED, seed: 11, days: 400 },
-      // Nothing purged (the awkward calls are months old), and this user is a team lead.
-      settings: { 'retention.days': 3650 },
-      policy: teamLeadPolicy(),
+      // Nothing purged (the awkward calls are months old: retention is the organisation's), and
+      // this user is a team lead.
+      policy: { ...teamLeadPolicy(), 'retention.days': 3650 },
       calls: OWN_CALLS,
       forSuite: true,
     });
@@ -331,7 +331,7 @@ describe('KPIs', () => {
   it('match an independent SQL computation on a seeded log, in total and per agent', async () => {
     const data = await callLogData({
       seed: { count: 5_000, seed: 5, days: 400 },
-      settings: { 'retention.days': 3650 },
+      policy: { 'retention.days': 3650 },
     });
     const app = await startApp(data.dataDir, { policyPollMs: 100 }, { policyFile: data.policyFile });
     let report: KpiReport;
@@ -339,7 +339,7 @@ describe('KPIs', () => {
       // An agent sees the totals; the figures per agent (they measure people) are a team lead's.
       const asAgent = (await app.dispatch('reports.kpi', { range: ALL_DAYS }, context)) as Result<KpiReport>;
       expect(asAgent).toMatchObject({ ok: true, value: { agents: [], agentsWithheld: true } });
-      await writeFile(data.policyFile, JSON.stringify(teamLeadPolicy()));
+      await writeFile(data.policyFile, JSON.stringify({ ...teamLeadPolicy(), 'retention.days': 3650 }));
       await expect
         .poll(() => app.dispatch('privacy.access', {}, context))
         .toEqual({ ok: true, value: { teamLead: true } });
@@ -621,9 +621,10 @@ describe('bad requests', () => {
     await writeFile(blocker, 'in the way');
     const data = await callLogData({
       seed: { count: 20, seed: 4, days: 30 },
-      settings: { 'reports.directory': join(blocker, 'exports'), 'reports.formats': ['csv-de', 'xlsx'] },
+      settings: { 'reports.formats': ['csv-de', 'xlsx'] },
+      policy: { 'reports.directory': join(blocker, 'exports') },
     });
-    const app = await startApp(data.dataDir);
+    const app = await startApp(data.dataDir, {}, { policyFile: data.policyFile });
     try {
       const ask = (request: Record<string, unknown>) => app.dispatch('reports.export', request, context);
       expect(await ask({ range: ALL_DAYS, format: 'pdf' })).toMatchObject({

@@ -203,6 +203,12 @@ describe('a form definition from a policy', () => {
     expect(message({ ...base, personalDataWhen: { field: 'name', filled: true } })).toMatch(
       /personalDataWhen: refers to name/,
     );
+    // Free answers are the caller's whatever the form says: only coded fields may be "none".
+    const retagged = structuredClone(base);
+    retagged.fields[1] = { ...retagged.fields[1], tag: 'none' };
+    expect(message(retagged)).toBe(
+      'fields.1.tag: a text answer holds personal or health data: tag it "personal" or "health" (only choice and yesNoUnknown fields may be "none")',
+    );
     const wrongType = structuredClone(base);
     wrongType.fields[2] = { ...wrongType.fields[2], type: 'signature' };
     expect(message(wrongType)).toMatch(/fields\.2\.type/);

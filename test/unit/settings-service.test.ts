@@ -56,6 +56,67 @@ describe('settings: defaults ⊕ user ⊕ policy', () => {
     expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toEqual({ 'ui.language': 'en' });
   });
 
+  it('keeps what protects callers the organisation’s: policy-only keys refused and ignored from the user', async () => {
+    const dir = await tempDir();
+    // What an agent could have written by hand: a form with every field re-tagged, a short
+    // audit, exports to a folder of their own, a CA of their own.
+    const mine = {
+      'retention.auditDays': 365,
+      'reports.directory': '/home/agent/mine',
+      'sip.extraCaCertificates': ['-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'],
+      'intake.form': null,
+    };
+    await writeFile(join(dir, 'settings.json'), JSON.stringify(mine));
+    const settings = await open(dir);
+    for (const [key, value] of Object.entries(mine)) {
+      expect(settings.get(key as keyof typeof mine)).toEqual(defaultSettings()[key as keyof typeof mine]);
+      await expect(settings.update({ key, value } as never)).rejects.toMatchObject({
+        code: 'forbidden',
+        message: `${key} is set by your organisation’s policy only.`,
+      });
+    }
+  });
+
+  it('lets a user make a stricter-only key stricter, never looser, with or without a policy', async () => {
+    const dir = await tempDir();
+    // A settings file edited by hand cannot loosen it either.
+    await writeFile(
+      join(dir, 'settings.json'),
+      JSON.stringify({ 'retention.days': 3650, 'sip.transport': 'ws-or-wss' }),
+    );
+    const settings = await open(dir);
+    expect(settings.get('retention.days')).toBe(28);
+    await expect(settings.update({ key: 'retention.days', value: 29 })).rejects.toMatchObject({
+      code: 'forbidden',
+      message:
+        'retention.days: 29 is less strict than your organisation’s 28; only a stricter value can be chosen here.',
+    });
+    await settings.update({ key: 'retention.days', value: 7 });
+    expect(settings.get('retention.days')).toBe(7);
+    await settings.update({ key: 'sip.transport', value: 'wss' });
+    expect(settings.get('sip.transport')).toBe('wss');
+    await settings.update({ key: 'sip.transport', value: 'ws-or-wss' });
+    expect(settings.get('sip.transport')).toBe('ws-or-wss');
+
+    // With a policy: the stricter of the user's and the policy's applies, and the user may still
+    // tighten it; looser than the policy is refused as managed.
+    const managed = await tempDir();
+    await writeFile(join(managed, 'settings.json'), JSON.stringify({ 'retention.days': 7 }));
+    const withPolicy = await open(managed, { 'retention.days': 14, 'sip.transport': 'wss' });
+    expect(withPolicy.get('retention.days')).toBe(7);
+    expect(withPolicy.snapshot().locked).toEqual(['sip.transport', 'retention.days']);
+    await withPolicy.update({ key: 'retention.days', value: 10 });
+    expect(withPolicy.get('retention.days')).toBe(10);
+    await expect(withPolicy.update({ key: 'retention.days', value: 15 })).rejects.toMatchObject({
+      code: 'locked_by_policy',
+    });
+    await expect(withPolicy.update({ key: 'sip.transport', value: 'ws-or-wss' })).rejects.toMatchObject({
+      code: 'locked_by_policy',
+    });
+    await withPolicy.update({ key: 'sip.transport', value: 'wss' });
+    expect(withPolicy.get('sip.transport')).toBe('wss');
+  });
+
   it('ignores only the invalid policy keys, naming file and key', async () => {
     const dir = await tempDir();
     const settings = await open(dir, { 'ui.language': 'fr', 'sip.registrationExpiry': 120, 'sip.colour': 'red' });

@@ -27,13 +27,30 @@ import {
   type ChainCheck,
   type StoredAuditEntry,
 } from './audit';
-import { changedFields, intakeFromRow, sensitiveFields, splitAnswers, textQuery, type IntakeRow } from './intakes';
+import {
+  changedFields,
+  formHash,
+  intakeFromRow,
+  sensitiveFields,
+  splitAnswers,
+  textQuery,
+  type IntakeRow,
+} from './intakes';
+import { CODED_OTHER_JSON } from './migrations/009-coded-answers';
 import { nameKey, nameKeyLastFirst } from './names';
 import { searchDigits } from './numbers';
 import { seedCalls } from './seed';
 import { CallLogWriter, InThreadWriter, type LogWriter, type Step } from './writer';
 
 export const CALL_LOG_FILE = 'call-log.sqlite';
+
+/** An export file the console wrote, as the call log keeps it for retention. */
+export interface ExportFileRecord {
+  readonly id: number;
+  readonly path: string;
+  readonly sha256: string;
+  readonly writtenAt: number;
+}
 export const KEY_CHECK_FILE = 'call-log.keycheck';
 
 export interface CallLogOptions {
@@ -224,8 +241,10 @@ function eraseSteps(where: string, params: Record<string, unknown>): Step[] {
       params,
     },
     {
+      // The anonymous answers keep only what a coded field can give (an intake saved before
+      // version 9 may hold re-tagged personal answers there: migration 009).
       sql: `UPDATE intakes SET personal_json = NULL, problems_json = '[]', name_key = NULL, name_key_last = NULL,
-              phone_digits = NULL, purged_at = @now
+              phone_digits = NULL, other_json = ${CODED_OTHER_JSON}, purged_at = @now
             WHERE purged_at IS NULL AND call_id IN (${calls})`,
       params,
     },
@@ -463,6 +482,37 @@ export class CallLog {
     return changes;
   }
 
+  /** An export file the console just wrote: retention removes it `retention.days` after `writtenAt`. */
+  async recordExportFile(path: string, sha256: string, writtenAt: number): Promise<void> {
+    const writer = this.writer;
+    if (!writer) throw new AppError('unavailable', 'The call log is not open.');
+    await writer.run('INSERT INTO export_files (path, sha256, written_at) VALUES (@path, @sha256, @writtenAt)', {
+      path,
+      sha256,
+      writtenAt,
+    });
+  }
+
+  /** Export files written before `before` that retention has not dealt with yet, oldest first. */
+  async exportFilesWrittenBefore(before: number): Promise<ExportFileRecord[]> {
+    await this.writer?.flush();
+    return this.statement(
+      `SELECT id, path, sha256, written_at AS writtenAt FROM export_files INDEXED BY export_files_open
+       WHERE closed_at IS NULL AND written_at < ? ORDER BY written_at LIMIT 1000`,
+    ).all(before) as ExportFileRecord[];
+  }
+
+  /** What retention did with an export file: removed it, found it gone, or found it changed (left). */
+  async closeExportFile(id: number, outcome: 'removed' | 'missing' | 'changed'): Promise<void> {
+    const writer = this.writer;
+    if (!writer) throw new AppError('unavailable', 'The call log is not open.');
+    await writer.run('UPDATE export_files SET closed_at = @now, outcome = @outcome WHERE id = @id', {
+      id,
+      outcome,
+      now: this.options.clock.now(),
+    });
+  }
+
   /**
    * The audit log's own retention: entries older than `days` go, from the front, after the anchor
    * moved past them (the chain verifies from there). The removal is audited as the next entry.
@@ -546,6 +596,7 @@ export class CallLog {
       callId,
       formId: form.id,
       formVersion: form.version,
+      formHash: formHash(form),
       state: submit ? 'submitted' : 'draft',
       personal: JSON.stringify(answers.personal),
       other: JSON.stringify(answers.other),
@@ -562,11 +613,12 @@ export class CallLog {
     const steps: Step[] = [
       {
         sql: `INSERT INTO intakes (call_id, started_at, name_key, name_key_last, phone_digits, form_id, form_version,
-                state, personal_json, other_json, problems_json, created_at, updated_at, submitted_at)
-              VALUES (@callId, @startedAt, @nameKey, @nameKeyLast, @phoneDigits, @formId, @formVersion, @state,
-                @personal, @other, @problems, @now, @now, @submittedAt)
+                form_hash, state, personal_json, other_json, problems_json, created_at, updated_at, submitted_at)
+              VALUES (@callId, @startedAt, @nameKey, @nameKeyLast, @phoneDigits, @formId, @formVersion, @formHash,
+                @state, @personal, @other, @problems, @now, @now, @submittedAt)
               ON CONFLICT (call_id) DO UPDATE SET name_key = excluded.name_key, name_key_last = excluded.name_key_last,
                 phone_digits = excluded.phone_digits, form_id = excluded.form_id, form_version = excluded.form_version,
+                form_hash = excluded.form_hash,
                 state = excluded.state, personal_json = excluded.personal_json, other_json = excluded.other_json,
                 problems_json = excluded.problems_json, updated_at = excluded.updated_at,
                 submitted_at = excluded.submitted_at`,

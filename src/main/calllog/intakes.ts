@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import type { IntakeRecord } from '../../shared/contract/intake';
-import { intakeValuesSchema, type FormDefinition, type IntakeValues } from '../../shared/intake/form';
+import { createHash } from 'node:crypto';
+import {
+  CODED_FIELD_TYPES,
+  intakeValuesSchema,
+  type FormDefinition,
+  type IntakeValues,
+} from '../../shared/intake/form';
 import { PROBLEM_CODES, type FieldProblem } from '../../shared/intake/validate';
 import { searchDigits } from './numbers';
 
@@ -11,6 +17,7 @@ export interface IntakeRow {
   call_id: string;
   form_id: string;
   form_version: number;
+  form_hash: string | null;
   state: 'draft' | 'submitted';
   personal_json: string | null;
   other_json: string;
@@ -51,6 +58,7 @@ export function intakeFromRow(row: IntakeRow): IntakeRecord {
     callId: row.call_id,
     formId: row.form_id,
     formVersion: row.form_version,
+    formHash: row.form_hash ?? null,
     state: row.state,
     values: { ...parseValues(row.other_json), ...parseValues(row.personal_json) },
     problems,
@@ -89,13 +97,32 @@ export function splitAnswers(form: FormDefinition, values: IntakeValues): Stored
   for (const field of form.fields) {
     const value = values[field.id];
     if (value === undefined) continue;
-    (field.tag === 'none' ? other : personal)[field.id] = value;
+    // Only a coded answer goes with the anonymous ones (the form schema says so too; a form that
+    // slipped past it still cannot put free text where erasure does not reach).
+    const anonymous = field.tag === 'none' && CODED_FIELD_TYPES.includes(field.type);
+    (anonymous ? other : personal)[field.id] = value;
     if (typeof value !== 'string') continue;
     if (field.type === 'text' && field.search === 'text') text.push(value);
     if (field.type === 'text' && field.search === 'name') name ??= value;
     if (field.type === 'phone') phoneDigits ??= searchDigits(value) || null;
   }
   return { personal, other, text: text.join('\n'), name, phoneDigits };
+}
+
+const formHashes = new WeakMap<FormDefinition, string>();
+
+/**
+ * SHA-256 of a form definition as checked (its canonical JSON: the schema fixes the key order),
+ * stored with each intake: which definition it was saved under, even where two policies reused
+ * an id and version.
+ */
+export function formHash(form: FormDefinition): string {
+  let hash = formHashes.get(form);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(JSON.stringify(form)).digest('hex');
+    formHashes.set(form, hash);
+  }
+  return hash;
 }
 
 /** The fields whose answers differ between two sets of answers (for the audit). */

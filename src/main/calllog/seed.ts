@@ -2,7 +2,7 @@ import type { Database as Connection } from 'better-sqlite3-multiple-ciphers';
 import type { LoggedOutcome } from '../../shared/contract/calllog';
 import type { IntakeValues } from '../../shared/intake/form';
 import { DEFAULT_INTAKE_FORM } from '../intake/default-form';
-import { splitAnswers } from './intakes';
+import { formHash, splitAnswers } from './intakes';
 import { nameKey, nameKeyLastFirst } from './names';
 import { searchDigits } from './numbers';
 
@@ -298,10 +298,10 @@ export function seedCalls(
        @packetsReceived, @wrapUpMs, @disposition, @endedAt)`,
   );
   const insertIntake = db.prepare(
-    `INSERT INTO intakes (call_id, started_at, name_key, name_key_last, phone_digits, form_id, form_version, state,
-       personal_json, other_json, problems_json, created_at, updated_at, submitted_at)
-     VALUES (@id, @startedAt, @nameKey, @nameKeyLast, @phoneDigits, @formId, @formVersion, 'submitted', @personal,
-       @other, '[]', @endedAt, @submittedAt, @submittedAt)`,
+    `INSERT INTO intakes (call_id, started_at, name_key, name_key_last, phone_digits, form_id, form_version,
+       form_hash, state, personal_json, other_json, problems_json, created_at, updated_at, submitted_at)
+     VALUES (@id, @startedAt, @nameKey, @nameKeyLast, @phoneDigits, @formId, @formVersion, @formHash, 'submitted',
+       @personal, @other, '[]', @endedAt, @submittedAt, @submittedAt)`,
   );
   const insertSearch = db.prepare(
     `INSERT INTO intake_search (rowid, text) VALUES ((SELECT rowid FROM calls WHERE id = ?), ?)`,
@@ -332,6 +332,7 @@ export function seedCalls(
         phoneDigits: answers.phoneDigits,
         formId: form.id,
         formVersion: form.version,
+        formHash: formHash(form),
         personal: JSON.stringify(answers.personal),
         other: JSON.stringify(answers.other),
         endedAt: call.endedAt,

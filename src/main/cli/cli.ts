@@ -33,7 +33,7 @@ import {
   type RecoveryCopy,
 } from '../calllog/key-recovery';
 import { lockDataDir, type DataDirLock } from '../host/data-dir-lock';
-import { defaultSettings } from '../../shared/settings';
+import { defaultSettings, type SettingKey, type SettingValue } from '../../shared/settings';
 import { probeHeadset } from '../headset/probe';
 import { isKnownDevice } from '../headset/descriptor-source';
 import { cliDevice, findHeadsets, parseDeviceKey } from '../headset/device-list';
@@ -411,7 +411,7 @@ async function readSettings(flags: CommonFlags): Promise<SettingsService> {
   });
 }
 
-function formOf(settings: SettingsService) {
+function formOf(settings: Pick<SettingsService, 'get'>) {
   return settings.get('intake.form') ?? DEFAULT_INTAKE_FORM;
 }
 
@@ -464,7 +464,19 @@ const exportCommand: CliCommand = {
         'forbidden',
         'an identified export checks the team-lead role against the machine policy only; leave out --policy',
       );
-    const settings = await readSettings(flags);
+    const read = await readSettings(flags);
+    // A pseudonym key in a file named on the command line is whoever wrote that file's, not the
+    // organisation's: caller_ref then uses this installation's own key, and the export says so.
+    const settings = flags.policyGiven
+      ? {
+          get: <K extends SettingKey>(key: K): SettingValue<K> =>
+            key === 'reports.pseudonymKey' ? (defaultSettings()[key] as SettingValue<K>) : read.get(key),
+        }
+      : read;
+    if (flags.policyGiven && read.get('reports.pseudonymKey') !== '')
+      env.io.stderr(
+        'warning: --policy: reports.pseudonymKey is taken from the machine policy only; caller_ref uses this installation’s own key\n',
+      );
     const lock = await lockDataDir(flags.dataDir, 'CLI export');
     try {
       return await withCallLog(flags, env, async (log) => {

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, unlink } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import {
@@ -17,7 +17,7 @@ import type { SettingKey, SettingValue } from '../../shared/settings';
 import type { CallLog } from '../calllog/call-log';
 import type { Logger } from '../core/log';
 import type { Clock } from '../ports';
-import { exportFileName, placeExport, removeStaleTemporaries, temporaryFor } from './export-file';
+import { exportFileName, fileSha256, placeExport, removeStaleTemporaries, temporaryFor } from './export-file';
 import { organisationKey } from './pseudonym';
 import { runReportJob } from './worker-host';
 
@@ -145,6 +145,10 @@ export class ReportsService {
           throw new AppError('unavailable', 'The export could not be recorded in the audit log, so it was removed.');
         }
         const placed = await placeExport(temporary, file, target !== undefined);
+        // Retention removes it with the calls it holds (removeExpiredExports).
+        await callLog
+          .recordExportFile(placed, result.sha256, this.options.clock.now())
+          .catch(() => this.options.log.error('an export file could not be recorded for retention'));
         // Another file had taken the name meanwhile: the audit log says where this one went.
         if (placed !== file)
           await callLog.audit('export', `export:${result.sha256}`, [], {
@@ -203,6 +207,52 @@ export class ReportsService {
   async removeStaleTemporaries(): Promise<void> {
     const removed = await removeStaleTemporaries(this.directory(), 86_400_000, this.options.clock.now());
     if (removed > 0) this.options.log.info('stale temporary export files removed', { count: removed });
+  }
+
+  /**
+   * Retention for the export files the console wrote: each one `days` after it was written is
+   * removed, if it is still where it was written and unchanged (its SHA-256 as written); a file
+   * someone moved is no longer the console's to remove, one someone changed is left alone. Every
+   * removal is audited. Copies made elsewhere are out of reach (the admin guide says so).
+   */
+  async removeExpiredExports(days: number): Promise<{ removed: number; missing: number; changed: number }> {
+    const { callLog, clock, log } = this.options;
+    const counts = { removed: 0, missing: 0, changed: 0 };
+    const expired = await callLog.exportFilesWrittenBefore(clock.now() - days * 86_400_000);
+    for (const file of expired) {
+      let sha: string | null;
+      try {
+        sha = await fileSha256(file.path);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        // A share that is not there right now: try again at the next run.
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+          log.warn('an expired export could not be read; trying again at the next run', { code: code ?? 'unknown' });
+          continue;
+        }
+        sha = null;
+      }
+      const outcome = sha === null ? 'missing' : sha === file.sha256 ? 'removed' : 'changed';
+      if (outcome === 'removed') {
+        try {
+          await unlink(file.path);
+        } catch (error) {
+          log.warn('an expired export could not be removed; trying again at the next run', {
+            code: (error as NodeJS.ErrnoException).code ?? 'unknown',
+          });
+          continue;
+        }
+        await callLog.audit('erase', `export:${file.sha256}`, ['file'], {
+          target: file.path,
+          writtenAt: new Date(file.writtenAt).toISOString(),
+          days,
+        });
+      }
+      await callLog.closeExportFile(file.id, outcome);
+      counts[outcome] += 1;
+    }
+    if (expired.length > 0) log.info('retention: expired export files', counts);
+    return counts;
   }
 
   /** Stops the jobs under way (their temporary files go) and waits until they have: the app quits. */

@@ -3,10 +3,13 @@ import type { PolicySourceState, SettingsProblem, SettingsSnapshot } from '../..
 import { AppError } from '../../shared/result';
 import {
   defaultSettings,
+  isAtLeastAsStrict,
   POLICY_ONLY_SETTING_KEYS,
   SECRET_SETTING_KEYS,
   SETTING_KEYS,
   SETTINGS,
+  STRICTER_ONLY_SETTING_KEYS,
+  stricterOf,
   type SettingChange,
   type SettingDefinition,
   type SettingKey,
@@ -161,7 +164,16 @@ export class SettingsService {
     if (this.options.readOnly) throw new AppError('unavailable', 'These settings were opened read-only.');
     if (POLICY_ONLY_SETTING_KEYS.includes(change.key))
       throw new AppError('forbidden', `${change.key} is set by your organisation’s policy only.`);
-    if (this.isLocked(change.key)) {
+    if (STRICTER_ONLY_SETTING_KEYS.includes(change.key)) {
+      // Stricter than the organisation's value (the policy's, else the default) is always allowed,
+      // also where policy sets the key; looser never.
+      const bound = this.organisationValue(change.key);
+      if (!isAtLeastAsStrict(change.key, change.value, bound))
+        throw new AppError(
+          this.isLocked(change.key) ? 'locked_by_policy' : 'forbidden',
+          `${change.key}: ${JSON.stringify(change.value)} is less strict than your organisation’s ${JSON.stringify(bound)}; only a stricter value can be chosen here.`,
+        );
+    } else if (this.isLocked(change.key)) {
       throw new AppError(
         'locked_by_policy',
         `${change.key} is managed by your organisation and cannot be changed here.`,
@@ -185,11 +197,24 @@ export class SettingsService {
     for (const listener of [...this.listeners]) listener(this.current);
   }
 
+  /** What the organisation set for a key: the policy's value, else the default. */
+  private organisationValue<K extends SettingKey>(key: K): SettingValue<K> {
+    const policy = this.policy.values[key];
+    return (policy !== undefined ? policy : defaultSettings()[key]) as SettingValue<K>;
+  }
+
   private compose(): SettingsSnapshot {
     const user: Partial<SettingsValues> = { ...this.user.values };
     // A policy-only key in the user's own file is not the organisation's: ignored.
     for (const key of POLICY_ONLY_SETTING_KEYS) delete user[key];
     const values: SettingsValues = { ...defaultSettings(), ...user, ...this.policy.values };
+    // A stricter-only key: the stricter of the user's value (if any) and the organisation's. A
+    // settings file edited by hand (retention.days: 3650) cannot loosen it either.
+    for (const key of STRICTER_ONLY_SETTING_KEYS) {
+      const own = user[key];
+      const bound = this.organisationValue(key);
+      Object.assign(values, { [key]: own === undefined ? bound : stricterOf(key, own as never, bound as never) });
+    }
     const locked = SETTING_KEYS.filter((key) => Object.hasOwn(this.policy.values, key));
     const problems: SettingsProblem[] = [...this.policy.problems, ...this.user.problems];
     return { values, locked, problems, policySources: this.policy.sources };

@@ -24,6 +24,11 @@ export const intakeRecordSchema = z.object({
   callId: z.string(),
   formId: z.string(),
   formVersion: z.number().int(),
+  /** SHA-256 of the form definition the intake was saved under (null: saved before it was kept). */
+  formHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
   state: z.enum(INTAKE_STATES),
   /** Personal and health answers are gone once retention or an erasure ran (`purgedAt`). */
   values: intakeValuesSchema,

@@ -12,6 +12,9 @@ export const FIELD_TYPES = ['text', 'date', 'choice', 'yesNoUnknown', 'phone', '
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 export const FIELD_TAGS = ['personal', 'health', 'none'] as const;
+
+/** The field types whose answers are codes (one of the form's options): the only ones that may be tagged "none". */
+export const CODED_FIELD_TYPES: readonly FieldType[] = ['choice', 'yesNoUnknown'];
 export type FieldTag = (typeof FIELD_TAGS)[number];
 
 export const YES_NO_UNKNOWN = ['yes', 'no', 'unknown'] as const;
@@ -175,6 +178,14 @@ export const formDefinitionSchema = z
             });
         }
       }
+      // Only a coded answer can be free of personal data: whatever a form says, a text, a date, a
+      // phone number or a postcode is the caller's (and retention and erasure go by the tag).
+      if (field.tag === 'none' && !CODED_FIELD_TYPES.includes(field.type))
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'tag'],
+          message: `a ${field.type} answer holds personal or health data: tag it "personal" or "health" (only choice and yesNoUnknown fields may be "none")`,
+        });
       if (field.type === 'choice') {
         const values = field.options.map((option) => option.value);
         if (new Set(values).size !== values.length)

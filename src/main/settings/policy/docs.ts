@@ -68,6 +68,10 @@ const TITLES: Record<SettingKey, Text> = {
   },
   'intake.form': { en: 'Intake form', de: 'Aufnahmeformular' },
   'privacy.role': { en: 'Role at this console', de: 'Rolle an diesem Arbeitsplatz' },
+  'privacy.notificationCaller': {
+    en: 'Caller shown in the incoming-call notification',
+    de: 'Anrufende Person in der Benachrichtigung über eingehende Anrufe',
+  },
   'sip.pingIntervalSeconds': { en: 'SIP ping interval (seconds)', de: 'Intervall des SIP-Pings (Sekunden)' },
   'headset.enabled': {
     en: 'Use the buttons and lights of a USB headset',
@@ -514,6 +518,20 @@ function policyOnlyNote(key: SettingKey, lang: Lang): string | null {
   return null;
 }
 
+/** For a stricter-only key: what a user may still choose, and what then applies. */
+function stricterOnlyNote(key: SettingKey, lang: Lang, code: (text: string) => string): string | null {
+  const order = definition(key).stricterOnly;
+  if (order === undefined) return null;
+  if (order === 'lower')
+    return lang === 'en'
+      ? "Stricter only: a user may choose a smaller value, never a larger one; the smaller of the user's value and the policy's (or the default) applies."
+      : 'Nur strenger: Benutzer können einen kleineren Wert wählen, nie einen größeren; es gilt der kleinere aus dem Wert der Benutzer und dem der Richtlinie (oder dem Standardwert).';
+  const strictest = code(JSON.stringify(order.at(-1)));
+  return lang === 'en'
+    ? `Stricter only: a user may only choose ${strictest} (or keep the policy's value or the default).`
+    : `Nur strenger: Benutzer können nur ${strictest} wählen (oder den Wert der Richtlinie bzw. den Standardwert behalten).`;
+}
+
 function fallbackNote(key: SettingKey, lang: Lang, code: (text: string) => string): string | null {
   const setting = definition(key);
   if (!Object.hasOwn(setting, 'policyFallback')) return null;
@@ -565,6 +583,8 @@ function keySection(key: SettingKey): string {
   else facts.push(`- Example: ${code(JSON.stringify(setting.example))}`);
   const policyOnly = policyOnlyNote(key, 'en');
   if (policyOnly !== null) facts.push(`- ${policyOnly}`);
+  const stricterOnly = stricterOnlyNote(key, 'en', code);
+  if (stricterOnly !== null) facts.push(`- ${stricterOnly}`);
   const fallback = fallbackNote(key, 'en', code);
   if (fallback !== null) facts.push(`- ${fallback}`);
 
@@ -805,6 +825,8 @@ function explainText(key: SettingKey, lang: Lang): string {
   else facts.push(`${en ? 'Example' : 'Beispiel'}: ${JSON.stringify(setting.example)}`);
   const policyOnly = policyOnlyNote(key, lang);
   if (policyOnly !== null) facts.push(policyOnly);
+  const stricterOnly = stricterOnlyNote(key, lang, plain);
+  if (stricterOnly !== null) facts.push(stricterOnly);
   const fallback = fallbackNote(key, lang, plain);
   if (fallback !== null) facts.push(fallback);
   paragraphs.push(facts.join('\n'));
@@ -866,10 +888,15 @@ function explainText(key: SettingKey, lang: Lang): string {
       : userDecides
         ? 'es entscheiden die Richtliniendatei, die Benutzer oder der Standardwert'
         : 'es entscheiden die Richtliniendatei oder der Standardwert';
+    const stricter = definition(key).stricterOnly !== undefined;
     paragraphs.push(
-      en
-        ? `Enabled: the value set here applies to every user of this computer and is locked in the console. Disabled or Not configured: this policy does not set it (${others}).`
-        : `Aktiviert: Der hier festgelegte Wert gilt für alle Benutzer dieses Computers und ist in der Konsole gesperrt. Deaktiviert oder Nicht konfiguriert: Diese Richtlinie legt ihn nicht fest (${others}).`,
+      stricter
+        ? en
+          ? `Enabled: the value set here applies to every user of this computer; a user may only make it stricter. Disabled or Not configured: this policy does not set it (${others}; the user only stricter than the default).`
+          : `Aktiviert: Der hier festgelegte Wert gilt für alle Benutzer dieses Computers; Benutzer können ihn nur strenger machen. Deaktiviert oder Nicht konfiguriert: Diese Richtlinie legt ihn nicht fest (${others}; die Benutzer nur strenger als der Standardwert).`
+        : en
+          ? `Enabled: the value set here applies to every user of this computer and is locked in the console. Disabled or Not configured: this policy does not set it (${others}).`
+          : `Aktiviert: Der hier festgelegte Wert gilt für alle Benutzer dieses Computers und ist in der Konsole gesperrt. Deaktiviert oder Nicht konfiguriert: Diese Richtlinie legt ihn nicht fest (${others}).`,
     );
   }
   return paragraphs.join('\n\n');

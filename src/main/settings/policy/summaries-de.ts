@@ -13,7 +13,7 @@ export const SETTING_SUMMARIES_DE: Record<SettingKey, string> = {
   'sip.domain':
     'Die SIP-Domäne der Adressen der Agenten. Ist sie gesetzt, geben Agenten nur ihre Durchwahl ein (aus 1001 wird sip:1001@Domäne), und eine Adresse in einer anderen Domäne wird nicht verwendet.',
   'sip.transport':
-    'wss: Es werden nur verschlüsselte Server (wss://) verwendet, ws://-Server werden übergangen. ws-or-wss: Die URL des jeweiligen Servers entscheidet.',
+    'wss: Es werden nur verschlüsselte Server (wss://) verwendet, ws://-Server werden übergangen. ws-or-wss: Die URL des jeweiligen Servers entscheidet. Benutzer können nur wss wählen.',
   'sip.uri':
     'Die SIP-Adresse (Address of Record) der Leitung des Agenten, oder nur die Durchwahl, wenn sip.domain gesetzt ist.',
   'sip.authUser': 'Benutzername für die Digest-Authentifizierung, falls er vom Benutzerteil der URI abweicht.',
@@ -30,13 +30,15 @@ export const SETTING_SUMMARIES_DE: Record<SettingKey, string> = {
   'calls.wrapUpSeconds':
     'Nachbearbeitungszeit nach jedem angenommenen Anruf in Sekunden; eingehende Anrufe werden währenddessen mit 486 (Besetzt) abgewiesen (0: keine Nachbearbeitungszeit).',
   'retention.days':
-    'Aufbewahrungsfrist in Tagen: So viele Tage nach einem Anruf werden seine personenbezogenen Angaben und Gesundheitsangaben im Anrufprotokoll gelöscht (die anonyme Zeile bleibt für die Statistik erhalten).',
+    'Aufbewahrungsfrist in Tagen: So viele Tage nach einem Anruf werden seine personenbezogenen Angaben und Gesundheitsangaben im Anrufprotokoll gelöscht (die anonyme Zeile bleibt für die Statistik erhalten); die eigenen Exportdateien der Konsole werden so lange nach ihrem Schreiben entfernt. Benutzer können nur weniger Tage wählen.',
   'retention.auditDays':
-    'Aufbewahrungsfrist des Prüfprotokolls in Tagen; ältere Einträge werden entfernt, wobei ein Anker die Kette weiterhin prüfbar hält, und jede Entfernung wird selbst im Prüfprotokoll festgehalten.',
+    'Aufbewahrungsfrist des Prüfprotokolls in Tagen; ältere Einträge werden entfernt, wobei ein Anker die Kette weiterhin prüfbar hält, und jede Entfernung wird selbst im Prüfprotokoll festgehalten. Nur per Richtlinie (ein kürzeres Prüfprotokoll heißt weniger Nachvollziehbarkeit).',
   'intake.form':
-    'Die Definition des Aufnahmeformulars (JSON, wie in assets/intake/public-health.json); null: das mitgelieferte Formular für den öffentlichen Gesundheitsdienst.',
+    'Die Definition des Aufnahmeformulars (JSON, wie in assets/intake/public-health.json); null: das mitgelieferte Formular für den öffentlichen Gesundheitsdienst. Nur per Richtlinie: Die Kennzeichnungen des Formulars entscheiden, was Aufbewahrungsfrist und Löschung entfernen.',
   'privacy.role':
     'Wer an diesem Arbeitsplatz arbeitet: Die Teamleitung beantwortet Betroffenenanfragen (die Datensätze einer anrufenden Person finden, exportieren und löschen) und darf identifizierte Exporte erstellen. Nur per Richtlinie; ist privacy.teamLeads gesetzt, entscheidet stattdessen diese Einstellung.',
+  'privacy.notificationCaller':
+    'Was die Benachrichtigung „Eingehender Anruf“ des Betriebssystems von der anrufenden Person zeigt: none (Standard: Der Benachrichtigungsverlauf liegt außerhalb des verschlüsselten Anrufprotokolls), number (die Rufnummer) oder name_and_number (Name und Rufnummer). Nur per Richtlinie.',
   'sip.pingIntervalSeconds':
     'Wie oft ein SIP-OPTIONS-Ping prüft, ob der Server noch antwortet; eine stumme Verbindung wird nach einem unbeantworteten Ping getrennt.',
   'headset.enabled':
@@ -44,7 +46,7 @@ export const SETTING_SUMMARIES_DE: Record<SettingKey, string> = {
   'headset.device':
     'Das zu verwendende Headset, angegeben über seine USB-IDs und optional seine Seriennummer (VVVV:PPPP oder VVVV:PPPP:Seriennummer); leer: das erste Headset mit Anrufsteuerung.',
   'reports.directory':
-    'Wohin Exporte geschrieben werden (ein absoluter Ordnerpfad, z. B. eine Freigabe für die Teamleitung); leer: der Ordner „exports“ im Datenverzeichnis (nicht „Dokumente“: dieser Ordner wird oft mit einem Cloud-Speicher synchronisiert).',
+    'Wohin Exporte geschrieben werden (ein absoluter Ordnerpfad, z. B. eine Freigabe für die Teamleitung); leer: der Ordner „exports“ im Datenverzeichnis (nicht „Dokumente“: dieser Ordner wird oft mit einem Cloud-Speicher synchronisiert). Nur per Richtlinie.',
   'reports.formats':
     'Die angebotenen Exportformate: csv-de (Excel, deutsch), csv-iso (CSV, ISO 8601, UTC), xlsx (Excel-Arbeitsmappe).',
   'reports.pseudonymKey':
@@ -52,13 +54,13 @@ export const SETTING_SUMMARIES_DE: Record<SettingKey, string> = {
   'privacy.teamLeads':
     'Wer zur Teamleitung gehört (identifizierte Exporte, Betroffenenanfragen): Kontonamen des Betriebssystems (KREIS\\mueller) oder „group:NAME“ für die Mitglieder einer Gruppe des Betriebssystems (Linux und macOS: der Gruppenname; Windows: DOMÄNE\\Gruppe, der Gruppenname oder ihre SID). Nur per Richtlinie. Ist die Liste gesetzt, entscheidet sie, und privacy.role wird nicht berücksichtigt.',
   'sip.extraCaCertificates':
-    'Zusätzliche CA-Zertifikate (PEM), denen für wss://-Server vertraut wird, neben dem Zertifikatspeicher des Betriebssystems.',
+    'Zusätzliche CA-Zertifikate (PEM), denen für wss://-Server vertraut wird, neben dem Zertifikatspeicher des Betriebssystems. Nur per Richtlinie (eine vom Agenten hinzugefügte CA könnte die Signalisierung jedes Anrufs mitlesen).',
   'updates.mode':
     'off: keinerlei Update-Anfrage. notify: Die Konsole sucht unter updates.url nach einer neuen Version und weist den Agenten darauf hin. auto: Sie lädt die neue Version zusätzlich herunter und installiert sie beim nächsten Neustart – nur dort, wo der Agent die Anwendung selbst aktualisieren darf (AppImage, Installationen pro Benutzer); Installationen pro Rechner (NSIS pro Rechner, MSI, deb) aktualisiert die IT, dort wirkt auto wie notify.',
   'updates.url':
     'Der interne Update-Server (generischer Provider von electron-updater: der Ordner mit latest.yml, latest-linux.yml und latest-mac.yml). Leer: keine Update-Anfrage.',
   'log.level':
-    'Wie ausführlich die Konsole protokolliert (error, warn, info, debug). Die Protokolle enthalten auf keiner Stufe personenbezogene Daten, Passwörter oder Schlüssel.',
+    'Wie ausführlich die Konsole protokolliert (error, warn, info, debug). Die Protokolle enthalten auf keiner Stufe personenbezogene Daten, Passwörter oder Schlüssel (debug ergänzt Ereignisse, nie den Text von Fehlermeldungen).',
   'security.recoveryPublicKey':
     'Der öffentliche Wiederherstellungsschlüssel der Organisation (RSA, mindestens 3072 Bit, PEM). Ist er gesetzt, wird der Datenbankschlüssel des Anrufprotokolls zusätzlich mit diesem Schlüssel verschlüsselt gespeichert, sodass die IT ein Anrufprotokoll nach dem Verlust des Benutzerprofils im Betriebssystem mit dem privaten Schlüssel wiederherstellen kann. Nur per Richtlinie.',
 };
