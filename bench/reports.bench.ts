@@ -8,7 +8,7 @@ import { CallLog, CALL_LOG_FILE } from '../src/main/calllog/call-log';
 import { DATABASE_KEY_SECRET } from '../src/main/calllog/database-key';
 import { openEncrypted } from '../src/main/calllog/database';
 import { silentLogger } from '../src/main/core/log';
-import { FileSecretStore } from '../src/main/host/node-ports';
+import { testSecrets } from '../test/support/secrets';
 import { DEFAULT_INTAKE_FORM } from '../src/main/intake/default-form';
 import { runReportJob } from '../src/main/reports/worker-host';
 import { z } from 'zod';
@@ -114,7 +114,7 @@ it(`reports: ${CALLS.toLocaleString('en')} calls`, { timeout: 3_600_000 }, async
     `Reports: exports and the main loop, ${CALLS.toLocaleString('en')} synthetic calls in the encrypted call log`,
   );
   const dataDir = await tempDir();
-  const secrets = new FileSecretStore(dataDir);
+  const secrets = testSecrets(dataDir);
   const log = await CallLog.open({
     dataDir,
     secrets,

@@ -103,6 +103,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
     log: log.child('calllog'),
     agentCode: () => agent.code,
     recoveryPublicKey: () => settings.get('security.recoveryPublicKey'),
+    requireProtectedSecrets: () => settings.get('security.requireProtectedSecrets'),
   });
   const telephony = await TelephonyService.start({
     settings,

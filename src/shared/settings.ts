@@ -335,6 +335,12 @@ export const SETTINGS = {
     'How much the console logs (error, warn, info, debug). Logs never hold personal data, passwords or keys at any level (debug adds events, never the text of error messages).',
     { example: 'info', policyFallback: 'info' },
   ),
+  'security.requireProtectedSecrets': setting(
+    z.boolean(),
+    false,
+    'true: the call log’s key and the SIP password must be kept by the operating system’s keystore (DPAPI, Keychain, the Secret Service or KWallet). Where there is none (a Linux machine without a keyring, Electron’s basic_text), the call log refuses to open and no SIP password is stored, each with a message that says why. Policy only.',
+    { example: true, policyOnly: true, policyFallback: true },
+  ),
   'security.recoveryPublicKey': setting(
     z
       .string()

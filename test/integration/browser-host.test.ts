@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BrowserHost } from '../../src/main/host/browser/browser-host';
 import { LOCK_FILE } from '../../src/main/host/data-dir-lock';
 import { startHost, upgradeStatus, WireClient } from '../support/browser-host';
+import { testSecrets } from '../support/secrets';
 import { tempDir } from '../support/temp';
 import { freePort } from '../lab/ports';
 
@@ -37,7 +38,8 @@ describe('browser host: the contract over a loopback WebSocket', () => {
   });
 
   it('answers a request with the same Result the Electron host would give', async () => {
-    const connected = await client(await host());
+    const dataDir = await tempDir();
+    const connected = await client(await host(dataDir));
     expect(connected.frames[0]).toMatchObject({ type: 'hello', protocol: 1, clientId: expect.stringMatching(/^tab-/) });
     expect(await connected.request('app.info')).toEqual({
       ok: true,
@@ -46,7 +48,14 @@ describe('browser host: the contract over a loopback WebSocket', () => {
         version: '0.0.0-test',
         host: 'browser',
         platform: process.platform,
-        secretStorage: { protected: false, backend: 'file' },
+        // No Secret Service in the test run: the state folder's file, with the reason.
+        secretStorage: {
+          protected: false,
+          backend: 'file',
+          location: testSecrets(dataDir).file,
+          reason: expect.stringMatching(/DBus|D-Bus|Secret Service/i),
+          reasonCode: 'no_keystore',
+        },
       },
     });
     expect(await connected.request('calls.registration')).toEqual({ ok: true, value: { state: 'not_configured' } });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CALL_LOG_FILE, CallLog } from '../../src/main/calllog/call-log';
-import { FileSecretStore } from '../../src/main/host/node-ports';
+import { testSecrets } from '../support/secrets';
 import { recordingLogger } from '../support/logs';
 import { TYPED_NOTE } from '../support/draft-typist';
 import { openRaw } from '../support/sqlcipher-pages';
@@ -28,7 +28,7 @@ afterEach(async () => {
 async function open(dataDir: string): Promise<CallLog> {
   const log = await CallLog.open({
     dataDir,
-    secrets: new FileSecretStore(dataDir),
+    secrets: testSecrets(dataDir),
     env: {},
     clock: { now: () => Date.now() },
     log: recordingLogger(),
@@ -174,7 +174,7 @@ describe('the audit log', () => {
     const dataDir = await tempDir();
     const log = await CallLog.open({
       dataDir,
-      secrets: new FileSecretStore(dataDir),
+      secrets: testSecrets(dataDir),
       env: {},
       clock: { now: () => 1_000 },
       log: recordingLogger(),
@@ -210,7 +210,7 @@ describe('the audit log', () => {
     expect(await verify()).toEqual({ code: 0, out: 'audit log: 3 entries, the chain is intact\n' });
 
     // Someone with the key removes the guard and edits entry 2.
-    const key = (await new FileSecretStore(dataDir).get('calllog.key'))!;
+    const key = (await testSecrets(dataDir).get('calllog.key'))!;
     const db = openRaw(join(dataDir, CALL_LOG_FILE), key);
     const entries = db.prepare('SELECT os_user, agent_code, fields FROM audit ORDER BY seq').all();
     expect(entries).toEqual([

@@ -4,7 +4,7 @@ import { CALL_LOG_FILE, CallLog } from '../../src/main/calllog/call-log';
 import { nameKey, nameKeyLastFirst } from '../../src/main/calllog/names';
 import { DATABASE_KEY_SECRET } from '../../src/main/calllog/database-key';
 import { DEFAULT_INTAKE_FORM } from '../../src/main/intake/default-form';
-import { FileSecretStore } from '../../src/main/host/node-ports';
+import { testSecrets } from '../support/secrets';
 import { newInboundCall, transition } from '../../src/main/telephony/call-state';
 import type { CallSnapshot } from '../../src/shared/calls';
 import { recordingLogger } from '../support/logs';
@@ -46,7 +46,7 @@ function ended(id: string, remote: { name: string; number: string }, startedAt: 
 async function openLog(dataDir: string): Promise<CallLog> {
   const log = await CallLog.open({
     dataDir,
-    secrets: new FileSecretStore(dataDir),
+    secrets: testSecrets(dataDir),
     env: {},
     clock: { now: () => NOW },
     log: recordingLogger(),
@@ -57,7 +57,7 @@ async function openLog(dataDir: string): Promise<CallLog> {
 }
 
 async function keyOf(dataDir: string): Promise<string> {
-  return (await new FileSecretStore(dataDir).get(DATABASE_KEY_SECRET))!;
+  return (await testSecrets(dataDir).get(DATABASE_KEY_SECRET))!;
 }
 
 describe('retention', () => {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CALL_LOG_FILE, CallLog, KEY_CHECK_FILE } from '../../src/main/calllog/call-log';
 import { DATABASE_KEY_SECRET } from '../../src/main/calllog/database-key';
 import { DEFAULT_INTAKE_FORM } from '../../src/main/intake/default-form';
-import { FileSecretStore } from '../../src/main/host/node-ports';
+import { testSecrets } from '../support/secrets';
 import { newInboundCall, newOutboundCall, transition, type CallEvent } from '../../src/main/telephony/call-state';
 import type { CallSnapshot } from '../../src/shared/calls';
 import type { CallRecord } from '../../src/shared/contract/calllog';
@@ -29,7 +29,7 @@ const erika = { number: '+49 30 1234567', name: 'Erika Mustermann', anonymous: f
 async function openLog(dataDir: string, options: { env?: NodeJS.ProcessEnv; now?: () => number } = {}) {
   const log = await CallLog.open({
     dataDir,
-    secrets: new FileSecretStore(dataDir),
+    secrets: testSecrets(dataDir),
     env: options.env ?? {},
     clock: { now: options.now ?? (() => Date.now()) },
     log: recordingLogger(),
@@ -54,8 +54,9 @@ describe('the call log database', () => {
     const dataDir = await tempDir();
     const log = await openLog(dataDir);
     expect(log.status).toEqual({ state: 'open', calls: 0 });
-    const secrets = JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
-    expect(secrets[DATABASE_KEY_SECRET]).toMatch(/^[0-9a-f]{64}$/);
+    // In the secret store (here, without a keystore, the state folder's file), never beside the data.
+    expect(await testSecrets(dataDir).get(DATABASE_KEY_SECRET)).toMatch(/^[0-9a-f]{64}$/);
+    expect(existsSync(join(dataDir, 'secrets.json'))).toBe(false);
     expect(existsSync(join(dataDir, KEY_CHECK_FILE))).toBe(true);
 
     let call = newInboundCall('call-1', erika, 1_000, 'HL-07');
@@ -152,7 +153,7 @@ describe('the call log database', () => {
   it('a new log replaces the key check left by a log that is gone (support deleted it with its key)', async () => {
     const dataDir = await tempDir();
     await (await openLog(dataDir)).close();
-    await new FileSecretStore(dataDir).delete(DATABASE_KEY_SECRET);
+    await testSecrets(dataDir).delete(DATABASE_KEY_SECRET);
     await rm(join(dataDir, CALL_LOG_FILE));
     expect((await openLog(dataDir)).status).toEqual({ state: 'open', calls: 0 });
     expect((await openLog(dataDir)).status).toEqual({ state: 'open', calls: 0 });
@@ -161,10 +162,10 @@ describe('the call log database', () => {
   it('never makes a new key for a log whose key is gone: that would look like a damaged file', async () => {
     const dataDir = await tempDir();
     await (await openLog(dataDir)).close();
-    await new FileSecretStore(dataDir).delete(DATABASE_KEY_SECRET);
+    await testSecrets(dataDir).delete(DATABASE_KEY_SECRET);
     const log = await openLog(dataDir);
     expect(log.status).toEqual({ state: 'wrong_key' });
-    expect(await new FileSecretStore(dataDir).get(DATABASE_KEY_SECRET)).toBeNull();
+    expect(await testSecrets(dataDir).get(DATABASE_KEY_SECRET)).toBeNull();
   });
 
   it('a damaged file (the key fits) is moved aside, never overwriting, and a fresh log can be started', async () => {
@@ -191,7 +192,7 @@ describe('the call log database', () => {
 
   it('refuses a log written by a newer version, and leaves it alone', async () => {
     const dataDir = await tempDir();
-    const secrets = new FileSecretStore(dataDir);
+    const secrets = testSecrets(dataDir);
     await (await openLog(dataDir)).close();
     const key = (await secrets.get(DATABASE_KEY_SECRET))!;
     const db = openRaw(join(dataDir, CALL_LOG_FILE), key);
@@ -208,7 +209,7 @@ describe('the call log database', () => {
     const key = randomBytes(32).toString('hex');
     const log = await openLog(dataDir, { env: { HOTLINE_DESK_DB_KEY: key } });
     expect(log.status.state).toBe('open');
-    expect(await new FileSecretStore(dataDir).get(DATABASE_KEY_SECRET)).toBeNull();
+    expect(await testSecrets(dataDir).get(DATABASE_KEY_SECRET)).toBeNull();
     await log.close();
     const bad = await openLog(await tempDir(), { env: { HOTLINE_DESK_DB_KEY: 'secret' } });
     expect(bad.status).toEqual({

@@ -3,7 +3,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallLog } from '../../src/main/calllog/call-log';
-import { FileSecretStore } from '../../src/main/host/node-ports';
+import { testSecrets } from '../support/secrets';
 import { DEFAULT_INTAKE_FORM } from '../../src/main/intake/default-form';
 import { ReportsService } from '../../src/main/reports/reports-service';
 import { runReportJobHere } from '../../src/main/reports/run-here';
@@ -30,7 +30,7 @@ describe('retention of the console’s own export files', () => {
     const clock = { now: () => now };
     const log = await CallLog.open({
       dataDir: data.dataDir,
-      secrets: new FileSecretStore(data.dataDir),
+      secrets: testSecrets(data.dataDir),
       env: {},
       clock,
       log: recordingLogger(),

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { CALL_LOG_FILE, CallLog } from '../../src/main/calllog/call-log';
-import { FileSecretStore } from '../../src/main/host/node-ports';
+import { testSecrets } from '../support/secrets';
 import { DEFAULT_INTAKE_FORM } from '../../src/main/intake/default-form';
 import { subjectExport } from '../../src/main/intake/subject-export';
 import { newInboundCall, transition } from '../../src/main/telephony/call-state';
@@ -29,7 +29,7 @@ afterEach(async () => {
 async function openLog(dataDir: string, now = () => NOW): Promise<CallLog> {
   const log = await CallLog.open({
     dataDir,
-    secrets: new FileSecretStore(dataDir),
+    secrets: testSecrets(dataDir),
     env: {},
     clock: { now },
     log: recordingLogger(),
@@ -181,7 +181,7 @@ describe('intake records', () => {
     );
     await log.saveIntake('c1', form, complete, { submit: true });
     await log.getIntake('c1');
-    const key = (await new FileSecretStore(dataDir).get('calllog.key'))!;
+    const key = (await testSecrets(dataDir).get('calllog.key'))!;
     const rows = auditRows(dataDir, key).filter((row) => row.record === 'intake:c1');
     expect(rows).toEqual([
       { action: 'create', record: 'intake:c1', fields: '["state","callType","name"]' },
@@ -280,7 +280,7 @@ describe('data-subject requests (GDPR Art. 15 and 17)', () => {
     await expect(log.saveIntake('c', form, complete, { submit: false })).rejects.toMatchObject({ code: 'conflict' });
     await expect(log.eraseSubject(['nope'])).rejects.toMatchObject({ code: 'not_found' });
 
-    const key = (await new FileSecretStore(dataDir).get('calllog.key'))!;
+    const key = (await testSecrets(dataDir).get('calllog.key'))!;
     const steps = auditRows(dataDir, key)
       .filter((row) => ['view', 'export', 'erase'].includes(row.action) && /^call:[abc]$/.test(row.record))
       .map((row) => `${row.action} ${row.record}`);
@@ -314,7 +314,7 @@ describe('the audit log’s own retention', () => {
     expect(await log.purgeAudit(730)).toBe(2);
     const check = log.verifyAudit();
     expect(check).toMatchObject({ ok: true, entries: 2 });
-    const key = (await new FileSecretStore(dataDir).get('calllog.key'))!;
+    const key = (await testSecrets(dataDir).get('calllog.key'))!;
     expect(auditRows(dataDir, key)).toEqual([
       { action: 'view', record: 'intake:x', fields: '["symptoms"]' },
       {

@@ -11,7 +11,7 @@ import { RECOVERY_PASSPHRASE_ENV, runCli, type CliEnvironment } from '../../src/
 import type { LogRecord } from '../../src/main/core/log';
 import { lockDataDir } from '../../src/main/host/data-dir-lock';
 import type { SecretStore } from '../../src/main/ports';
-import { FileSecretStore } from '../../src/main/host/node-ports';
+import { testSecrets } from '../support/secrets';
 import { policyFromFile } from '../../src/main/host/policy-locations';
 import { auditRows, callLogData, type LogData } from '../support/call-log-data';
 import { startApp } from '../support/app';
@@ -87,7 +87,7 @@ function recordsOf(app: App): readonly LogRecord[] {
 async function cli(
   argv: string[],
   data?: LogData,
-  openSecrets: (dir: string) => SecretStore = (dir) => new FileSecretStore(dir),
+  openSecrets: (dir: string) => SecretStore = (dir) => testSecrets(dir),
 ): Promise<{ status: number; stdout: string; stderr: string }> {
   const out: string[] = [];
   const err: string[] = [];
@@ -123,12 +123,12 @@ async function logFiles(dataDir: string): Promise<Record<string, string>> {
 }
 
 async function storedKey(dataDir: string): Promise<string | null> {
-  return new FileSecretStore(dataDir).get(DATABASE_KEY_SECRET);
+  return testSecrets(dataDir).get(DATABASE_KEY_SECRET);
 }
 
-/** The OS profile is reset: its secret store (here the 0600 secrets.json) is gone. */
+/** The OS profile is reset: its secret store (here the state folder's 0600 file) is gone. */
 async function resetProfile(dataDir: string): Promise<void> {
-  await rm(join(dataDir, 'secrets.json'));
+  await rm(testSecrets(dataDir).file);
 }
 
 /** A log with calls whose key has a recovery copy for `pair`, written by the call log itself; the app is not running. */
@@ -139,7 +139,7 @@ async function recoverableLog(pair: Pair, calls = 25): Promise<LogData> {
   });
   const log = await CallLog.open({
     dataDir: data.dataDir,
-    secrets: new FileSecretStore(data.dataDir),
+    secrets: testSecrets(data.dataDir),
     env: {},
     clock: { now: () => Date.now() },
     log: recordingLogger(),
@@ -374,7 +374,7 @@ describe('key recover refuses, and changes nothing', () => {
   it('to overwrite a different key in the secret store, unless --replace', async () => {
     const data = await recoverableLog(first);
     const other = randomBytes(32).toString('hex');
-    await new FileSecretStore(data.dataDir).set(DATABASE_KEY_SECRET, other);
+    await testSecrets(data.dataDir).set(DATABASE_KEY_SECRET, other);
     const key = await writePem(first.privatePem);
     const refused = await cli(['key', 'recover', '--private-key', key], data);
     expect(refused.status).toBe(1);
@@ -401,7 +401,7 @@ describe('key recover refuses, and changes nothing', () => {
     // decrypt; a new entry can still be sealed and read back. (Electron cannot run here.)
     const sealed = new Set<string>([DATABASE_KEY_SECRET]);
     const resetStore = (dir: string): SecretStore => {
-      const file = new FileSecretStore(dir);
+      const file = testSecrets(dir);
       return {
         protection: { protected: true, backend: 'dpapi' },
         get: async (name) => {
@@ -502,9 +502,10 @@ describe('the SIP password', () => {
     const forms = [Buffer.from(password, 'utf8'), Buffer.from(password, 'utf16le')];
     for (const file of files) {
       const bytes = await readFile(file);
-      if (file === join(dataDir, 'secrets.json')) expect(bytes.includes(forms[0]!), file).toBe(true);
-      else for (const form of forms) expect(bytes.includes(form), file).toBe(false);
+      for (const form of forms) expect(bytes.includes(form), file).toBe(false);
     }
+    // It is in the secret store (here, without a keystore, the state folder's file).
+    expect(await testSecrets(dataDir).get('sip.password')).toBe(password);
     // Inside the encrypted log too: the audit names the secret, never its value.
     const key = await storedKey(dataDir);
     const db = openRaw(join(dataDir, CALL_LOG_FILE), key!, { readonly: true });

@@ -101,7 +101,7 @@ describe.skipIf(kamailioRequirement.skip)('registration against Kamailio (digest
 
     // The right password ends the failure at once.
     const result = await core.dispatch('calls.setPassword', { password: 'secret1002' }, { clientId: 'test' });
-    expect(result).toEqual({ ok: true, value: { configured: true, hasPassword: true } });
+    expect(result).toEqual({ ok: true, value: { configured: true, hasPassword: true, passwordExposed: false } });
     await waitForRegistration(core, registeredOn(kamailio.wsUrl));
   });
 

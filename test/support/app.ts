@@ -12,7 +12,12 @@ export async function startApp(
 ): Promise<App> {
   const { policyFile, ...replaced } = overrides;
   const ports = {
-    ...createNodePorts({ dataDir, policyFile: policyFile ?? null, version: '0.0.0-test', log: recordingLogger() }),
+    ...(await createNodePorts({
+      dataDir,
+      policyFile: policyFile ?? null,
+      version: '0.0.0-test',
+      log: recordingLogger(),
+    })),
     ...replaced,
   };
   const app = await createApp(ports, tuning);

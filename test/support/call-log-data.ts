@@ -6,7 +6,7 @@ import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { CallLog, CALL_LOG_FILE } from '../../src/main/calllog/call-log';
 import { openEncrypted } from '../../src/main/calllog/database';
 import { DATABASE_KEY_SECRET } from '../../src/main/calllog/database-key';
-import { FileSecretStore } from '../../src/main/host/node-ports';
+import { testSecrets } from './secrets';
 import { recordingLogger } from './logs';
 import { suiteTempDir, tempDir } from './temp';
 
@@ -61,7 +61,7 @@ export async function callLogData(
     await writeFile(join(dataDir, 'settings.json'), `${JSON.stringify(options.settings, null, 2)}\n`);
   const policyFile = join(dataDir, 'policy.json');
   if (options.policy !== undefined) await writeFile(policyFile, `${JSON.stringify(options.policy, null, 2)}\n`);
-  const secrets = new FileSecretStore(dataDir);
+  const secrets = testSecrets(dataDir);
   const log = await CallLog.open({
     dataDir,
     secrets,

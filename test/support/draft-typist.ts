@@ -8,7 +8,7 @@
  *   DRAFT_TYPIST_DATA_DIR=DIR node node_modules/jiti/lib/jiti-cli.mjs THIS
  */
 import { CallLog } from '../../src/main/calllog/call-log';
-import { FileSecretStore } from '../../src/main/host/node-ports';
+import { testSecrets } from './secrets';
 import { DEFAULT_INTAKE_FORM } from '../../src/main/intake/default-form';
 import { newInboundCall, transition } from '../../src/main/telephony/call-state';
 import { createLogger } from '../../src/main/core/log';
@@ -18,7 +18,7 @@ export const TYPED_NOTE = 'Fieber seit Donnerstag, Husten, Tochter ebenfalls kra
 async function main(dataDir: string): Promise<void> {
   const log = await CallLog.open({
     dataDir,
-    secrets: new FileSecretStore(dataDir),
+    secrets: testSecrets(dataDir),
     env: {},
     clock: { now: () => Date.now() },
     log: createLogger({ level: 'error', write: () => undefined }),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Netns } from '../lab/netns';
+import { testSecrets } from './secrets';
 
 export interface HostedAgent {
   readonly url: string;
@@ -32,7 +33,8 @@ export async function startAgentHost(
       'sip.pingIntervalSeconds': 5,
     }),
   );
-  await writeFile(join(dataDir, 'secrets.json'), JSON.stringify({ 'sip.password': account.password }), { mode: 0o600 });
+  // In the store the host uses without a keystore (the state folder's file), as Settings would put it.
+  await testSecrets(dataDir).set('sip.password', account.password);
   const entry = join(process.cwd(), 'out', 'main', 'browser-host.js');
   const [command, args] = netns.wrap(process.execPath, [
     entry,

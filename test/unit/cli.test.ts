@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliEnvironment } from '../../src/main/cli/cli';
-import { FileSecretStore } from '../../src/main/host/node-ports';
+import { testSecrets } from '../support/secrets';
 import { tempDir } from '../support/temp';
 
 async function run(argv: string[], dataDir?: string) {
@@ -13,7 +13,7 @@ async function run(argv: string[], dataDir?: string) {
     host: 'node',
     defaultDataDir: dataDir ?? (await tempDir()),
     machinePolicy: () => [],
-    openSecrets: (dir) => new FileSecretStore(dir),
+    openSecrets: (dir) => testSecrets(dir),
   };
   const status = await runCli(argv, env);
   return { status, stdout: out.join(''), stderr: err.join('') };
@@ -41,10 +41,17 @@ describe('cli', () => {
   });
 
   it('info --json loads both native modules and reports the secret store truthfully', async () => {
-    const result = await run(['info', '--json']);
+    const dataDir = await tempDir();
+    const result = await run(['info', '--json'], dataDir);
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(report.secretStorage).toEqual({ protected: false, backend: 'file' });
+    // No keystore in the test run: a file in the state folder, never in the data folder, and said so.
+    expect(report.secretStorage).toEqual({ protected: false, backend: 'file', location: testSecrets(dataDir).file });
+    expect(report.secretStorage.location.startsWith(dataDir)).toBe(false);
+    const text = await run(['info'], dataDir);
+    expect(text.stdout).toContain(
+      `secret storage: file ${testSecrets(dataDir).file} (NOT protected by the operating system: whoever can read this user's files, a backup of the home folder too, reads the call log's key and the SIP password)`,
+    );
     expect(report.nativeModules).toEqual([
       {
         name: 'better-sqlite3-multiple-ciphers',

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliEnvironment } from '../../src/main/cli/cli';
-import { FileSecretStore } from '../../src/main/host/node-ports';
+import { testSecrets } from '../support/secrets';
 import { FakeHidBackend } from '../support/fake-hid';
 import { tempDir } from '../support/temp';
 
@@ -214,7 +214,7 @@ describe('headset list and monitor with a headset (in process, a fake HID stack 
       host: 'node',
       defaultDataDir: dataDir,
       machinePolicy: () => [],
-      openSecrets: (dir) => new FileSecretStore(dir),
+      openSecrets: (dir) => testSecrets(dir),
       openHid: () => backend,
       untilInterrupted: () => new Promise<void>((resolve) => (interrupt = resolve)),
     };

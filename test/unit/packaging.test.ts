@@ -42,7 +42,12 @@ describe('electron-builder.yml', () => {
   });
 
   it('ships the built app only, in an asar, with no native rebuild and every fuse flipped after packing', () => {
-    expect(config.files).toEqual(['out/**', 'package.json', '!out/**/*.map']);
+    expect(config.files).toEqual([
+      'out/**',
+      'package.json',
+      '!out/**/*.map',
+      '!**/node_modules/@napi-rs/keyring*{,/**}',
+    ]);
     expect(config.asar).toBe(true);
     expect(config.npmRebuild).toBe(false);
     expect(config.afterPack).toBe('build/after-pack.mjs');

@@ -13,7 +13,17 @@ import { AppError } from '../../shared/result';
 import type { Logger } from '../core/log';
 import type { Clock, SecretStore, Unsubscribe } from '../ports';
 import { talkMs } from '../telephony/call-state';
-import { keyCheckValue, loadDatabaseKey, readKeyCheck, writeKeyCheck } from './database-key';
+import {
+  DATABASE_KEY_NEXT_SECRET,
+  DATABASE_KEY_SECRET,
+  keyCheckValue,
+  keyFromEnvironment,
+  loadDatabaseKey,
+  readKeyCheck,
+  rekeyDatabase,
+  REKEY_NEEDED_SECRET,
+  writeKeyCheck,
+} from './database-key';
 import { ensureRecoveryCopy, publicKeyFingerprint } from './key-recovery';
 import { CACHE_KIB, moveAside, openEncrypted, unlock } from './database';
 import {
@@ -78,6 +88,11 @@ export interface CallLogOptions {
    * events). A short command writes in its own thread and saves the worker's memory.
    */
   readonly writerWorker?: boolean;
+  /**
+   * Policy requires the OS keystore for the key (security.requireProtectedSecrets): without one
+   * (an unprotected store) the log does not open, and says why.
+   */
+  readonly requireProtectedSecrets?: () => boolean;
   /**
    * The organisation's recovery public key (policy security.recoveryPublicKey; empty: none).
    * When set, the key is also kept encrypted to it beside the log (key-recovery.ts).
@@ -947,21 +962,52 @@ export class CallLog {
 
   private async openFile(): Promise<CallLogStatus> {
     const exists = existsSync(this.file);
-    const key = await loadDatabaseKey(this.options.secrets, this.options.env, !exists);
-    if (!key) {
-      this.options.log.error('the call log exists but its key is missing');
+    const { secrets, env, log } = this.options;
+    // The organisation may require the OS keystore for the key (a key IT gives in the environment
+    // is kept in no store at all).
+    if (
+      this.options.requireProtectedSecrets?.() === true &&
+      !secrets.protection.protected &&
+      !keyFromEnvironment(env)
+    ) {
+      const reason = secrets.protection.reason ?? `the secrets are kept as ${secrets.protection.backend}`;
+      log.error('policy requires the keystore for the call log key, and there is none', {
+        backend: secrets.protection.backend,
+      });
+      return { state: 'secrets_unprotected', backend: secrets.protection.backend, reason };
+    }
+    const loaded = await loadDatabaseKey(secrets, env, !exists);
+    if (!loaded) {
+      log.error('the call log exists but its key is missing');
       return { state: 'wrong_key' };
     }
-    this.key = key.key;
+    // A re-key that a crash interrupted left its new key beside the old one: the file has one of them.
+    const pending = loaded.source === 'environment' ? null : await secrets.get(DATABASE_KEY_NEXT_SECRET);
     const storedCheck = await readKeyCheck(this.checkFile);
-    if (exists && storedCheck !== null && storedCheck !== keyCheckValue(key.key)) {
-      this.options.log.error('the key does not open this call log; the file is left as it is');
+    const candidates = [loaded.key, ...(pending !== null && pending !== loaded.key ? [pending] : [])];
+    const fitting = storedCheck === null ? candidates : candidates.filter((key) => keyCheckValue(key) === storedCheck);
+    if (exists && fitting.length === 0) {
+      log.error('the key does not open this call log; the file is left as it is');
       return { state: 'wrong_key' };
     }
-    const opened = openEncrypted(this.file, key.key, { integrityCheck: false, cacheKib: this.cacheKib });
+    // The key the check names first; the other one too when that does not open the file (the crash
+    // fell between the re-key and the new check).
+    const order = exists ? [...fitting, ...candidates.filter((key) => !fitting.includes(key))] : [loaded.key];
+    let key = order[0]!;
+    let opened = openEncrypted(this.file, key, { integrityCheck: false, cacheKib: this.cacheKib });
+    for (const other of order.slice(1)) {
+      if (opened.ok || opened.problem !== 'not_a_database') break;
+      const retry = openEncrypted(this.file, other, { integrityCheck: false, cacheKib: this.cacheKib });
+      if (retry.ok) {
+        key = other;
+        opened = retry;
+      }
+    }
+    // Kept also when the file does not open: a damaged log is started afresh with this key.
+    this.key = key;
     if (!opened.ok) {
       if (opened.problem === 'newer_version') {
-        this.options.log.error('the call log was written by a newer version', { version: opened.version });
+        log.error('the call log was written by a newer version', { version: opened.version });
         return { state: 'newer_version', version: opened.version };
       }
       if (storedCheck === null || opened.problem === 'failed') {
@@ -970,20 +1016,39 @@ export class CallLog {
         return { state: 'unavailable', reason: `the call log cannot be opened (${opened.detail})` };
       }
       const movedTo = await moveAside(this.file, new Date(this.options.clock.now()));
-      this.options.log.error('the call log could not be opened and was moved aside', {
-        detail: opened.detail,
-        movedTo,
-      });
+      log.error('the call log could not be opened and was moved aside', { detail: opened.detail, movedTo });
       return { state: 'corrupt', movedTo };
     }
+    if (pending !== null) {
+      // Finish the interrupted re-key: the key that opened the file is the one to keep.
+      if (key === pending) await secrets.set(DATABASE_KEY_SECRET, pending);
+      await secrets.delete(DATABASE_KEY_NEXT_SECRET);
+      log.warn('an interrupted re-key of the call log was completed', { newKey: key === pending });
+    }
     // A new log gets its key's check value, replacing any left from a log that is gone.
-    if (storedCheck === null || !exists) await writeKeyCheck(this.checkFile, key.key);
+    if (storedCheck === null || !exists || storedCheck !== keyCheckValue(key)) await writeKeyCheck(this.checkFile, key);
+    // A key that lay beside the data (an earlier version's secrets file) may be in backups: a
+    // new one replaces it before anything else is written, and the old one opens no current copy.
+    let rekeyed: { ms: number } | null = null;
+    if (loaded.source !== 'environment' && (await secrets.get(REKEY_NEEDED_SECRET)) !== null) {
+      const result = await rekeyDatabase(opened.db, secrets, this.checkFile);
+      await secrets.delete(REKEY_NEEDED_SECRET);
+      key = result.key;
+      rekeyed = { ms: Math.round(result.ms) };
+      log.warn('the call log was re-keyed: its old key had been kept beside the data', rekeyed);
+    }
+    this.key = key;
     this.statements.clear();
     this.db = opened.db;
     const interrupted = this.closeInterrupted();
     this.auditHead = this.readAuditHead();
-    this.startWriter(key.key);
+    this.startWriter(key);
     if (interrupted > 0) await this.audit('update', 'calls:interrupted', ['outcome', 'ended_at', 'talk_ms']);
+    if (rekeyed !== null)
+      await this.audit('update', 'key:calllog', ['key'], {
+        reason: 'the key had been kept in a file in the data folder (an earlier version): re-keyed',
+        ...rekeyed,
+      });
     await this.updateRecoveryCopy();
     return this.openStatus();
   }

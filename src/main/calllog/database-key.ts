@@ -3,8 +3,15 @@ import { z } from 'zod';
 import type { SecretStore } from '../ports';
 import { readTextIfExists, writeFileAtomic } from '../core/files';
 
-/** Where the call log's key lives in the secret store (Electron: safeStorage; browser host and CLI: a 0600 file). */
+/**
+ * Where the call log's key lives in the secret store (Electron: safeStorage; the browser host and
+ * the CLI: the OS keystore, else a 0600 file in the state folder).
+ */
 export const DATABASE_KEY_SECRET = 'calllog.key';
+/** A re-key under way: the new key, stored before the log is re-encrypted with it. */
+export const DATABASE_KEY_NEXT_SECRET = 'calllog.key.next';
+/** Set in the store when the key lay beside the data (an earlier version): re-keyed at the next opening. */
+export const REKEY_NEEDED_SECRET = 'calllog.rekeyNeeded';
 /** An IT-provided key (64 hex digits) wins over the stored one: for the browser host and the CLI on servers. */
 export const DATABASE_KEY_ENV = 'HOTLINE_DESK_DB_KEY';
 
@@ -63,4 +70,36 @@ export async function loadDatabaseKey(
   const key = randomBytes(32).toString('hex');
   await secrets.set(DATABASE_KEY_SECRET, key);
   return { key, source: 'created' };
+}
+
+/** The key IT gives in the environment (servers), if any: then nothing is kept in a secret store. */
+export function keyFromEnvironment(env: NodeJS.ProcessEnv): boolean {
+  const value = env[DATABASE_KEY_ENV];
+  return value !== undefined && value !== '';
+}
+
+/**
+ * Re-encrypts the open log with a new random key (SQLCipher's rekey, every page rewritten in one
+ * transaction), for a key that may be in backups: the old key then opens no current copy. Crash
+ * safe: the new key is stored (as `calllog.key.next`) before the rekey, the key check and the key
+ * itself after it, so the next opening finds whichever key the file has (call-log.ts). The log's
+ * writer must not run meanwhile. Returns the new key and how long the rekey took.
+ */
+export async function rekeyDatabase(
+  db: { pragma(source: string): unknown },
+  secrets: SecretStore,
+  checkFile: string,
+): Promise<{ key: string; ms: number }> {
+  const key = randomBytes(32).toString('hex');
+  await secrets.set(DATABASE_KEY_NEXT_SECRET, key);
+  const started = performance.now();
+  // Everything into the main file first, and out of the WAL afterwards: no frame under the old key stays.
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.pragma(`rekey="x'${key}'"`);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const ms = performance.now() - started;
+  await writeKeyCheck(checkFile, key);
+  await secrets.set(DATABASE_KEY_SECRET, key);
+  await secrets.delete(DATABASE_KEY_NEXT_SECRET);
+  return { key, ms };
 }

@@ -53,7 +53,8 @@ export interface CliEnvironment {
   readonly defaultDataDir: string;
   /** The machine's policy sources (registry or managed preferences, then the policy file). */
   machinePolicy(): readonly PolicySource[];
-  openSecrets(dataDir: string): SecretStore;
+  /** The secret store of a data folder (the OS keystore where there is one). */
+  openSecrets(dataDir: string): SecretStore | Promise<SecretStore>;
   /** The HID port for `headset list` and `headset monitor` (default: node-hid). */
   openHid?(): HidBackend;
   /** Resolves when the user asks a long-running command to stop (default: SIGINT or SIGTERM). */
@@ -83,6 +84,8 @@ interface CommonFlags {
   readonly policy: readonly PolicySource[];
   /** True when --policy named a file (in place of the machine's policy). */
   readonly policyGiven: boolean;
+  /** The machine's policy sources, whatever --policy says (for what only the organisation decides). */
+  readonly machinePolicy: readonly PolicySource[];
 }
 
 interface CliCommand {
@@ -115,13 +118,24 @@ function formatProblem(problem: SettingsProblem): string {
   return `${problem.key ?? '(file)'}: ${problem.message}`;
 }
 
+/** The secret store in words, honest about one the operating system does not protect. */
+function describeSecretStorage(protection: SecretStore['protection']): string {
+  if (protection.protected) return `${protection.backend} (the operating system's keystore)`;
+  return [
+    `${protection.backend}${protection.location ? ` ${protection.location}` : ''}`,
+    " (NOT protected by the operating system: whoever can read this user's files, a backup of the home folder too, reads the call log's key and the SIP password",
+    protection.reason ? `; no keystore: ${protection.reason}` : '',
+    ')',
+  ].join('');
+}
+
 const infoCommand: CliCommand = {
   name: 'info',
   usage: 'info [--json] [--data-dir DIR]',
   summary: 'Version, data directory, secret storage and the native modules, for support and IT.',
   options: {},
   async run(_positionals, flags, _values, env) {
-    const secrets = env.openSecrets(flags.dataDir);
+    const secrets = await env.openSecrets(flags.dataDir);
     const report = {
       name: 'Hotline Desk',
       version: APP_VERSION,
@@ -139,7 +153,7 @@ const infoCommand: CliCommand = {
         `${report.name} ${report.version} (${report.runtime}, ${report.platform})`,
         `data directory: ${report.dataDir}`,
         ...report.policySources.map((source) => `policy (${source.kind}): ${source.location}`),
-        `secret storage: ${report.secretStorage.backend}${report.secretStorage.protected ? '' : ' (not protected by the operating system)'}`,
+        `secret storage: ${describeSecretStorage(report.secretStorage)}`,
         ...report.nativeModules.map(
           (module) => `${module.name}: ${module.loaded ? module.detail : `NOT LOADED: ${module.detail}`}`,
         ),
@@ -229,11 +243,28 @@ async function withCallLog(
   env: CliEnvironment,
   work: (log: CallLog) => Promise<number>,
 ): Promise<number> {
-  const log = await CallLog.open(commandLogOptions(flags.dataDir, env.openSecrets(flags.dataDir), process.env));
+  // Whether the key must be in the OS keystore is the machine policy's to say, not a --policy file's.
+  const machine = await SettingsService.open({
+    userFile: join(flags.dataDir, 'settings.json'),
+    policy: flags.machinePolicy,
+    clock: systemClock,
+    log: silentLogger(),
+    readOnly: true,
+  });
+  const log = await CallLog.open({
+    ...commandLogOptions(flags.dataDir, await env.openSecrets(flags.dataDir), process.env),
+    requireProtectedSecrets: () => machine.get('security.requireProtectedSecrets'),
+  });
   try {
     const status = log.status;
     if (status.state !== 'open') {
-      env.io.stderr(`the call log cannot be used: ${status.state === 'unavailable' ? status.reason : status.state}\n`);
+      const why =
+        status.state === 'unavailable'
+          ? status.reason
+          : status.state === 'secrets_unprotected'
+            ? `the machine policy requires the operating system's keystore for its key, and there is none here (${status.reason})`
+            : status.state;
+      env.io.stderr(`the call log cannot be used: ${why}\n`);
       return EXIT_PROBLEM;
     }
     return await work(log);
@@ -292,7 +323,7 @@ const auditCommand: CliCommand = {
   async run(positionals, flags, _values, env) {
     if (positionals[0] !== 'verify' || positionals.length !== 1) throw new UsageError('expected "audit verify"');
     // Read-only, without the lock: it may run while the app runs, and never creates or changes a log.
-    const check = await verifyAuditFile(flags.dataDir, env.openSecrets(flags.dataDir), process.env);
+    const check = await verifyAuditFile(flags.dataDir, await env.openSecrets(flags.dataDir), process.env);
     if ('problem' in check) {
       env.io.stderr(`${check.problem}\n`);
       return EXIT_PROBLEM;
@@ -725,7 +756,7 @@ async function recoverUnderLock(
       `the recovered key does not open the call log in ${dataDir}: it fails the log's key check (${KEY_CHECK_FILE}), so the recovery copy was made for another log's key (copied from another installation?); nothing was changed`,
     );
 
-  const secrets = env.openSecrets(dataDir);
+  const secrets = await env.openSecrets(dataDir);
   const stored = await readStoredKey(secrets);
   // After a profile reset the old entries are sealed to the old profile: --replace writes over them.
   if (stored.state === 'unreadable' && !replace)
@@ -810,7 +841,7 @@ async function keyStatus(flags: CommonFlags, env: CliEnvironment): Promise<numbe
   const logCheck = await readLogCheck(dataDir);
   const check = 'check' in logCheck ? logCheck.check : null;
   const opensLog = (key: string): boolean | null => (check === null ? null : keyCheckValue(key) === check);
-  const secrets = env.openSecrets(dataDir);
+  const secrets = await env.openSecrets(dataDir);
   const stored = await readStoredKey(secrets);
   const fromEnvironment = environmentKey();
   const environmentValid = fromEnvironment !== null && /^[0-9a-f]{64}$/.test(fromEnvironment);
@@ -1011,6 +1042,7 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
       dataDir: resolve(typeof values['data-dir'] === 'string' ? values['data-dir'] : env.defaultDataDir),
       policy: typeof values.policy === 'string' ? policyFromFile(resolve(values.policy)) : env.machinePolicy(),
       policyGiven: typeof values.policy === 'string',
+      machinePolicy: env.machinePolicy(),
     };
     return await command.run(positionals, flags, values, env);
   } catch (error) {

@@ -1,4 +1,5 @@
-import { defaultDataDir, FileSecretStore } from '../host/node-ports';
+import { defaultDataDir } from '../host/node-ports';
+import { openNodeSecrets } from '../host/node-secrets';
 import { machinePolicySources } from '../host/policy-locations';
 import { stderrLogger } from '../core/log';
 import { guardProcess } from '../core/process-guard';
@@ -17,6 +18,8 @@ const status = await runCli(process.argv.slice(2), {
   host: 'node',
   defaultDataDir: process.env.HOTLINE_DESK_DATA_DIR ?? defaultDataDir(),
   machinePolicy: () => machinePolicySources(),
-  openSecrets: (dataDir) => new FileSecretStore(dataDir),
+  openSecrets: async (dataDir) =>
+    (await openNodeSecrets({ dataDir, env: process.env, platform: process.platform, log: stderrLogger('error') }))
+      .store,
 });
 process.exitCode = status;

@@ -17,7 +17,7 @@ import { InterfaceWatcher } from './network-watcher';
 import { createNodeHidBackend } from './node-hid-backend';
 import { securityHeaders } from './content-security-policy';
 import { registerGlobalCallShortcuts } from './electron-shortcuts';
-import { electronNotifier, electronPowerEvents, SafeStorageSecretStore, windowAttention } from './electron-ports';
+import { electronNotifier, electronPowerEvents, openElectronSecrets, windowAttention } from './electron-ports';
 import {
   APP_ENTRY_URL,
   APP_HOST,
@@ -90,7 +90,7 @@ async function runCliInApp(argv: string[]): Promise<void> {
     host: 'electron',
     defaultDataDir: app.getPath('userData'),
     machinePolicy: () => machinePolicySources(),
-    openSecrets: (dataDir) => new SafeStorageSecretStore(dataDir),
+    openSecrets: (dataDir) => openElectronSecrets(dataDir, log.child('secrets')),
   });
   app.exit(status);
 }
@@ -165,7 +165,7 @@ async function runConsole(): Promise<void> {
         exportsDir: join(dataDir, 'exports'),
       },
       policy: machinePolicySources(),
-      secrets: new SafeStorageSecretStore(dataDir),
+      secrets: await openElectronSecrets(dataDir, log.child('secrets')),
       power: electronPowerEvents,
       network: new InterfaceWatcher(),
       hid: createNodeHidBackend({ log: log.child('hid') }),

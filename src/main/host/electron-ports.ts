@@ -1,8 +1,11 @@
-import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, promises as fs } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Notification, powerMonitor, safeStorage, type BrowserWindow } from 'electron';
 import { z } from 'zod';
 import { readTextIfExists, writeFileAtomic } from '../core/files';
+import { makeFolder } from '../core/folders';
+import type { Logger } from '../core/log';
+import { relocateSecrets, shredFile, stateSecretsFile } from './secret-files';
 import type { Attention, Notifier, PowerEvents, SecretProtection, SecretStore } from '../ports';
 
 /** Electron implementations of the ports. Only this file and electron-main.ts import `electron`. */
@@ -20,14 +23,14 @@ export function safeStorageProtection(): SecretProtection {
   return { protected: !UNPROTECTED_BACKENDS.has(backend), backend };
 }
 
-/** Secrets encrypted with safeStorage (DPAPI, Keychain, libsecret or kwallet), stored base64 in the data folder. */
+/** Secrets encrypted with safeStorage (DPAPI, Keychain, libsecret or kwallet), stored base64 in one file. */
 export class SafeStorageSecretStore implements SecretStore {
   readonly protection: SecretProtection;
-  private readonly file: string;
+  readonly file: string;
 
-  constructor(dataDir: string) {
-    this.file = join(dataDir, 'secrets.safe.json');
-    this.protection = safeStorageProtection();
+  constructor(file: string, protection: SecretProtection = safeStorageProtection()) {
+    this.file = file;
+    this.protection = protection;
   }
 
   async get(name: string): Promise<string | null> {
@@ -40,6 +43,7 @@ export class SafeStorageSecretStore implements SecretStore {
     if (!safeStorage.isEncryptionAvailable()) throw new Error('The operating system offers no secret storage.');
     const all = await this.readAll();
     all[name] = safeStorage.encryptString(value).toString('base64');
+    await makeFolder(dirname(this.file));
     await writeFileAtomic(this.file, JSON.stringify(all), 0o600);
   }
 
@@ -51,10 +55,54 @@ export class SafeStorageSecretStore implements SecretStore {
     await fs.chmod(this.file, 0o600);
   }
 
+  /** Every secret, unsealed (to move them). */
+  async entries(): Promise<Record<string, string>> {
+    const all = await this.readAll();
+    return Object.fromEntries(
+      Object.entries(all).map(([name, sealed]) => [name, safeStorage.decryptString(Buffer.from(sealed, 'base64'))]),
+    );
+  }
+
   private async readAll(): Promise<Record<string, string>> {
     const text = await readTextIfExists(this.file);
     return text === null ? {} : { ...storedSecretsSchema.parse(JSON.parse(text)) };
   }
+}
+
+/** Where the Electron host's secrets were kept by earlier versions, whatever protected them. */
+export const SAFE_STORAGE_FILE = 'secrets.safe.json';
+
+/**
+ * The Electron host's secret store for a data folder. Sealed by the operating system (DPAPI,
+ * Keychain, libsecret, KWallet) it stays in the data folder; with `basic_text` (Linux without a
+ * keyring) the seal protects nothing, so the file goes to the state folder, as the Node hosts'
+ * (secret-files.ts), and a file an earlier version left in the data folder is moved there (the
+ * call log is then re-keyed and the SIP password marked to be changed).
+ */
+export async function openElectronSecrets(dataDir: string, log: Logger): Promise<SafeStorageSecretStore> {
+  const protection = safeStorageProtection();
+  const inDataDir = join(dataDir, SAFE_STORAGE_FILE);
+  if (protection.protected) return new SafeStorageSecretStore(inDataDir, protection);
+  const file = stateSecretsFile(process.env, process.platform, dataDir).replace(/\.json$/, '.safe.json');
+  const store = new SafeStorageSecretStore(file, {
+    ...protection,
+    location: file,
+    ...(protection.backend === 'basic_text'
+      ? {
+          reason: 'no keyring on this desktop: safeStorage has only basic_text, which protects nothing',
+          reasonCode: 'basic_text' as const,
+        }
+      : { reason: 'the operating system offers no secret storage', reasonCode: 'no_keystore' as const }),
+  });
+  if (existsSync(inDataDir)) {
+    const legacy = new SafeStorageSecretStore(inDataDir, protection);
+    await relocateSecrets(
+      { description: inDataDir, entries: () => legacy.entries(), destroy: () => shredFile(inDataDir) },
+      store,
+      { exposed: true, log },
+    );
+  }
+  return store;
 }
 
 export const electronPowerEvents: PowerEvents = {

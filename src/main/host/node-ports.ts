@@ -1,8 +1,5 @@
-import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { readTextIfExists, writeFileAtomic } from '../core/files';
-import { z } from 'zod';
 import type { EventHub } from '../core/event-hub';
 import type { Logger } from '../core/log';
 import type { PolicySource } from '../settings/policy/sources';
@@ -18,10 +15,10 @@ import {
   type Notifier,
   type Ports,
   type PowerEvents,
-  type SecretProtection,
   type SecretStore,
   type Unsubscribe,
 } from '../ports';
+import { openNodeSecrets } from './node-secrets';
 
 /** Node implementations of the ports, for the browser host and the CLI outside Electron. */
 
@@ -35,52 +32,6 @@ export function defaultDataDir(
   if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_DIR_NAME);
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_DIR_NAME);
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_DIR_NAME);
-}
-
-const secretsFileSchema = z.record(z.string(), z.string());
-
-/**
- * Secrets in a file only its owner can read (mode 0600). Not protected by the OS: Settings says
- * so. Used by the browser host and the CLI; the Electron app uses safeStorage instead.
- */
-export class FileSecretStore implements SecretStore {
-  readonly protection: SecretProtection = { protected: false, backend: 'file' };
-  private readonly file: string;
-
-  constructor(dataDir: string) {
-    this.file = join(dataDir, 'secrets.json');
-  }
-
-  async get(name: string): Promise<string | null> {
-    const all = await this.readAll();
-    return Object.hasOwn(all, name) ? (all[name] ?? null) : null;
-  }
-
-  async set(name: string, value: string): Promise<void> {
-    const all = await this.readAll();
-    all[name] = value;
-    await this.writeAll(all);
-  }
-
-  async delete(name: string): Promise<void> {
-    const all = await this.readAll();
-    if (!Object.hasOwn(all, name)) return;
-    delete all[name];
-    await this.writeAll(all);
-  }
-
-  private async readAll(): Promise<Record<string, string>> {
-    const text = await readTextIfExists(this.file);
-    if (text === null) return {};
-    const parsed = secretsFileSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new Error(`${this.file} is not a secrets file written by Hotline Desk`);
-    return { ...parsed.data };
-  }
-
-  private async writeAll(all: Record<string, string>): Promise<void> {
-    await writeFileAtomic(this.file, JSON.stringify(all), 0o600);
-    await fs.chmod(this.file, 0o600);
-  }
 }
 
 /**
@@ -185,14 +136,28 @@ export interface NodePortsOptions {
   readonly exportsDir?: string;
   readonly version: string;
   readonly log: Logger;
+  /** The secret store (default: the OS keystore, else a file in the state folder: node-secrets.ts). */
+  readonly secrets?: SecretStore;
 }
 
 /** The ports for running main's services in plain Node: the browser host, tests and benchmarks. */
-export function createNodePorts(options: NodePortsOptions): Ports & {
-  readonly power: TimerDriftPowerEvents;
-  readonly network: InterfaceWatcher;
-  readonly notifier: ForwardingNotifier;
-} {
+export async function createNodePorts(options: NodePortsOptions): Promise<
+  Ports & {
+    readonly power: TimerDriftPowerEvents;
+    readonly network: InterfaceWatcher;
+    readonly notifier: ForwardingNotifier;
+  }
+> {
+  const secrets =
+    options.secrets ??
+    (
+      await openNodeSecrets({
+        dataDir: options.dataDir,
+        env: process.env,
+        platform: process.platform,
+        log: options.log.child('secrets'),
+      })
+    ).store;
   return {
     host: { kind: 'browser', version: options.version, platform: process.platform },
     policy: options.policy ?? (options.policyFile === null ? [] : policyFromFile(options.policyFile)),
@@ -200,7 +165,7 @@ export function createNodePorts(options: NodePortsOptions): Ports & {
       dataDir: options.dataDir,
       exportsDir: options.exportsDir ?? join(options.dataDir, 'exports'),
     },
-    secrets: new FileSecretStore(options.dataDir),
+    secrets,
     power: new TimerDriftPowerEvents(),
     network: new InterfaceWatcher(),
     hid: createNodeHidBackend({ log: options.log.child('hid') }),

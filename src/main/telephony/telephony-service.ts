@@ -3,6 +3,7 @@ import { addressOfRecord, hasSipAccount, usableSipServers, type SettingsValues }
 import type { Logger } from '../core/log';
 import type { Clock, NetworkEvents, PowerEvents, SecretStore, Unsubscribe } from '../ports';
 import type { SettingsService } from '../settings/settings-service';
+import { AppError } from '../../shared/result';
 import type { BackoffOptions } from './backoff';
 import { trustedCertificates } from './certificates';
 import { CallManager } from './call-manager';
@@ -10,7 +11,9 @@ import { noMediaEngine, type MediaEngine } from './media';
 import { RegistrationManager, type SipAccount } from './registration-manager';
 import { SipTrace } from './sip-trace';
 
-export const SIP_PASSWORD_SECRET = 'sip.password';
+import { SIP_PASSWORD_EXPOSED_SECRET, SIP_PASSWORD_SECRET } from './secret-names';
+
+export { SIP_PASSWORD_SECRET };
 
 const ACCOUNT_KEYS = [
   'sip.servers',
@@ -127,15 +130,26 @@ export class TelephonyService {
     return this.registration.state;
   }
 
-  async account(): Promise<{ configured: boolean; hasPassword: boolean }> {
+  async account(): Promise<{ configured: boolean; hasPassword: boolean; passwordExposed: boolean }> {
     return {
       configured: hasSipAccount(this.options.settings.snapshot().values),
       hasPassword: (await this.options.secrets.get(SIP_PASSWORD_SECRET)) !== null,
+      passwordExposed: (await this.options.secrets.get(SIP_PASSWORD_EXPOSED_SECRET)) !== null,
     };
   }
 
-  async setPassword(password: string): Promise<{ configured: boolean; hasPassword: boolean }> {
-    await this.options.secrets.set(SIP_PASSWORD_SECRET, password);
+  async setPassword(
+    password: string,
+  ): Promise<{ configured: boolean; hasPassword: boolean; passwordExposed: boolean }> {
+    const { secrets, settings } = this.options;
+    if (settings.get('security.requireProtectedSecrets') && !secrets.protection.protected)
+      throw new AppError(
+        'forbidden',
+        `Your organisation requires the operating system’s keystore for the SIP password, and this computer has none (${secrets.protection.reason ?? secrets.protection.backend}); the password was not stored.`,
+      );
+    await secrets.set(SIP_PASSWORD_SECRET, password);
+    // A new password is no longer the one that may be in old backups.
+    await secrets.delete(SIP_PASSWORD_EXPOSED_SECRET);
     this.options.log.info('SIP password changed');
     await this.apply(true);
     return this.account();

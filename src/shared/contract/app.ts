@@ -11,7 +11,16 @@ export const appInfoSchema = z.object({
   host: hostKindSchema,
   platform: z.string(),
   /** Whether secrets (SIP password, database key) are protected by the operating system. */
-  secretStorage: z.object({ protected: z.boolean(), backend: z.string() }),
+  secretStorage: z.object({
+    protected: z.boolean(),
+    backend: z.string(),
+    /** Where an unprotected store keeps the secrets (a file outside the data folder). */
+    location: z.string().optional(),
+    /** Why the operating system's keystore is not used, as the system said it (for IT). */
+    reason: z.string().optional(),
+    /** The same, as a code the UI puts in words. */
+    reasonCode: z.enum(['no_keystore', 'keystore_locked', 'keystore_failed', 'basic_text']).optional(),
+  }),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 

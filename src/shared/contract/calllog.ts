@@ -67,6 +67,8 @@ export const callLogStatusSchema = z.discriminatedUnion('state', [
   /** A newer version of Hotline Desk wrote this log. */
   z.object({ state: z.literal('newer_version'), version: z.number().int() }),
   z.object({ state: z.literal('unavailable'), reason: z.string() }),
+  /** Policy requires the OS keystore for the key (security.requireProtectedSecrets) and this host has none. */
+  z.object({ state: z.literal('secrets_unprotected'), backend: z.string(), reason: z.string() }),
 ]);
 export type CallLogStatus = z.infer<typeof callLogStatusSchema>;
 

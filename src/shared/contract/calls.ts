@@ -48,6 +48,11 @@ export type RegistrationState = z.infer<typeof registrationStateSchema>;
 export const accountSchema = z.object({
   configured: z.boolean(),
   hasPassword: z.boolean(),
+  /**
+   * The password lay beside the data in an earlier version (a file in the data folder, which
+   * backups hold): it should be changed at the PBX and entered again here.
+   */
+  passwordExposed: z.boolean(),
 });
 
 const callIdInput = z.strictObject({ callId: z.string().min(1).max(64) });

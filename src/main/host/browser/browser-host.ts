@@ -82,10 +82,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const log = options.log;
   await makeFolder(options.dataDir);
   const lock = await lockDataDir(options.dataDir, 'browser host');
-  const ports = createNodePorts(options);
-
+  let ports: Awaited<ReturnType<typeof createNodePorts>>;
   let app: App;
   try {
+    // Under the lock: opening the secret store may move secrets an earlier version left here.
+    ports = await createNodePorts(options);
     app = await createApp(ports, options.tuning);
   } catch (error) {
     await lock.release();

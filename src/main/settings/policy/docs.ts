@@ -68,6 +68,10 @@ const TITLES: Record<SettingKey, Text> = {
   },
   'intake.form': { en: 'Intake form', de: 'Aufnahmeformular' },
   'privacy.role': { en: 'Role at this console', de: 'Rolle an diesem Arbeitsplatz' },
+  'security.requireProtectedSecrets': {
+    en: 'Require the operating system’s keystore for secrets',
+    de: 'Schlüsselspeicher des Betriebssystems für Geheimnisse verlangen',
+  },
   'privacy.notificationCaller': {
     en: 'Caller shown in the incoming-call notification',
     de: 'Anrufende Person in der Benachrichtigung über eingehende Anrufe',

@@ -61,6 +61,8 @@ export const SETTING_SUMMARIES_DE: Record<SettingKey, string> = {
     'Der interne Update-Server (generischer Provider von electron-updater: der Ordner mit latest.yml, latest-linux.yml und latest-mac.yml). Leer: keine Update-Anfrage.',
   'log.level':
     'Wie ausführlich die Konsole protokolliert (error, warn, info, debug). Die Protokolle enthalten auf keiner Stufe personenbezogene Daten, Passwörter oder Schlüssel (debug ergänzt Ereignisse, nie den Text von Fehlermeldungen).',
+  'security.requireProtectedSecrets':
+    'true: Der Schlüssel des Anrufprotokolls und das SIP-Passwort müssen im Schlüsselspeicher des Betriebssystems liegen (DPAPI, Schlüsselbund, Secret Service oder KWallet). Wo es keinen gibt (ein Linux-Rechner ohne Schlüsselbund, basic_text von Electron), öffnet sich das Anrufprotokoll nicht und es wird kein SIP-Passwort gespeichert, jeweils mit einer Meldung, die den Grund nennt. Nur per Richtlinie.',
   'security.recoveryPublicKey':
     'Der öffentliche Wiederherstellungsschlüssel der Organisation (RSA, mindestens 3072 Bit, PEM). Ist er gesetzt, wird der Datenbankschlüssel des Anrufprotokolls zusätzlich mit diesem Schlüssel verschlüsselt gespeichert, sodass die IT ein Anrufprotokoll nach dem Verlust des Benutzerprofils im Betriebssystem mit dem privaten Schlüssel wiederherstellen kann. Nur per Richtlinie.',
 };

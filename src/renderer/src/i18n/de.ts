@@ -155,6 +155,8 @@ export const de = {
       newer_version:
         'Dieses Anrufprotokoll wurde von einer neueren Version von Hotline Desk geschrieben (Format {{version}}). Die Datei bleibt unverändert; bitte aktualisieren Sie Hotline Desk oder wenden Sie sich an Ihre IT.',
       unavailable: 'Das Anrufprotokoll ist nicht verfügbar: {{reason}}',
+      secrets_unprotected:
+        'Ihre Organisation verlangt, dass der Schlüssel des Anrufprotokolls im Schlüsselspeicher des Betriebssystems liegt. Dieser Rechner hat keinen ({{reason}}), darum bleibt das Anrufprotokoll geschlossen. Wenden Sie sich an Ihre IT.',
       startFresh: 'Neues Protokoll beginnen',
     },
     detail: {
@@ -428,11 +430,21 @@ export const de = {
     passwordMissing: 'Es ist kein Passwort hinterlegt.',
     passwordSave: 'Passwort speichern',
     passwordSaved: 'Passwort gespeichert.',
+    passwordExposed:
+      'Eine frühere Version hat dieses SIP-Passwort unverschlüsselt in einer Datei im Datenordner abgelegt, die auch in Sicherungen liegen kann. Lassen Sie das Passwort an der Telefonanlage ändern (IT) und tragen Sie das neue hier ein.',
     fieldError: '{{field}}: {{message}}',
     security: 'Sicherheit',
     secretsProtected: 'Passwörter und Schlüssel werden vom Betriebssystem geschützt ({{backend}}).',
     secretsUnprotected:
       'Achtung: Passwörter und Schlüssel sind nicht durch das Betriebssystem geschützt (Speicher: {{backend}}). Wenden Sie sich an Ihre IT.',
+    keystoreProblems: {
+      no_keystore: 'kein Schlüsselbund (Secret Service) erreichbar',
+      keystore_locked: 'der Schlüsselbund ist gesperrt',
+      keystore_failed: 'der Schlüsselbund antwortet nicht wie erwartet',
+      basic_text: 'kein Schlüsselbund auf diesem Desktop',
+    },
+    secretsUnprotectedFile:
+      'Achtung: Dieser Rechner hat keinen Schlüsselspeicher ({{reason}}). Der Schlüssel des Anrufprotokolls und das SIP-Passwort liegen darum in der Datei {{location}}, lesbar nur für Ihr Benutzerkonto, aber nicht vom Betriebssystem geschützt: Wer Ihre Dateien lesen kann, auch eine Sicherung des ganzen Benutzerordners, hat beides. Wenden Sie sich an Ihre IT.',
     problems: 'Hinweise für die IT',
     problemLine: '{{source}} {{file}}, Schlüssel {{key}}: {{message}}',
     problemCodes: {

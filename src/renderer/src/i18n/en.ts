@@ -155,6 +155,8 @@ export const en: Translation = {
       newer_version:
         'This call log was written by a newer version of Hotline Desk (format {{version}}). The file is left unchanged; please update Hotline Desk or contact your IT.',
       unavailable: 'The call log is not available: {{reason}}',
+      secrets_unprotected:
+        'Your organisation requires the call log’s key to be kept by the operating system’s keystore. This computer has none ({{reason}}), so the call log stays closed. Please contact your IT.',
       startFresh: 'Start a new log',
     },
     detail: {
@@ -425,11 +427,21 @@ export const en: Translation = {
     passwordMissing: 'No password is stored.',
     passwordSave: 'Save password',
     passwordSaved: 'Password saved.',
+    passwordExposed:
+      'An earlier version kept this SIP password unencrypted in a file in the data folder, which backups may also hold. Have the password changed at the phone system (IT) and enter the new one here.',
     fieldError: '{{field}}: {{message}}',
     security: 'Security',
     secretsProtected: 'Passwords and keys are protected by the operating system ({{backend}}).',
     secretsUnprotected:
       'Warning: passwords and keys are not protected by the operating system (store: {{backend}}). Please contact your IT.',
+    keystoreProblems: {
+      no_keystore: 'no keyring (Secret Service) can be reached',
+      keystore_locked: 'the keyring is locked',
+      keystore_failed: 'the keyring does not answer as it should',
+      basic_text: 'no keyring on this desktop',
+    },
+    secretsUnprotectedFile:
+      'Warning: this computer has no keystore ({{reason}}). The call log’s key and the SIP password are therefore kept in the file {{location}}, readable by your user account only but not protected by the operating system: whoever can read your files, a backup of the whole home folder too, has both. Please contact your IT.',
     problems: 'Notes for IT',
     problemLine: '{{source}} {{file}}, key {{key}}: {{message}}',
     problemCodes: {

@@ -44,6 +44,9 @@ function StatusNotice({ status, onStarted }: { status: CallLogStatus; onStarted:
     case 'unavailable':
       message = t('calllog.status.unavailable', { reason: status.reason });
       break;
+    case 'secrets_unprotected':
+      message = t('calllog.status.secrets_unprotected', { reason: status.reason });
+      break;
   }
 
   return (

@@ -49,13 +49,16 @@ export function AccountSettings({ snapshot }: { snapshot: SettingsSnapshot }) {
   const [saved, setSaved] = useState(false);
   const [password, setPassword] = useState('');
   const [hasPassword, setHasPassword] = useState<boolean | null>(null);
+  const [passwordExposed, setPasswordExposed] = useState(false);
   const [passwordSaved, setPasswordSaved] = useState(false);
   const [passwordError, setPasswordError] = useState<ErrorData | null>(null);
   const locked = new Set(snapshot.locked);
 
   useEffect(() => {
     void api.request('calls.account').then((result) => {
-      if (result.ok) setHasPassword(result.value.hasPassword);
+      if (!result.ok) return;
+      setHasPassword(result.value.hasPassword);
+      setPasswordExposed(result.value.passwordExposed);
     });
   }, [api]);
 
@@ -97,6 +100,7 @@ export function AccountSettings({ snapshot }: { snapshot: SettingsSnapshot }) {
     if (result.ok) {
       setPassword('');
       setHasPassword(result.value.hasPassword);
+      setPasswordExposed(result.value.passwordExposed);
       setPasswordSaved(true);
       setPasswordError(null);
     } else setPasswordError(result.error);
@@ -187,6 +191,11 @@ export function AccountSettings({ snapshot }: { snapshot: SettingsSnapshot }) {
 
       <form className="form" onSubmit={(event) => void savePassword(event)}>
         {passwordError && <ErrorNotice error={passwordError} onDismiss={() => setPasswordError(null)} />}
+        {passwordExposed && (
+          <p className="notice notice-warning" data-testid="password-exposed">
+            {t('settings.passwordExposed')}
+          </p>
+        )}
         <div className="field field-stacked">
           <label htmlFor={ids.password}>{t('settings.password')}</label>
           <input

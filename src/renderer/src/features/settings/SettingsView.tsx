@@ -96,9 +96,14 @@ export function SettingsView() {
                 className={info.secretStorage.protected ? undefined : 'notice notice-warning'}
                 data-testid="secret-storage"
               >
-                {t(info.secretStorage.protected ? 'settings.secretsProtected' : 'settings.secretsUnprotected', {
-                  backend: info.secretStorage.backend,
-                })}
+                {info.secretStorage.protected
+                  ? t('settings.secretsProtected', { backend: info.secretStorage.backend })
+                  : info.secretStorage.location !== undefined
+                    ? t('settings.secretsUnprotectedFile', {
+                        location: info.secretStorage.location,
+                        reason: t(`settings.keystoreProblems.${info.secretStorage.reasonCode ?? 'keystore_failed'}`),
+                      })
+                    : t('settings.secretsUnprotected', { backend: info.secretStorage.backend })}
               </p>
             </>
           )}
