@@ -227,10 +227,11 @@ describe('secrets without a keystore (a headless Linux box)', () => {
 
 const DBUS_RUN_SESSION = '/usr/bin/dbus-run-session';
 const GNOME_KEYRING = '/usr/bin/gnome-keyring-daemon';
+const SECRET_TOOL = '/usr/bin/secret-tool';
 const secretService = requirement(
-  `a Secret Service (${GNOME_KEYRING}, ${DBUS_RUN_SESSION})`,
-  executable(DBUS_RUN_SESSION) && executable(GNOME_KEYRING),
-  'Install the Debian packages: apt-get install gnome-keyring dbus (.ci/run does this).',
+  `a Secret Service (${GNOME_KEYRING}, ${DBUS_RUN_SESSION}, ${SECRET_TOOL})`,
+  executable(DBUS_RUN_SESSION) && executable(GNOME_KEYRING) && executable(SECRET_TOOL),
+  'Install the Debian packages: apt-get install gnome-keyring dbus-daemon libsecret-tools (.ci/run does this).',
 );
 
 const CLI = join(process.cwd(), 'out', 'main', 'cli.js');
