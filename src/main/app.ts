@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { EventName } from '../shared/contract';
 import { shortcutRequest, type CallShortcutAction } from '../shared/shortcuts';
 import { EventHub } from './core/event-hub';
-import { loggableError } from './core/errors';
+import { errorFields } from './core/errors';
 import { makeFolder } from './core/folders';
 import { createDispatch, type Dispatch, type Handlers } from './core/router';
 import type { Ports } from './ports';
@@ -125,7 +125,7 @@ export async function createApp(ports: Ports, tuning: AppTuning = {}): Promise<A
   const logFailure =
     (what: string) =>
     (error: unknown): void =>
-      log.error(what, loggableError(error));
+      log.error(what, errorFields(error));
   const audit = (action: AuditAction, record: string, fields: readonly string[]): void => {
     callLog.audit(action, record, fields).catch(logFailure('the audit log could not be written'));
   };

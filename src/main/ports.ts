@@ -1,84 +1,32 @@
+import type { Clock } from './core/clock';
 import type { Logger } from './core/log';
+import type { SecretStore } from './core/secret-store';
+import type { NetworkEvents, PowerEvents } from './core/system-events';
 import type { HidBackend } from './headset/hid';
-import type { PolicySource } from './settings/policy/sources';
-import type { UpdateFeed } from './updates/update-service';
+import type { PolicySource } from './settings/policy/policy-source';
+import type { Attention, Notifier } from './telephony/announcements';
+import type { UpdateFeed } from './updates/update-feed';
 
 /**
- * The small seams between the core and the host it runs in. Each port has an Electron
- * implementation (src/main/host/electron-ports.ts) and a Node one (src/main/host/node-ports.ts),
- * so every service above them runs unchanged in the Electron app, the browser host and the CLI.
+ * The seams between the core and the host it runs in, gathered for the composition root. Each
+ * port's interface is declared where it is used (core/ for the ones several features share, the
+ * feature's folder otherwise); each has an Electron implementation (src/main/host/electron-ports.ts)
+ * and a Node one (src/main/host/node-ports.ts), so every service above them runs unchanged in the
+ * Electron app, the browser host and the CLI. Only app.ts, the hosts and test support import this.
  */
 
-export interface SecretProtection {
-  /** True when the operating system protects the secrets (DPAPI, Keychain, libsecret, kwallet). */
-  readonly protected: boolean;
-  /** Which backend holds them, for Settings and diagnostics: `dpapi`, `keychain`, `gnome_libsecret`, `file`, … */
-  readonly backend: string;
-  /** Where an unprotected store keeps them (a file outside the data folder). */
-  readonly location?: string;
-  /** Why there is no keystore (no Secret Service, a locked one, …), as the system said it (for IT). */
-  readonly reason?: string;
-  /** The same as a code the UI words in the agent's language. */
-  readonly reasonCode?: KeystoreProblem;
-}
-
-/** Why the operating system's keystore is not used. */
-export type KeystoreProblem = 'no_keystore' | 'keystore_locked' | 'keystore_failed' | 'basic_text';
-
-export interface SecretStore {
-  readonly protection: SecretProtection;
-  get(name: string): Promise<string | null>;
-  set(name: string, value: string): Promise<void>;
-  delete(name: string): Promise<void>;
-}
-
-export type Unsubscribe = () => void;
-
-/** Sleep and wake. Telephony re-registers at once on resume. */
-export interface PowerEvents {
-  onSuspend(listener: () => void): Unsubscribe;
-  onResume(listener: () => void): Unsubscribe;
-}
-
-export interface NetworkState {
-  /** Whether the machine has any usable address (not just loopback). */
-  readonly online: boolean;
-}
-
-/** The network changed (came back, or moved: a new address). Telephony reconnects at once. */
-export interface NetworkEvents {
-  onChange(listener: (state: NetworkState) => void): Unsubscribe;
-}
-
-export interface Notice {
-  readonly title: string;
-  readonly body: string;
-  /** Set when the notice may be taken back later (`withdraw`). */
-  readonly tag?: string;
-}
-
-/** OS notifications (Electron) or notifications shown by the renderer (browser host). */
-export interface Notifier {
-  show(notice: Notice): void;
-  /** Takes down the notice with this tag, if it is still up. */
-  withdraw(tag: string): void;
-}
-
-/** Drawing the agent's eye to the window while a call rings (flashFrame, dock bounce). */
-export interface Attention {
-  request(): void;
-  cancel(): void;
-}
+export type { Clock } from './core/clock';
+export { systemClock } from './core/clock';
+export type { Unsubscribe } from './core/disposables';
+export type { KeystoreProblem, SecretProtection, SecretStore } from './core/secret-store';
+export type { NetworkEvents, NetworkState, PowerEvents } from './core/system-events';
+export type { Attention, Notice, Notifier } from './telephony/announcements';
 
 export interface AppPaths {
-  /** Where this installation keeps its data: settings, call log, secrets file, lock. */
+  /** Where this installation keeps its data: settings, call log, lock. */
   readonly dataDir: string;
   /** Where exports go unless the setting reports.directory says otherwise. */
   readonly exportsDir: string;
-}
-
-export interface Clock {
-  now(): number;
 }
 
 export interface HostDescription {
@@ -104,5 +52,3 @@ export interface Ports {
   readonly clock: Clock;
   readonly log: Logger;
 }
-
-export const systemClock: Clock = { now: () => Date.now() };

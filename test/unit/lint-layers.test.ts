@@ -1,5 +1,6 @@
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
+import { importCycles, importGraph } from '../support/import-graph';
 
 const eslint = new ESLint();
 
@@ -54,5 +55,29 @@ describe('layer rules, enforced by lint', () => {
     expect(
       await violations('src/preload/x.ts', "import { readFile } from 'node:fs';\nexport const a = readFile;\n"),
     ).toHaveLength(1);
+  });
+});
+
+describe('the import graph of src', () => {
+  it('has no cycle, type-only imports included', () => {
+    expect(importCycles(importGraph('src'))).toEqual([]);
+  });
+
+  it('the cycle check is real: it finds a cycle through a type-only import', () => {
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts']],
+      ['d.ts', ['a.ts']],
+    ]);
+    expect(importCycles(graph)).toEqual([['a.ts', 'b.ts', 'c.ts']]);
+  });
+
+  it('only app.ts and the hosts import ports.ts in main', () => {
+    const importers = [...importGraph('src')]
+      .filter(([, targets]) => targets.includes('src/main/ports.ts'))
+      .map(([file]) => file)
+      .filter((file) => file !== 'src/main/app.ts' && !file.startsWith('src/main/host/'));
+    expect(importers).toEqual([]);
   });
 });

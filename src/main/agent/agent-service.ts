@@ -3,7 +3,9 @@ import { agentStateSchema, type AgentState } from '../../shared/contract/agent';
 import { AppError } from '../../shared/result';
 import { readTextIfExists, writeFileAtomic } from '../core/files';
 import type { Logger } from '../core/log';
-import type { Clock, Unsubscribe } from '../ports';
+import type { Clock } from '../core/clock';
+import type { Unsubscribe } from '../core/disposables';
+import { Emitter } from '../../shared/emitter';
 
 export const AGENT_FILE = 'agent.json';
 
@@ -24,7 +26,7 @@ export interface AgentServiceOptions {
 export class AgentService {
   private current: AgentState;
   private wrapUpTimer: NodeJS.Timeout | null = null;
-  private readonly listeners = new Set<(state: AgentState) => void>();
+  private readonly listeners = new Emitter<[state: AgentState]>();
   private readonly options: AgentServiceOptions;
   private readonly file: string;
 
@@ -63,8 +65,7 @@ export class AgentService {
   }
 
   onChange(listener: (state: AgentState) => void): Unsubscribe {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.on(listener);
   }
 
   async signIn(code: string, name: string): Promise<AgentState> {
@@ -107,7 +108,7 @@ export class AgentService {
     await writeFileAtomic(this.file, JSON.stringify(next));
     this.current = next;
     this.resumeWrapUp();
-    for (const listener of [...this.listeners]) listener(next);
+    this.listeners.emit(next);
     return next;
   }
 

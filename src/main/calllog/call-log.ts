@@ -11,7 +11,9 @@ import { checkIntake } from '../../shared/intake/validate';
 import type { QualityFigures } from '../../shared/quality';
 import { AppError } from '../../shared/result';
 import type { Logger } from '../core/log';
-import type { Clock, SecretStore, Unsubscribe } from '../ports';
+import type { Clock } from '../core/clock';
+import type { SecretStore } from '../core/secret-store';
+import type { Unsubscribe } from '../core/disposables';
 import { talkMs } from '../telephony/call-state';
 import {
   DATABASE_KEY_NEXT_SECRET,
@@ -51,6 +53,9 @@ import { nameKey, nameKeyLastFirst } from './names';
 import { searchDigits } from './numbers';
 import { seedCalls } from './seed';
 import { CallLogWriter, InThreadWriter, type LogWriter, type Step } from './writer';
+import { Sequencer } from '../core/sequencer';
+import { Emitter } from '../../shared/emitter';
+import { errorFields } from '../core/errors';
 
 export const CALL_LOG_FILE = 'call-log.sqlite';
 
@@ -312,15 +317,15 @@ export class CallLog {
   private readonly statements = new Map<string, Statement>();
   /** The head of the audit chain: entries are numbered and hashed here, written in order by the worker. */
   private auditHead = { seq: 0, hash: GENESIS_HASH };
-  private auditQueue: Promise<void> = Promise.resolve();
+  private readonly auditQueue = new Sequencer();
   /** The recovery copy being written (never rejects), so that closing waits for it and its audit entry. */
-  private recovering: Promise<void> = Promise.resolve();
-  private intakeQueue: Promise<void> = Promise.resolve();
+  private readonly recovering = new Sequencer();
+  private readonly intakeQueue = new Sequencer();
   private readonly osUser = osUserName();
   /** Calls written in this run: the first write of each is audited as a create. */
   private readonly created = new Set<string>();
-  private readonly listeners = new Set<(record: CallRecord) => void>();
-  private readonly statusListeners = new Set<(status: CallLogStatus) => void>();
+  private readonly listeners = new Emitter<[record: CallRecord]>();
+  private readonly statusListeners = new Emitter<[status: CallLogStatus]>();
   private readonly options: CallLogOptions;
   private readonly file: string;
   private readonly checkFile: string;
@@ -339,8 +344,9 @@ export class CallLog {
     try {
       log.setStatus(await log.openFile());
     } catch (error) {
+      // The status (for the agent and IT) says why; the log names the error only.
       const reason = error instanceof Error ? error.message : 'unknown error';
-      options.log.error('the call log could not be opened', { reason });
+      options.log.error('the call log could not be opened', errorFields(error));
       log.setStatus({ state: 'unavailable', reason });
     }
     return log;
@@ -353,13 +359,11 @@ export class CallLog {
   }
 
   onChange(listener: (record: CallRecord) => void): Unsubscribe {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.on(listener);
   }
 
   onStatus(listener: (status: CallLogStatus) => void): Unsubscribe {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
+    return this.statusListeners.on(listener);
   }
 
   /** A call started or changed: insert its row, or update it. Resolves once it is committed. */
@@ -429,16 +433,7 @@ export class CallLog {
     // One at a time: an entry is chained only once the one before it is stored, so that a failed
     // write cannot leave later entries chained to a hash that is not there.
     const text = details === null ? null : JSON.stringify(details);
-    return this.enqueueAudit(() => this.appendAudit(action, record, fields, text));
-  }
-
-  private enqueueAudit<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.auditQueue.then(work);
-    this.auditQueue = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    return next;
+    return this.auditQueue.run(() => this.appendAudit(action, record, fields, text));
   }
 
   private async appendAudit(
@@ -537,7 +532,7 @@ export class CallLog {
     if (!writer) return 0;
     const before = this.options.clock.now() - days * 86_400_000;
     // Behind the queue: no entry is being chained while the front of the log goes.
-    const removed = await this.enqueueAudit(async () => {
+    const removed = await this.auditQueue.run(async () => {
       const last = this.statement('SELECT seq, hash FROM audit WHERE at < ? ORDER BY seq DESC LIMIT 1').get(before) as
         AuditAnchor | undefined;
       if (!last) return 0;
@@ -577,12 +572,7 @@ export class CallLog {
   ): Promise<IntakeRecord> {
     // One save at a time: each compares with what the one before it stored (autosave and submit
     // may cross), so the audit names exactly the fields that changed.
-    const next = this.intakeQueue.then(() => this.storeIntake(callId, form, values, options));
-    this.intakeQueue = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    return next;
+    return this.intakeQueue.run(() => this.storeIntake(callId, form, values, options));
   }
 
   private async storeIntake(
@@ -942,8 +932,8 @@ export class CallLog {
   /** Waits for the writes sent so far, then closes both connections. */
   async close(): Promise<void> {
     // Audit entries already asked for (a recovery copy just written, an export) are written first.
-    await this.recovering;
-    await this.auditQueue;
+    await this.recovering.idle();
+    await this.auditQueue.idle();
     // A check still running is only reading: stop it, but wait at most a second (on a large log
     // its worker ends only when SQLite returns, and quitting must not wait for that).
     const checker = this.checker;
@@ -1058,9 +1048,7 @@ export class CallLog {
    * the policy changes). A failure is logged and leaves the log usable: recovery is a fallback.
    */
   updateRecoveryCopy(): Promise<void> {
-    const run = this.recovering.then(() => this.writeRecoveryCopy());
-    this.recovering = run;
-    return run;
+    return this.recovering.run(() => this.writeRecoveryCopy());
   }
 
   private async writeRecoveryCopy(): Promise<void> {
@@ -1073,9 +1061,7 @@ export class CallLog {
         await this.audit('create', 'key:recovery-copy', [], { recipient });
       }
     } catch (error) {
-      this.options.log.error('the recovery copy of the call log key could not be written', {
-        error: error instanceof Error ? error.message : 'unknown',
-      });
+      this.options.log.error('the recovery copy of the call log key could not be written', errorFields(error));
     }
   }
 
@@ -1150,11 +1136,11 @@ export class CallLog {
   private changed(id: string): void {
     if (this.listeners.size === 0) return;
     const record = this.get(id);
-    for (const listener of [...this.listeners]) listener(record);
+    this.listeners.emit(record);
   }
 
   private setStatus(status: CallLogStatus): void {
     this.current = status;
-    for (const listener of [...this.statusListeners]) listener(status);
+    this.statusListeners.emit(status);
   }
 }

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { SecretStore } from '../ports';
+import type { SecretStore } from '../core/secret-store';
 import { readTextIfExists, writeFileAtomic } from '../core/files';
 
 /**

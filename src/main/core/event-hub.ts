@@ -1,6 +1,7 @@
 import { events, type EventName, type EventPayload } from '../../shared/contract';
 import { describeIssues } from '../../shared/result';
 import type { Logger } from './log';
+import { errorFields } from './errors';
 
 export type EventSink = (name: EventName, payload: unknown) => void;
 
@@ -31,7 +32,7 @@ export class EventHub {
       try {
         sink(name, checked);
       } catch (error) {
-        this.log.warn('event sink failed', { event: name, error: error instanceof Error ? error.name : 'unknown' });
+        this.log.warn('event sink failed', { event: name, ...errorFields(error) });
       }
     }
   }

@@ -1,4 +1,4 @@
-import { loggableError } from './errors';
+import { errorFields } from './errors';
 import type { Logger } from './log';
 
 export interface ProcessGuardOptions {
@@ -23,10 +23,10 @@ export const CRASH_EXIT_CODE = 70;
 export function guardProcess(options: ProcessGuardOptions): () => void {
   let crashing = false;
   const onRejection = (reason: unknown): void => {
-    options.log.error('a promise failed and nobody handled it', loggableError(reason));
+    options.log.error('a promise failed and nobody handled it', errorFields(reason));
   };
   const onException = (error: unknown): void => {
-    options.log.error('uncaught exception: saving what is pending and stopping', loggableError(error));
+    options.log.error('uncaught exception: saving what is pending and stopping', errorFields(error));
     if (crashing) return;
     crashing = true;
     const grace = new Promise<void>((resolve) => setTimeout(resolve, options.graceMs ?? 5_000).unref());

@@ -1,6 +1,6 @@
 import { isRequestName, requests, type ParsedInput, type RequestName, type RequestOutput } from '../../shared/contract';
 import { AppError, describeIssues, fail, ok, type Result } from '../../shared/result';
-import { loggableError } from './errors';
+import { errorFields } from './errors';
 import type { Logger } from './log';
 
 export interface RequestContext {
@@ -34,7 +34,7 @@ export function createDispatch(handlers: Handlers, log: Logger): Dispatch {
     } catch (error) {
       // A parse can throw where no schema foresaw it (a stack overflow on input nested too deep
       // for any limit to be reached, a getter that throws): still only bad input.
-      log.warn('request input could not be checked', { request: name, ...loggableError(error) });
+      log.warn('request input could not be checked', { request: name, ...errorFields(error) });
       return fail('invalid_input', `${name}: the input could not be checked (nested too deep or malformed).`);
     }
     if (!parsed.success) {
@@ -46,14 +46,14 @@ export function createDispatch(handlers: Handlers, log: Logger): Dispatch {
       output = await handler(parsed.data, context);
     } catch (error) {
       if (error instanceof AppError) return fail(error.code, error.message);
-      log.error('request failed', { request: name, ...loggableError(error) });
+      log.error('request failed', { request: name, ...errorFields(error) });
       return fail('internal', `${name} failed unexpectedly; details are in the log.`);
     }
     let checked: ReturnType<typeof definition.output.safeParse>;
     try {
       checked = definition.output.safeParse(output);
     } catch (error) {
-      log.error('handler output could not be checked', { request: name, ...loggableError(error) });
+      log.error('handler output could not be checked', { request: name, ...errorFields(error) });
       return fail('internal', `${name} produced an invalid result; details are in the log.`);
     }
     if (!checked.success) {

@@ -49,7 +49,7 @@
 import type { CallSnapshot } from '../../shared/calls';
 import { AppError } from '../../shared/result';
 import type { Logger, LogFields } from '../core/log';
-import type { Clock } from '../ports';
+import type { Clock } from '../core/clock';
 import {
   buildOutputReports,
   decodeInputReport,
@@ -59,6 +59,7 @@ import {
   type OutputState,
 } from './capabilities';
 import { outputStateFor, pictureOf, type CallPicture, type PendingActions } from './call-mirror';
+import { Emitter } from '../../shared/emitter';
 
 /** An agent's Reject from the headset, as from the UI: 486 Busy Here. */
 export const HEADSET_REJECT_STATUS = 486;
@@ -200,7 +201,10 @@ export class HeadsetController {
   private reassert = false;
   /** Outputs the live test in Settings turned on (only while no call is in progress). */
   private readonly testOutputs = new Set<OutputName>();
-  private readonly testListeners = new Set<(outputs: readonly OutputName[]) => void>();
+  private readonly testListeners = new Emitter<[outputs: readonly OutputName[]]>({
+    onListenerError: (error) =>
+      this.logOnce('test_listener', 'error', 'a headset test listener failed', { error: errorName(error) }),
+  });
   private readonly testTimeoutMs: number;
   private readonly timers: TimeoutTimers;
   private testTimer: unknown = null;
@@ -260,8 +264,7 @@ export class HeadsetController {
 
   /** Hears every change of the live test's outputs (turned on or off, timed out, ended by a call or a device change). */
   onTestChange(listener: (outputs: readonly OutputName[]) => void): () => void {
-    this.testListeners.add(listener);
-    return () => this.testListeners.delete(listener);
+    return this.testListeners.on(listener);
   }
 
   /** Ends the live test (nothing written here: the caller settles). */
@@ -280,13 +283,7 @@ export class HeadsetController {
 
   private publishTest(): void {
     const outputs = this.testing();
-    for (const listener of [...this.testListeners]) {
-      try {
-        listener(outputs);
-      } catch (error) {
-        this.logOnce('test_listener', 'error', 'a headset test listener failed', { error: errorName(error) });
-      }
-    }
+    this.testListeners.emit(outputs);
   }
 
   /** Takes a newly opened device (replacing any other) and writes the full state to it at once. */

@@ -24,13 +24,15 @@
 import type { HeadsetInputEvent, HeadsetListing, HeadsetStatus } from '../../shared/contract/headset';
 import { AppError } from '../../shared/result';
 import type { Logger, LogFields } from '../core/log';
-import type { Unsubscribe } from '../ports';
+import type { Unsubscribe } from '../core/disposables';
 import { decodeInputReport, INPUT_NAMES, type InputName } from './capabilities';
 import type { HeadsetDevicePort } from './controller';
 import { isKnownDevice } from './descriptor-source';
 import { chooseDevice, contractDevice, findHeadsets, type Choice, type FoundDevice } from './device-list';
 import { HidOpenError, usbIdPair, type HidBackend, type HidDeviceInfo } from './hid';
 import { HidPort } from './node-hid-port';
+import { Emitter } from '../../shared/emitter';
+import { bestEffort } from '../core/errors';
 
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 export const DEFAULT_MAX_ATTEMPTS = 3;
@@ -100,8 +102,15 @@ export class HeadsetDevices {
   private readonly maxAttempts: number;
   private readonly isKnown: (vendorId: number, productId: number) => boolean;
 
-  private readonly changeListeners = new Set<(listing: HeadsetListing) => void>();
-  private readonly inputListeners = new Set<(event: HeadsetInputEvent) => void>();
+  // A listener's failure is logged (once) and keeps none of the others from hearing.
+  private readonly changeListeners = new Emitter<[listing: HeadsetListing]>({
+    onListenerError: (error) =>
+      this.logOnce('change_listener', 'error', 'a headset listener failed', { error: errorName(error) }),
+  });
+  private readonly inputListeners = new Emitter<[event: HeadsetInputEvent]>({
+    onListenerError: (error) =>
+      this.logOnce('input_listener', 'error', 'a headset input listener failed', { error: errorName(error) }),
+  });
   private readonly logged = new Set<string>();
   private readonly troubles = new Map<string, { trouble: Trouble; attempts: number; notBefore: number }>();
   /** Scans made so far: the clock of the back-off. */
@@ -148,13 +157,11 @@ export class HeadsetDevices {
   }
 
   onChange(listener: (listing: HeadsetListing) => void): Unsubscribe {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
+    return this.changeListeners.on(listener);
   }
 
   onInput(listener: (event: HeadsetInputEvent) => void): Unsubscribe {
-    this.inputListeners.add(listener);
-    return () => this.inputListeners.delete(listener);
+    return this.inputListeners.on(listener);
   }
 
   /**
@@ -318,7 +325,7 @@ export class HeadsetDevices {
     }
     this.opening = null;
     if (this.closed) {
-      await connection.close().catch(() => undefined);
+      await bestEffort(connection.close(), this.log, 'a headset opened too late did not close');
       return;
     }
     const port = new HidPort(connection, map);
@@ -366,13 +373,7 @@ export class HeadsetDevices {
       attachment.lastInput.set(control, value);
       if (value === before) continue;
       const event: HeadsetInputEvent = { device: attachment.device.key, control, value };
-      for (const listener of [...this.inputListeners]) {
-        try {
-          listener(event);
-        } catch (error) {
-          this.logOnce('input_listener', 'error', 'a headset input listener failed', { error: errorName(error) });
-        }
-      }
+      this.inputListeners.emit(event);
     }
   }
 
@@ -416,13 +417,7 @@ export class HeadsetDevices {
     const text = JSON.stringify(listing);
     if (text === this.published) return;
     this.published = text;
-    for (const listener of [...this.changeListeners]) {
-      try {
-        listener(listing);
-      } catch (error) {
-        this.logOnce('change_listener', 'error', 'a headset listener failed', { error: errorName(error) });
-      }
-    }
+    this.changeListeners.emit(listing);
   }
 
   private logOnce(kind: string, level: 'warn' | 'error', message: string, fields: LogFields): void {

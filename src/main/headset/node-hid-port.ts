@@ -16,6 +16,7 @@
 import type { CapabilityMap } from './capabilities';
 import type { HeadsetDevicePort } from './controller';
 import type { HidConnection } from './hid';
+import { Emitter } from '../../shared/emitter';
 
 /** The bytes hidapi's write takes for an output report built by capabilities.ts. */
 export function wireReport(map: Pick<CapabilityMap, 'usesReportIds'>, report: Uint8Array): Uint8Array {
@@ -28,13 +29,14 @@ export function wireReport(map: Pick<CapabilityMap, 'usesReportIds'>, report: Ui
 export class HidPort implements HeadsetDevicePort {
   readonly capabilities: CapabilityMap;
   private readonly connection: HidConnection;
-  private readonly reportListeners = new Set<(report: Uint8Array) => void>();
-  private readonly closeListeners = new Set<() => void>();
+  private readonly reportListeners = new Emitter<[report: Uint8Array]>();
+  // One listener's failure must not keep the others from hearing the port close.
+  private readonly closeListeners = new Emitter<[]>({ onListenerError: () => undefined });
   private closed = false;
   private readonly onData = (data: Buffer): void => {
     if (this.closed) return;
     const report = Uint8Array.from(data);
-    for (const listener of [...this.reportListeners]) listener(report);
+    this.reportListeners.emit(report);
   };
   private readonly onError = (): void => this.shut();
 
@@ -64,13 +66,11 @@ export class HidPort implements HeadsetDevicePort {
   }
 
   onReport(listener: (report: Uint8Array) => void): () => void {
-    this.reportListeners.add(listener);
-    return () => this.reportListeners.delete(listener);
+    return this.reportListeners.on(listener);
   }
 
   onClose(listener: () => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
+    return this.closeListeners.on(listener);
   }
 
   close(): void {
@@ -99,15 +99,8 @@ export class HidPort implements HeadsetDevicePort {
     // The last writes (the lights going out) reach the device first. Closing an unplugged device
     // may fail as well; it is gone either way.
     this.finished = this.writing.then(() => this.connection.close()).catch(() => undefined);
-    const listeners = [...this.closeListeners];
-    this.closeListeners.clear();
     this.reportListeners.clear();
-    for (const listener of listeners) {
-      try {
-        listener();
-      } catch {
-        // One listener's failure must not keep the others from hearing it.
-      }
-    }
+    this.closeListeners.emit();
+    this.closeListeners.clear();
   }
 }

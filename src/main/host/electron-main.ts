@@ -7,7 +7,7 @@ import { fail } from '../../shared/result';
 import { createApp, type App } from '../app';
 import { runCli } from '../cli/cli';
 import { createLogger, teeWriters, type LogLevel } from '../core/log';
-import { loggableError } from '../core/errors';
+import { errorFields } from '../core/errors';
 import { fileLogWriter } from '../core/log-file';
 import { guardProcess } from '../core/process-guard';
 import { systemClock } from '../ports';
@@ -210,7 +210,7 @@ async function runConsole(): Promise<void> {
       return fail('forbidden', 'Requests are accepted only from the app’s own window.');
     }
     return started.dispatch(name, input, { clientId: `window-${event.sender.id}` }).catch((error: unknown) => {
-      log.error('a request was not answered', loggableError(error));
+      log.error('a request was not answered', errorFields(error));
       return fail('internal', 'The request failed unexpectedly; details are in the log.');
     });
   });
@@ -234,7 +234,7 @@ async function runConsole(): Promise<void> {
       if (mainWindow === window) mainWindow = null;
     });
     window.loadURL(devServerUrl ?? APP_ENTRY_URL).catch((error: unknown) => {
-      log.error('the console page did not load', { error: error instanceof Error ? error.message : 'unknown' });
+      log.error('the console page did not load', errorFields(error));
     });
   };
   openWindow();

@@ -1,4 +1,5 @@
 import { networkInterfaces } from 'node:os';
+import { Emitter } from '../../shared/emitter';
 import type { NetworkEvents, NetworkState, Unsubscribe } from '../ports';
 
 /** What the watcher needs of the operating system: its interfaces, as node:os gives them. */
@@ -10,7 +11,7 @@ export type InterfaceReader = () => ReturnType<typeof networkInterfaces>;
  * and in plain Node, and needs no permission. Loopback and link-local addresses do not count.
  */
 export class InterfaceWatcher implements NetworkEvents {
-  private readonly listeners = new Set<(state: NetworkState) => void>();
+  private readonly listeners = new Emitter<[state: NetworkState]>();
   private timer: NodeJS.Timeout | null = null;
   private last = '';
   private readonly read: InterfaceReader;
@@ -22,14 +23,14 @@ export class InterfaceWatcher implements NetworkEvents {
   }
 
   onChange(listener: (state: NetworkState) => void): Unsubscribe {
-    this.listeners.add(listener);
+    const stop = this.listeners.on(listener);
     if (!this.timer) {
       this.last = this.fingerprint();
       this.timer = setInterval(() => this.check(), this.intervalMs);
       this.timer.unref();
     }
     return () => {
-      this.listeners.delete(listener);
+      stop();
       if (this.listeners.size === 0) this.stop();
     };
   }
@@ -40,7 +41,7 @@ export class InterfaceWatcher implements NetworkEvents {
     if (now === this.last) return;
     this.last = now;
     const state: NetworkState = { online: now !== '' };
-    for (const listener of [...this.listeners]) listener(state);
+    this.listeners.emit(state);
   }
 
   stop(): void {

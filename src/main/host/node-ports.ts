@@ -19,6 +19,7 @@ import {
   type Unsubscribe,
 } from '../ports';
 import { openNodeSecrets } from './node-secrets';
+import { Emitter } from '../../shared/emitter';
 
 /** Node implementations of the ports, for the browser host and the CLI outside Electron. */
 
@@ -39,8 +40,8 @@ export function defaultDataDir(
  * slept (or the process was stopped): report a suspend and a resume at that moment.
  */
 export class TimerDriftPowerEvents implements PowerEvents {
-  private readonly suspendListeners = new Set<() => void>();
-  private readonly resumeListeners = new Set<() => void>();
+  private readonly suspendListeners = new Emitter<[]>();
+  private readonly resumeListeners = new Emitter<[]>();
   private timer: NodeJS.Timeout | null = null;
   private last = 0;
   private readonly intervalMs: number;
@@ -69,8 +70,8 @@ export class TimerDriftPowerEvents implements PowerEvents {
     this.last = now;
     // A clock set back (NTP, a time zone fix) is not a wake-up.
     if (late > this.toleranceMs) {
-      for (const listener of [...this.suspendListeners]) listener();
-      for (const listener of [...this.resumeListeners]) listener();
+      this.suspendListeners.emit();
+      this.resumeListeners.emit();
     }
   }
 
@@ -79,15 +80,15 @@ export class TimerDriftPowerEvents implements PowerEvents {
     this.timer = null;
   }
 
-  private add(set: Set<() => void>, listener: () => void): Unsubscribe {
-    set.add(listener);
+  private add(emitter: Emitter<[]>, listener: () => void): Unsubscribe {
+    const stop = emitter.on(listener);
     if (!this.timer) {
       this.last = this.now();
       this.timer = setInterval(() => this.check(), this.intervalMs);
       this.timer.unref();
     }
     return () => {
-      set.delete(listener);
+      stop();
       if (this.suspendListeners.size === 0 && this.resumeListeners.size === 0) this.stop();
     };
   }

@@ -16,10 +16,12 @@ import { AppError } from '../../shared/result';
 import type { SettingKey, SettingValue } from '../../shared/settings';
 import type { CallLog } from '../calllog/call-log';
 import type { Logger } from '../core/log';
-import type { Clock } from '../ports';
+import type { Clock } from '../core/clock';
 import { exportFileName, fileSha256, placeExport, removeStaleTemporaries, temporaryFor } from './export-file';
 import { organisationKey } from './pseudonym';
 import { runReportJob } from './worker-host';
+import { Sequencer } from '../core/sequencer';
+import { bestEffort } from '../core/errors';
 
 /**
  * Reports in the app: what the Reports view may offer, exports (one at a time), the KPIs. The
@@ -64,7 +66,8 @@ export const KPI_QUEUE_LIMIT = 4;
 export class ReportsService {
   private exporting = false;
   private closing = false;
-  private kpiQueue: Promise<void> = Promise.resolve();
+  /** One KPI job at a time. */
+  private readonly kpiQueue = new Sequencer();
   /** KPI jobs asked for and not finished (running or waiting their turn). */
   private kpiPending = 0;
   private readonly running = new Set<{ controller: AbortController; done: Promise<void> }>();
@@ -174,7 +177,11 @@ export class ReportsService {
         };
       });
     } catch (error) {
-      await rm(temporary, { force: true }).catch(() => undefined);
+      await bestEffort(
+        rm(temporary, { force: true }),
+        this.options.log,
+        'a temporary export file could not be removed',
+      );
       throw error;
     } finally {
       this.exporting = false;
@@ -281,26 +288,22 @@ export class ReportsService {
 
   private async queuedKpi(range: ReportRange, filter: ReportFilter): Promise<KpiReport> {
     const teamLead = await this.options.isTeamLead();
-    const turn = this.kpiQueue.then(() => undefined);
-    let done = (): void => undefined;
-    this.kpiQueue = new Promise<void>((resolve) => {
-      done = resolve;
-    });
-    await turn;
-    const report = await this.track(async (signal) => {
-      const access = await this.options.callLog.readAccess();
-      return (this.options.runJob ?? runReportJob)(
-        {
-          kind: 'kpi',
-          db: access,
-          range,
-          filter,
-          form: this.options.form(),
-          generatedAt: this.options.clock.now(),
-        },
-        { result: kpiReportSchema, signal },
-      );
-    }).finally(done);
+    const report = await this.kpiQueue.run(() =>
+      this.track(async (signal) => {
+        const access = await this.options.callLog.readAccess();
+        return (this.options.runJob ?? runReportJob)(
+          {
+            kind: 'kpi',
+            db: access,
+            range,
+            filter,
+            form: this.options.form(),
+            generatedAt: this.options.clock.now(),
+          },
+          { result: kpiReportSchema, signal },
+        );
+      }),
+    );
     // Figures per agent measure people: for team leads only.
     return teamLead ? report : { ...report, agents: [], agentsWithheld: true };
   }

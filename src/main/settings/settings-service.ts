@@ -17,10 +17,14 @@ import {
   type SettingValue,
 } from '../../shared/settings';
 import { preserveUnreadable, readTextIfExists, writeFileAtomic } from '../core/files';
+import { Sequencer } from '../core/sequencer';
 import type { Logger } from '../core/log';
-import type { Clock, Unsubscribe } from '../ports';
-import type { PolicyReading, PolicySource } from './policy/sources';
+import type { Clock } from '../core/clock';
+import type { Unsubscribe } from '../core/disposables';
+import type { PolicyReading, PolicySource } from './policy/policy-source';
 import { validateLayer, type ValidatedLayer } from './validate';
+import { Emitter } from '../../shared/emitter';
+import { errorFields } from '../core/errors';
 
 export interface SettingsServiceOptions {
   /** The user's own settings, written by this service. */
@@ -87,9 +91,10 @@ export class SettingsService {
   /** Each policy source's last reading that was not a failure. */
   private readonly lastGood = new Map<PolicySource, PolicyReading>();
   private current: SettingsSnapshot;
-  private readonly listeners = new Set<(snapshot: SettingsSnapshot) => void>();
+  private readonly listeners = new Emitter<[snapshot: SettingsSnapshot]>();
   private readonly options: SettingsServiceOptions;
-  private writing: Promise<void> = Promise.resolve();
+  /** Reads and writes of the user's file, one at a time, each on the result of the last. */
+  private readonly writing = new Sequencer();
 
   private constructor(options: SettingsServiceOptions) {
     this.options = options;
@@ -104,16 +109,11 @@ export class SettingsService {
 
   /** Reads the user's file and every policy source again (at start, and when IT changes the policy). */
   reload(): Promise<void> {
-    const run = this.writing.then(async () => {
+    return this.writing.run(async () => {
       this.user = await this.readUserLayer();
       this.policy = await this.readPolicy();
       this.publish();
     });
-    this.writing = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
   }
 
   snapshot(): SettingsSnapshot {
@@ -141,9 +141,7 @@ export class SettingsService {
         // A watcher has nobody to hand an error to: a settings file that cannot be read just now
         // (a virus scanner holding it) is logged, and the next change tries again.
         this.reload().catch((error: unknown) =>
-          this.options.log.error('settings could not be read again', {
-            error: error instanceof Error ? error.message : 'unknown',
-          }),
+          this.options.log.error('settings could not be read again', errorFields(error)),
         );
       }, pollMs),
     );
@@ -152,12 +150,7 @@ export class SettingsService {
 
   async update(change: SettingChange): Promise<SettingsSnapshot> {
     // Updates run one after another, each on the result of the last, so none is lost on disk.
-    const run = this.writing.then(() => this.applyUpdate(change));
-    this.writing = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+    return this.writing.run(() => this.applyUpdate(change));
   }
 
   private async applyUpdate(change: SettingChange): Promise<SettingsSnapshot> {
@@ -188,13 +181,12 @@ export class SettingsService {
   }
 
   onChange(listener: (snapshot: SettingsSnapshot) => void): Unsubscribe {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.on(listener);
   }
 
   private publish(): void {
     this.current = this.compose();
-    for (const listener of [...this.listeners]) listener(this.current);
+    this.listeners.emit(this.current);
   }
 
   /** What the organisation set for a key: the policy's value, else the default. */

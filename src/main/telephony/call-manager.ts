@@ -12,11 +12,14 @@ import {
 import type { CallSnapshot } from '../../shared/calls';
 import { AppError } from '../../shared/result';
 import type { Logger } from '../core/log';
-import type { Clock } from '../ports';
+import type { Clock } from '../core/clock';
 import { callerIdFrom, cleanNumber } from './caller-id';
 import { newInboundCall, newOutboundCall, transition, type CallEvent } from './call-state';
 import type { QualityFigures } from '../../shared/quality';
 import { BridgedSessionDescriptionHandler, type MediaEngine, type SendState } from './media';
+import { Sequencer } from '../core/sequencer';
+import { Emitter } from '../../shared/emitter';
+import { bestEffort, errorFields } from '../core/errors';
 
 interface CallEntry {
   snapshot: CallSnapshot;
@@ -33,7 +36,7 @@ interface CallEntry {
   /** A hold or resume being negotiated: the call sends silence until it is settled. */
   holdChange: 'hold' | 'resume' | null;
   /** The last re-INVITE sent or queued: ours go one at a time (never glare with ourselves). */
-  reinviting: Promise<unknown>;
+  readonly reinviting: Sequencer;
 }
 
 /** How long a re-INVITE waits for the ACK of an answered call before going anyway. */
@@ -71,8 +74,8 @@ export interface CallManagerOptions {
 export class CallManager {
   private readonly calls = new Map<string, CallEntry>();
   private readonly bySession = new WeakMap<Session, string>();
-  private readonly listeners = new Set<(call: CallSnapshot) => void>();
-  private readonly qualityListeners = new Set<(report: { callId: string; quality: QualityFigures }) => void>();
+  private readonly listeners = new Emitter<[call: CallSnapshot]>();
+  private readonly qualityListeners = new Emitter<[report: { callId: string; quality: QualityFigures }]>();
   /** Calls that ended lately and whose quality figures have not come yet. */
   private readonly recentlyEnded = new Set<string>();
   private readonly options: CallManagerOptions;
@@ -82,8 +85,7 @@ export class CallManager {
   }
 
   onChange(listener: (call: CallSnapshot) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.on(listener);
   }
 
   /** Calls not yet ended, oldest first. */
@@ -144,7 +146,7 @@ export class CallManager {
       recoveryRound: 0,
       acked: new Promise<void>((resolve) => (markAcked = resolve)),
       holdChange: null,
-      reinviting: Promise.resolve(),
+      reinviting: new Sequencer(),
     };
     this.calls.set(callId, entry);
     this.bySession.set(invitation, callId);
@@ -169,7 +171,7 @@ export class CallManager {
         async () => {
           replaced.endingLocally = true;
           this.tryApply(replacedId, { type: 'transferred' });
-          await replaced.session.bye().catch(() => undefined);
+          await bestEffort(replaced.session.bye(), this.options.log, 'the BYE to a replaced call failed');
         },
         () => undefined,
       );
@@ -179,10 +181,10 @@ export class CallManager {
     if (this.options.acceptsCalls && !this.options.acceptsCalls()) {
       entry.endingLocally = true;
       this.apply(callId, { type: 'declined' });
-      invitation.reject({ statusCode: 486 }).catch(() => undefined);
+      void bestEffort(invitation.reject({ statusCode: 486 }), this.options.log, 'a declined call could not be refused');
       return;
     }
-    invitation.progress().catch(() => undefined);
+    void bestEffort(invitation.progress(), this.options.log, 'the 180 Ringing could not be sent');
   };
 
   async answer(callId: string, keepRunning: string | null = null): Promise<CallSnapshot> {
@@ -205,7 +207,7 @@ export class CallManager {
       await entry.session.accept();
     } catch (error) {
       if (error instanceof AppError) throw error;
-      this.options.log.warn('answer failed', { error: error instanceof Error ? error.name : 'unknown' });
+      this.options.log.warn('answer failed', errorFields(error));
       throw new AppError('unavailable', 'The call could not be answered.');
     }
     return this.apply(callId, { type: 'answer' });
@@ -218,7 +220,7 @@ export class CallManager {
     }
     entry.endingLocally = true;
     const snapshot = this.apply(callId, { type: 'reject', status });
-    await entry.session.reject({ statusCode: status }).catch(() => undefined);
+    await bestEffort(entry.session.reject({ statusCode: status }), this.options.log, 'a call could not be refused');
     return snapshot;
   }
 
@@ -228,12 +230,12 @@ export class CallManager {
     entry.endingLocally = true;
     if (phase === 'active') {
       const snapshot = this.apply(callId, { type: 'hangup', by: 'local' });
-      await entry.session.bye().catch(() => undefined);
+      await bestEffort(entry.session.bye(), this.options.log, 'the BYE could not be sent');
       return snapshot;
     }
     if ((phase === 'dialing' || phase === 'early') && entry.session instanceof Inviter) {
       const snapshot = this.apply(callId, { type: 'hangup', by: 'local' });
-      await entry.session.cancel().catch(() => undefined);
+      await bestEffort(entry.session.cancel(), this.options.log, 'the CANCEL could not be sent');
       return snapshot;
     }
     if (phase === 'ringing') return this.reject(callId, 486);
@@ -319,7 +321,7 @@ export class CallManager {
   async hangupAll(): Promise<void> {
     for (const [callId, entry] of [...this.calls]) {
       if (entry.snapshot.phase === 'ended') continue;
-      await this.hangup(callId).catch(() => undefined);
+      await bestEffort(this.hangup(callId), this.options.log, 'a call could not be ended at quitting');
     }
   }
 
@@ -335,7 +337,7 @@ export class CallManager {
       if (phase !== 'active') {
         entry.endingLocally = true;
         this.tryApply(callId, { type: 'dropped' });
-        void entry.session.dispose().catch(() => undefined);
+        void bestEffort(entry.session.dispose(), this.options.log, 'a call could not be disposed');
         this.finishEnded(callId);
         continue;
       }
@@ -393,10 +395,9 @@ export class CallManager {
     entry.endingLocally = true;
     this.tryApply(callId, { type: 'dropped' });
     const session = entry.session;
-    void session
-      .bye()
-      .catch(() => undefined)
-      .finally(() => void session.dispose().catch(() => undefined));
+    void bestEffort(session.bye(), this.options.log, 'the BYE of a dropped call failed').finally(
+      () => void bestEffort(session.dispose(), this.options.log, 'a dropped call could not be disposed'),
+    );
     this.options.media().close(callId);
     this.finishEnded(callId);
   }
@@ -429,13 +430,11 @@ export class CallManager {
    * the agent's hold must not collide with each other.
    */
   private reinvite(entry: CallEntry, hold?: boolean): Promise<ReinviteResult> {
-    const run = entry.reinviting.then(() =>
+    return entry.reinviting.run(() =>
       entry.snapshot.phase === 'active'
         ? this.sendReinvite(entry, hold ?? entry.snapshot.held)
         : { ok: false as const, status: null },
     );
-    entry.reinviting = run.catch(() => undefined);
-    return run;
   }
 
   /**
@@ -467,13 +466,12 @@ export class CallManager {
   recordQuality(callId: string, quality: QualityFigures): boolean {
     if (!this.calls.has(callId) && !this.recentlyEnded.has(callId)) return false;
     this.recentlyEnded.delete(callId);
-    for (const listener of [...this.qualityListeners]) listener({ callId, quality });
+    this.qualityListeners.emit({ callId, quality });
     return true;
   }
 
   onQuality(listener: (report: { callId: string; quality: QualityFigures }) => void): () => void {
-    this.qualityListeners.add(listener);
-    return () => this.qualityListeners.delete(listener);
+    return this.qualityListeners.on(listener);
   }
 
   /** Calls a number (on the account's domain) or a full SIP URI. */
@@ -513,7 +511,7 @@ export class CallManager {
       recoveryRound: 0,
       acked: Promise.resolve(),
       holdChange: null,
-      reinviting: Promise.resolve(),
+      reinviting: new Sequencer(),
     };
     this.calls.set(callId, entry);
     this.bySession.set(inviter, callId);
@@ -581,7 +579,7 @@ export class CallManager {
     if (!accepted) throw new AppError('unavailable', 'The other side did not accept the transfer.');
     entry.endingLocally = true;
     const snapshot = this.apply(entry.snapshot.id, { type: 'transferred' });
-    await entry.session.bye().catch(() => undefined);
+    await bestEffort(entry.session.bye(), this.options.log, 'the BYE after a transfer could not be sent');
     return snapshot;
   }
 
@@ -595,10 +593,7 @@ export class CallManager {
         this.track(inviter, cleanNumber(inviter.remoteIdentity.uri.user ?? null));
       })
       .catch((error: unknown) => {
-        this.options.log.warn('the transfer could not be followed', {
-          call: callId,
-          error: error instanceof Error ? error.name : 'unknown',
-        });
+        this.options.log.warn('the transfer could not be followed', { call: callId, ...errorFields(error) });
       });
   }
 
@@ -663,6 +658,6 @@ export class CallManager {
   }
 
   private publish(entry: CallEntry): void {
-    for (const listener of [...this.listeners]) listener(entry.snapshot);
+    this.listeners.emit(entry.snapshot);
   }
 }

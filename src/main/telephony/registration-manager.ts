@@ -10,7 +10,9 @@ import {
 import WebSocket from 'ws';
 import type { RegistrationProblem, RegistrationState } from '../../shared/contract/calls';
 import type { Logger } from '../core/log';
-import type { Clock, NetworkEvents, PowerEvents, Unsubscribe } from '../ports';
+import type { Clock } from '../core/clock';
+import type { NetworkEvents, PowerEvents } from '../core/system-events';
+import type { Unsubscribe } from '../core/disposables';
 import type { SipTrace } from './sip-trace';
 import { backoffDelayMs, DEFAULT_BACKOFF, ServerRotation, type BackoffOptions } from './backoff';
 import {
@@ -20,6 +22,8 @@ import {
   SipWebSocketTransport,
   type SipWebSocketOptions,
 } from './ws-transport';
+import { Emitter } from '../../shared/emitter';
+import { bestEffort, errorFields } from '../core/errors';
 
 export interface SipAccount {
   readonly servers: readonly string[];
@@ -71,7 +75,7 @@ function permanentProblem(status: number): RegistrationProblem | null {
  */
 export class RegistrationManager {
   private current: RegistrationState = NOT_CONFIGURED;
-  private readonly listeners = new Set<(state: RegistrationState) => void>();
+  private readonly listeners = new Emitter<[state: RegistrationState]>();
   private userAgent: UserAgent | null = null;
   private registerer: Registerer | null = null;
   private transport: SipWebSocketTransport | null = null;
@@ -122,8 +126,7 @@ export class RegistrationManager {
   }
 
   onChange(listener: (state: RegistrationState) => void): Unsubscribe {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.on(listener);
   }
 
   /** Starts over with a new account (or none). */
@@ -239,10 +242,7 @@ export class RegistrationManager {
       }
     } catch (error) {
       if (generation !== this.generation) return;
-      this.options.log.info('server unreachable', {
-        server,
-        error: error instanceof Error ? error.message : 'unknown',
-      });
+      this.options.log.info('server unreachable', { server, ...errorFields(error) });
       this.scheduleRetry('unreachable', null);
       return;
     }
@@ -280,10 +280,7 @@ export class RegistrationManager {
       });
     } catch (error) {
       if (generation !== this.generation) return;
-      this.options.log.warn('register could not be sent', {
-        server,
-        error: error instanceof Error ? error.name : 'unknown',
-      });
+      this.options.log.warn('register could not be sent', { server, ...errorFields(error) });
       this.scheduleRetry('unreachable', null);
     }
   }
@@ -399,16 +396,20 @@ export class RegistrationManager {
         await this.leave();
         this.registerer = null;
       }
-      await userAgent.stop().catch(() => undefined);
+      await bestEffort(userAgent.stop(), this.options.log, 'the user agent did not stop cleanly');
     })();
     await Promise.race([goodbye, new Promise((resolve) => setTimeout(resolve, 2_000))]);
-    await (userAgent.transport as SipWebSocketTransport).dispose().catch(() => undefined);
+    await bestEffort(
+      (userAgent.transport as SipWebSocketTransport).dispose(),
+      this.options.log,
+      'the transport did not close cleanly',
+    );
   }
 
   private setState(state: RegistrationState): void {
     if (JSON.stringify(state) === JSON.stringify(this.current)) return;
     this.current = state;
-    for (const listener of [...this.listeners]) listener(state);
+    this.listeners.emit(state);
   }
 }
 

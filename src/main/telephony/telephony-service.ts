@@ -1,7 +1,10 @@
 import type { RegistrationState } from '../../shared/contract/calls';
 import { addressOfRecord, hasSipAccount, usableSipServers, type SettingsValues } from '../../shared/settings';
 import type { Logger } from '../core/log';
-import type { Clock, NetworkEvents, PowerEvents, SecretStore, Unsubscribe } from '../ports';
+import type { Clock } from '../core/clock';
+import type { NetworkEvents, PowerEvents } from '../core/system-events';
+import type { SecretStore } from '../core/secret-store';
+import type { Unsubscribe } from '../core/disposables';
 import type { SettingsService } from '../settings/settings-service';
 import { AppError } from '../../shared/result';
 import type { BackoffOptions } from './backoff';
@@ -12,6 +15,7 @@ import { RegistrationManager, type SipAccount } from './registration-manager';
 import { SipTrace } from './sip-trace';
 
 import { SIP_PASSWORD_EXPOSED_SECRET, SIP_PASSWORD_SECRET } from './secret-names';
+import { errorFields } from '../core/errors';
 
 export { SIP_PASSWORD_SECRET };
 
@@ -179,9 +183,7 @@ export class TelephonyService {
       await this.registration.configure(accountFrom(values), password);
     });
     this.applying = run.catch((error: unknown) => {
-      this.options.log.error('applying the SIP account failed', {
-        error: error instanceof Error ? error.name : 'unknown',
-      });
+      this.options.log.error('applying the SIP account failed', errorFields(error));
     });
     return this.applying;
   }

@@ -1,25 +1,16 @@
-import type { InstallKind, UpdateStatus } from '../../shared/contract/updates';
+import type { UpdateStatus } from '../../shared/contract/updates';
 import { AppError } from '../../shared/result';
 import type { UpdateMode } from '../../shared/settings';
 import type { Logger } from '../core/log';
-import type { Clock, Unsubscribe } from '../ports';
+import type { Clock } from '../core/clock';
+import type { Unsubscribe } from '../core/disposables';
+import type { UpdateFeed } from './update-feed';
+import { Emitter } from '../../shared/emitter';
+
+export type { UpdateFeed };
 import type { SettingsService } from '../settings/settings-service';
 import { compareVersions } from './versions';
-
-/**
- * The host's way to reach the update server: electron-updater's generic provider in the app;
- * a plain HTTPS check of the same channel files in the browser host. Nothing else in the console
- * talks to the update server.
- */
-export interface UpdateFeed {
-  readonly installKind: InstallKind;
-  /** The newest version the server at `url` offers. */
-  check(url: string): Promise<{ readonly version: string }>;
-  /** Downloads what the last check found; only where the app may update itself. */
-  download?(): Promise<void>;
-  /** Quits and installs the downloaded update. */
-  install?(): void;
-}
+import { bestEffort } from '../core/errors';
 
 export interface UpdateServiceOptions {
   readonly settings: SettingsService;
@@ -42,7 +33,7 @@ export interface UpdateServiceOptions {
 export class UpdateService {
   private readonly options: UpdateServiceOptions;
   private current: UpdateStatus;
-  private readonly listeners = new Set<(status: UpdateStatus) => void>();
+  private readonly listeners = new Emitter<[status: UpdateStatus]>();
   private timer: NodeJS.Timeout | null = null;
   private readonly stopSettings: Unsubscribe;
   private checking: Promise<UpdateStatus> | null = null;
@@ -69,8 +60,7 @@ export class UpdateService {
   }
 
   onChange(listener: (status: UpdateStatus) => void): Unsubscribe {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.on(listener);
   }
 
   /** Asks the server now (Settings' button, and the timer). */
@@ -132,12 +122,11 @@ export class UpdateService {
     this.clearTimer();
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.check()
-        .catch(() => undefined)
-        .finally(() => {
-          if (!this.closed && this.modes().effectiveMode !== 'off')
-            this.schedule(this.options.intervalMs ?? 4 * 3_600_000);
-        });
+      // A failed check says so in the status; the next one is scheduled all the same.
+      void bestEffort(this.check(), this.options.log, 'a scheduled update check failed').finally(() => {
+        if (!this.closed && this.modes().effectiveMode !== 'off')
+          this.schedule(this.options.intervalMs ?? 4 * 3_600_000);
+      });
     }, delayMs);
     this.timer.unref();
   }
@@ -174,7 +163,7 @@ export class UpdateService {
 
   private publish(change: Partial<UpdateStatus>): UpdateStatus {
     this.current = { ...this.current, ...change };
-    for (const listener of [...this.listeners]) listener(this.current);
+    this.listeners.emit(this.current);
     return this.current;
   }
 }

@@ -7,7 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { describeIssues, fail } from '../../../shared/result';
 import { clientFrameSchema, WIRE_MAX_FRAME_BYTES, WIRE_PROTOCOL_VERSION, type ServerFrame } from '../../../shared/wire';
 import { createApp, type App, type AppTuning } from '../../app';
-import { loggableError } from '../../core/errors';
+import { errorFields } from '../../core/errors';
 import { makeFolder } from '../../core/folders';
 import type { Logger } from '../../core/log';
 import { lockDataDir } from '../data-dir-lock';
@@ -172,7 +172,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       try {
         text = JSON.stringify(frame);
       } catch (error) {
-        log.error('a frame could not be written', { client: clientId, ...loggableError(error) });
+        log.error('a frame could not be written', { client: clientId, ...errorFields(error) });
         return;
       }
       ws.send(text);
@@ -197,7 +197,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         .dispatch(name, input, { clientId })
         // The router answers everything with a Result; this is for what nobody foresaw.
         .catch((error: unknown) => {
-          log.error('a request was not answered', { client: clientId, ...loggableError(error) });
+          log.error('a request was not answered', { client: clientId, ...errorFields(error) });
           return fail('internal', 'The request failed unexpectedly; details are in the log.');
         })
         .then((result) => send({ type: 'response', id, result }))

@@ -1,6 +1,9 @@
 import { promises as fs, unwatchFile, watchFile, type Stats } from 'node:fs';
 import type { SettingsProblem } from '../../../shared/contract/settings';
-import type { Unsubscribe } from '../../ports';
+import type { Unsubscribe } from '../../core/disposables';
+import type { PolicyReading, PolicySource, PolicySourceKind } from './policy-source';
+
+export type { PolicyReading, PolicySource, PolicySourceKind };
 import { validateLayer, validateObject, type ValidatedLayer } from '../validate';
 import { plistToPolicy } from './profile-policy';
 import { parsePlist, PlistFormatError } from './plist';
@@ -15,26 +18,8 @@ import {
 import { registryToPolicy } from './registry-policy';
 import { nonAdminWriters, readSddlWithPowerShell, SddlFormatError, type ReadSddl } from './windows-acl';
 
-/** Where a policy came from (its problems say so; Settings shows it to administrators). */
-export type PolicySourceKind = SettingsProblem['source'] & ('policy' | 'registry' | 'profile');
-
 /** Policy files and exports larger than this are refused: a policy is kilobytes, never megabytes. */
 export const MAX_POLICY_BYTES = 1024 * 1024;
-
-export interface PolicyReading {
-  /** Absent: this source sets nothing (no file, no registry key). */
-  readonly state: 'absent' | 'read' | 'failed';
-  readonly layer: ValidatedLayer;
-}
-
-export interface PolicySource {
-  readonly kind: PolicySourceKind;
-  /** The file path or registry key, for messages. */
-  readonly location: string;
-  read(): Promise<PolicyReading>;
-  /** Calls `changed` when the source may have changed (IT edits a file, Group Policy refreshes). */
-  watch(changed: () => void, pollMs: number): Unsubscribe;
-}
 
 const EMPTY: ValidatedLayer = { values: {}, problems: [], raw: {} };
 

@@ -1,5 +1,6 @@
 import type { HotlineDeskBridge } from '../../../shared/bridge';
 import { splitRequestName, type RequestName } from '../../../shared/contract';
+import { Emitter } from '../../../shared/emitter';
 import type { Result } from '../../../shared/result';
 import { clientFrameSchema, serverFrameSchema, type ClientFrame } from '../../../shared/wire';
 
@@ -16,7 +17,7 @@ export interface Transport {
 
 export function ipcTransport(bridge: HotlineDeskBridge, eventNames: readonly string[]): Transport {
   // One IPC listener per event for the whole page, fanned out here to every subscriber.
-  const listeners = new Set<(name: string, payload: unknown) => void>();
+  const listeners = new Emitter<[name: string, payload: unknown]>();
   let listening = false;
   return {
     kind: 'ipc',
@@ -35,12 +36,11 @@ export function ipcTransport(bridge: HotlineDeskBridge, eventNames: readonly str
         listening = true;
         for (const name of eventNames) {
           bridge.on(name as never, (payload: unknown) => {
-            for (const each of [...listeners]) each(name, payload);
+            listeners.emit(name, payload);
           });
         }
       }
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      return listeners.on(listener);
     },
     onConnection: () => () => undefined,
   };
@@ -60,8 +60,8 @@ export class WebSocketTransport implements Transport {
   private retryMs = RECONNECT_MIN_MS;
   private readonly pending = new Map<number, (result: Result<unknown>) => void>();
   private readonly queued: ClientFrame[] = [];
-  private readonly eventListeners = new Set<(name: string, payload: unknown) => void>();
-  private readonly connectionListeners = new Set<(state: ConnectionState) => void>();
+  private readonly eventListeners = new Emitter<[name: string, payload: unknown]>();
+  private readonly connectionListeners = new Emitter<[state: ConnectionState]>();
   private readonly url: string;
 
   constructor(url: string) {
@@ -89,18 +89,16 @@ export class WebSocketTransport implements Transport {
   }
 
   subscribe(listener: (name: string, payload: unknown) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
+    return this.eventListeners.on(listener);
   }
 
   onConnection(listener: (state: ConnectionState) => void): () => void {
-    this.connectionListeners.add(listener);
-    return () => this.connectionListeners.delete(listener);
+    return this.connectionListeners.on(listener);
   }
 
   private setConnection(state: ConnectionState): void {
     this.connection = state;
-    for (const listener of [...this.connectionListeners]) listener(state);
+    this.connectionListeners.emit(state);
   }
 
   private connect(): void {
@@ -144,7 +142,7 @@ export class WebSocketTransport implements Transport {
         break;
       }
       case 'event':
-        for (const listener of [...this.eventListeners]) listener(frame.data.name, frame.data.payload);
+        this.eventListeners.emit(frame.data.name, frame.data.payload);
         break;
       case 'protocol_error':
         console.error('protocol error from the service:', frame.data.message);

@@ -1,5 +1,6 @@
 import type { MediaRequest, SendState } from '../../../shared/contract/media';
 import { QualityAccumulator, qualityFromStats, type QualityFigures } from '../../../shared/quality';
+import { Emitter } from '../../../shared/emitter';
 import type { ApiClient } from '../api/client';
 
 interface CallMedia {
@@ -36,8 +37,8 @@ export class MediaEngine {
   private readonly calls = new Map<string, CallMedia>();
   /** Each call's send state as main last gave it; a disabled track sends silence frames. */
   private readonly sendStates = new Map<string, SendState>();
-  private readonly qualityListeners = new Set<(callId: string, figures: QualityFigures) => void>();
-  private readonly toneListeners = new Set<(callId: string, tone: string) => void>();
+  private readonly qualityListeners = new Emitter<[callId: string, figures: QualityFigures]>();
+  private readonly toneListeners = new Emitter<[callId: string, tone: string]>();
   private statsTimer: number | null = null;
   private readonly api: ApiClient;
   private readonly devices: () => DeviceChoice;
@@ -66,14 +67,12 @@ export class MediaEngine {
   }
 
   onQuality(listener: (callId: string, figures: QualityFigures) => void): () => void {
-    this.qualityListeners.add(listener);
-    return () => this.qualityListeners.delete(listener);
+    return this.qualityListeners.on(listener);
   }
 
   /** A DTMF tone as the RTCDTMFSender actually plays it into the call (its tonechange event). */
   onTone(listener: (callId: string, tone: string) => void): () => void {
-    this.toneListeners.add(listener);
-    return () => this.toneListeners.delete(listener);
+    return this.toneListeners.on(listener);
   }
 
   quality(callId: string): QualityFigures | null {
@@ -206,7 +205,7 @@ export class MediaEngine {
     dtmf.ontonechange = (event) => {
       // The empty tone marks the end of the queue.
       if (event.tone === '') return;
-      for (const listener of [...this.toneListeners]) listener(callId, event.tone);
+      this.toneListeners.emit(callId, event.tone);
     };
     dtmf.insertDTMF(tones, 100, 70);
   }
@@ -249,7 +248,7 @@ export class MediaEngine {
       const figures = await this.sample(entry.pc);
       entry.quality = figures;
       entry.overall.add(figures);
-      for (const listener of [...this.qualityListeners]) listener(callId, figures);
+      this.qualityListeners.emit(callId, figures);
     }
   }
 }
