@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CALL_LOG_FILE, CallLog } from '../../src/main/calllog/call-log';
 import { testSecrets } from '../support/secrets';
 import { DEFAULT_INTAKE_FORM } from '../../src/main/intake/default-form';
-import { subjectExport } from '../../src/main/intake/subject-export';
+import { subjectExport } from '../../src/main/privacy/subject-export';
 import { newInboundCall, transition } from '../../src/main/telephony/call-state';
 import type { CallSnapshot } from '../../src/shared/calls';
 import type { IntakeValues } from '../../src/shared/intake/form';

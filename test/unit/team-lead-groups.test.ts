@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTeamLead, parseWhoamiGroups } from '../../src/main/core/team-lead';
+import { isTeamLead, parseWhoamiGroups } from '../../src/main/privacy/team-lead';
 
 /**
  * `whoami /groups /fo csv /nh` on a German Windows 11 in a domain, as it prints it (the column

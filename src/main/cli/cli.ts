@@ -3,7 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
 import { exportRequestSchema, kpiReportSchema, reportRangeSchema, type KpiReport } from '../../shared/contract/reports';
 import { AppError } from '../../shared/result';
-import { isTeamLead } from '../core/team-lead';
+import { isTeamLead } from '../privacy/team-lead';
 import { DEFAULT_INTAKE_FORM } from '../intake/default-form';
 import { writeKpiWorkbook } from '../reports/kpi-xlsx';
 import { ReportsService } from '../reports/reports-service';

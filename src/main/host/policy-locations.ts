@@ -1,6 +1,6 @@
 import { tmpdir, userInfo } from 'node:os';
 import { join, win32 } from 'node:path';
-import { programDataDirectory } from '../settings/policy/windows-paths';
+import { programDataDirectory } from '../core/windows-paths';
 import { jsonPolicyFile, managedPreferences, registryPolicy, type PolicySource } from '../settings/policy/sources';
 import { runRegExe, type RegistryReadOptions } from '../settings/policy/registry';
 import { PREFERENCES_DOMAIN } from '../settings/policy/profile-policy';

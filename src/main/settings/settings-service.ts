@@ -180,6 +180,18 @@ export class SettingsService {
     return this.current;
   }
 
+  /** Calls `react` with what `read` derives from the settings whenever a change changes it. */
+  follow<T>(read: () => T, react: (value: T) => void): Unsubscribe {
+    let last = JSON.stringify(read());
+    return this.onChange(() => {
+      const now = read();
+      const text = JSON.stringify(now);
+      if (text === last) return;
+      last = text;
+      react(now);
+    });
+  }
+
   onChange(listener: (snapshot: SettingsSnapshot) => void): Unsubscribe {
     return this.listeners.on(listener);
   }

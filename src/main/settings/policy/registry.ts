@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { join, win32 } from 'node:path';
-import { windowsDirectory } from './windows-paths';
+import { windowsDirectory } from '../../core/windows-paths';
 
 /**
  * Windows Group Policy for the app, read from the registry without a native module: reg.exe exports

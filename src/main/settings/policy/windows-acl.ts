@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { win32 } from 'node:path';
-import { windowsDirectory } from './windows-paths';
+import { windowsDirectory } from '../../core/windows-paths';
 
 /**
  * Who, besides administrators, may change a file on Windows, read from its security descriptor

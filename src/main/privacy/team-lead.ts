@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { userInfo } from 'node:os';
-import { parseCsvRecord } from './csv-record';
-import { windowsDirectory } from '../settings/policy/windows-paths';
+import { parseCsvRecord } from '../core/csv-record';
+import { windowsDirectory } from '../core/windows-paths';
 
 /**
  * Who is a team lead. With the policy list `privacy.teamLeads` set, it alone decides: an entry is
