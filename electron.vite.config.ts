@@ -16,7 +16,7 @@ export default defineConfig({
         input: {
           'electron-main': resolve('src/main/host/electron-main.ts'),
           'browser-host': resolve('src/main/host/browser/serve.ts'),
-          cli: resolve('src/main/cli/main.ts'),
+          cli: resolve('src/main/host/cli/main.ts'),
           // A worker thread's script (src/main/reports/worker-host.ts finds it beside the entries).
           'reports-worker': resolve('src/main/reports/worker.ts'),
         },

@@ -8,13 +8,38 @@ import tseslint from 'typescript-eslint';
  * The layer rules of docs/architecture.md, enforced:
  * - src/shared imports nothing from main, renderer, preload, Node or Electron;
  * - the renderer never imports main (or Node, or Electron);
- * - only src/main/host/electron* and src/preload import `electron`; elsewhere `import type` at most.
+ * - only src/main/host/electron* and src/preload import `electron`; elsewhere `import type` at most;
+ * - inside main, core/ imports no feature and no host, and features import no host, app or ports.
+ * Import cycles (type-only ones included) are refused by test/unit/lint-layers.test.ts.
  */
 const NODE_BUILTINS = { group: ['node:*'], message: 'This layer runs in the renderer too: no Node built-ins.' };
 const ELECTRON_MESSAGE =
   'Only src/main/host/electron* and src/preload may import electron (use `import type` elsewhere).';
 const ELECTRON_VALUE = { name: 'electron', message: ELECTRON_MESSAGE, allowTypeImports: true };
 const ELECTRON_SUBPATHS = { group: ['electron/*'], message: ELECTRON_MESSAGE, allowTypeImports: true };
+const NO_RENDERER = {
+  group: ['**/renderer/**', '**/preload/**'],
+  message: 'main never imports renderer or preload code.',
+};
+
+/**
+ * Layers inside main: core/ is the bottom (no feature, no host); the features (everything but
+ * app, ports and host/) never import the composition root, the ports table or a host. Type-only
+ * imports count too: the picture must be right, not only the runtime.
+ */
+const FEATURES = ['agent', 'calllog', 'headset', 'intake', 'privacy', 'reports', 'settings', 'telephony', 'updates'];
+const NO_ROOT_OR_HOST = {
+  group: ['**/host/**', '**/app', '**/app-types', '**/ports'],
+  message: 'A feature never imports app.ts, ports.ts or a host: it declares the port it needs, and app.ts wires it.',
+};
+const CORE_BOTTOM = {
+  group: [...FEATURES.map((feature) => `../${feature}/**`), '../host/**', '../app', '../app-types', '../ports'],
+  message: 'core/ is the bottom layer: it imports no feature and no host.',
+};
+/** The rule for a part of main, with what every part of main is refused. */
+function mainImports(...patterns) {
+  return { paths: [ELECTRON_VALUE], patterns: [ELECTRON_SUBPATHS, NO_RENDERER, ...patterns] };
+}
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**'] },
@@ -38,18 +63,15 @@ export default tseslint.config(
   {
     files: ['src/main/**/*.ts'],
     ignores: ['src/main/host/electron*'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: [ELECTRON_VALUE],
-          patterns: [
-            ELECTRON_SUBPATHS,
-            { group: ['**/renderer/**', '**/preload/**'], message: 'main never imports renderer or preload code.' },
-          ],
-        },
-      ],
-    },
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', mainImports()] },
+  },
+  {
+    files: FEATURES.map((feature) => `src/main/${feature}/**/*.ts`),
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', mainImports(NO_ROOT_OR_HOST)] },
+  },
+  {
+    files: ['src/main/core/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', mainImports(CORE_BOTTOM)] },
   },
   {
     files: ['src/main/host/electron*'],

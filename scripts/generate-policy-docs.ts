@@ -1,6 +1,6 @@
 // Writes the admin documentation of the machine policy from src/shared/settings.ts:
 // docs/policy.md and the Group Policy templates docs/admx/HotlineDesk.admx with its en-US and
-// de-DE ADML files (see src/main/settings/policy/docs.ts).
+// de-DE ADML files (see scripts/policy-docs/docs.ts).
 //
 //   npm run docs:policy
 //
@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { policyDocuments } from '../src/main/settings/policy/docs';
+import { policyDocuments } from './policy-docs/docs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -3,7 +3,7 @@ import { shortcutRequest } from '../shared/shortcuts';
 import { agentHandlers } from './agent/agent-handlers';
 import { AgentService } from './agent/agent-service';
 import { WrapUpTracker } from './agent/wrap-up-tracker';
-import type { AuditTrail } from './core/audit-trail';
+import type { AuditTrail } from './calllog/audit';
 import { CallLog } from './calllog/call-log';
 import { callLogHandlers } from './calllog/call-log-handlers';
 import { recordCalls } from './calllog/call-recorder';

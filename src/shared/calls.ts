@@ -43,3 +43,11 @@ export const callSnapshotSchema = z.object({
   endStatus: z.number().int().nullable(),
 });
 export type CallSnapshot = z.infer<typeof callSnapshotSchema>;
+
+/** Talk time (ms): answered to ended (or now), less the time on hold. */
+export function talkMs(state: CallSnapshot, now: number): number {
+  if (state.answeredAt === null) return 0;
+  const until = state.endedAt ?? now;
+  const hold = state.holdMs + (state.holdStartedAt === null ? 0 : until - state.holdStartedAt);
+  return Math.max(0, until - state.answeredAt - hold);
+}

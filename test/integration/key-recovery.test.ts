@@ -7,7 +7,7 @@ import type { App } from '../../src/main/app';
 import { CALL_LOG_FILE, CallLog, KEY_CHECK_FILE } from '../../src/main/calllog/call-log';
 import { DATABASE_KEY_SECRET } from '../../src/main/calllog/database-key';
 import { publicKeyFingerprint, RECOVERY_FILE, type RecoveryCopy } from '../../src/main/calllog/key-recovery';
-import { RECOVERY_PASSPHRASE_ENV, runCli, type CliEnvironment } from '../../src/main/cli/cli';
+import { RECOVERY_PASSPHRASE_ENV, runCli, type CliEnvironment } from '../../src/main/host/cli/cli';
 import type { LogRecord } from '../../src/main/core/log';
 import { lockDataDir } from '../../src/main/host/data-dir-lock';
 import type { SecretStore } from '../../src/main/ports';

@@ -1,4 +1,4 @@
-import type { RegistryValue } from '../../src/main/settings/policy/registry';
+import type { RegistryValue } from '../../src/main/settings/policy/registry-export';
 
 /**
  * Writes the bytes `reg export` would for some keys, written apart from the parser so that the

@@ -3,11 +3,10 @@ import {
   newInboundCall,
   newOutboundCall,
   ringMs,
-  talkMs,
   transition,
   type CallEvent,
 } from '../../src/main/telephony/call-state';
-import type { CallSnapshot } from '../../src/shared/calls';
+import { talkMs, type CallSnapshot } from '../../src/shared/calls';
 
 const caller = { number: '+4930123456', name: 'Erika Mustermann', anonymous: false };
 

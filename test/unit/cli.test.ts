@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliEnvironment } from '../../src/main/cli/cli';
+import { runCli, type CliEnvironment } from '../../src/main/host/cli/cli';
 import { testSecrets } from '../support/secrets';
 import { tempDir } from '../support/temp';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliEnvironment } from '../../src/main/cli/cli';
+import { runCli, type CliEnvironment } from '../../src/main/host/cli/cli';
 import { testSecrets } from '../support/secrets';
 import { FakeHidBackend } from '../support/fake-hid';
 import { tempDir } from '../support/temp';

@@ -58,6 +58,40 @@ describe('layer rules, enforced by lint', () => {
   });
 });
 
+describe('layers inside main, enforced by lint', () => {
+  it('a feature never imports app.ts, ports.ts or a host, not even a type', async () => {
+    const file = 'src/main/calllog/x.ts';
+    for (const target of ['../app', '../ports', '../host/node-ports', '../app-types'])
+      expect(await violations(file, `import type { A } from '${target}';\nexport type B = A;\n`), target).toHaveLength(
+        1,
+      );
+    expect(
+      await violations('src/main/settings/policy/x.ts', "import type { A } from '../../host/x';\nexport type B = A;\n"),
+    ).toHaveLength(1);
+    expect(await violations(file, "import type { Clock } from '../core/clock';\nexport type B = Clock;\n")).toEqual([]);
+  });
+
+  it('core/ imports no feature and no host', async () => {
+    const file = 'src/main/core/x.ts';
+    for (const target of ['../calllog/audit', '../telephony/call-state', '../host/node-ports', '../ports'])
+      expect(await violations(file, `import type { A } from '${target}';\nexport type B = A;\n`), target).toHaveLength(
+        1,
+      );
+    expect(
+      await violations(file, "import type { Emitter } from '../../shared/emitter';\nexport type B = Emitter<[]>;\n"),
+    ).toEqual([]);
+  });
+
+  it('app.ts and the hosts may wire everything', async () => {
+    expect(
+      await violations('src/main/app.ts', "import type { Ports } from './ports';\nexport type B = Ports;\n"),
+    ).toEqual([]);
+    expect(
+      await violations('src/main/host/x.ts', "import type { App } from '../app';\nexport type B = App;\n"),
+    ).toEqual([]);
+  });
+});
+
 describe('the import graph of src', () => {
   it('has no cycle, type-only imports included', () => {
     expect(importCycles(importGraph('src'))).toEqual([]);

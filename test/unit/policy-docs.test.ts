@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DEFAULT_POLICY_KEY, type RegistryValue } from '../../src/main/settings/policy/registry';
+import { DEFAULT_POLICY_KEY, type RegistryValue } from '../../src/main/settings/policy/registry-export';
 import { decodeRegistryValue } from '../../src/main/settings/policy/registry-policy';
-import { policyDocuments, renderAdml, renderAdmx, renderPolicyMarkdown } from '../../src/main/settings/policy/docs';
-import { SETTING_SUMMARIES_DE } from '../../src/main/settings/policy/summaries-de';
+import { policyDocuments, renderAdml, renderAdmx, renderPolicyMarkdown } from '../../scripts/policy-docs/docs';
+import { SETTING_SUMMARIES_DE } from '../../scripts/policy-docs/summaries-de';
 import { settingKind } from '../../src/main/settings/policy/value-kinds';
 import { SETTING_KEYS, SETTINGS, type SettingDefinition, type SettingKey } from '../../src/shared/settings';
 

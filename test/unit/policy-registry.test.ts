@@ -4,12 +4,10 @@ import { describe, expect, it } from 'vitest';
 import {
   MAX_EXPORT_BYTES,
   parseRegExport,
-  readRegistryPolicy,
   RegistryFormatError,
-  runRegExe,
   type RegistryValue,
-  type RunResult,
-} from '../../src/main/settings/policy/registry';
+} from '../../src/main/settings/policy/registry-export';
+import { readRegistryPolicy, runRegExe, type RunResult } from '../../src/main/settings/policy/registry';
 import { seededRandom, type SeededRandom } from '../support/random';
 import { encodeRegExport, utf16le } from '../support/reg-export';
 import { tempDir } from '../support/temp';

@@ -6,6 +6,12 @@ import { z } from 'zod';
 export const AUDIT_ACTIONS = ['create', 'update', 'view', 'export', 'purge', 'erase', 'settings_change'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/**
+ * Records who did what, from a request handler: the request has done its work already, so a
+ * failure to write the entry is logged, never turned into the request's failure.
+ */
+export type AuditTrail = (action: AuditAction, record: string, fields: readonly string[]) => void;
+
 /** The hash before the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
 

@@ -3,7 +3,6 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { Database as Connection, Statement } from 'better-sqlite3-multiple-ciphers';
-import type { CallSnapshot } from '../../shared/calls';
 import type { CallLogQuery, CallLogStatus, CallRecord, LoggedOutcome } from '../../shared/contract/calllog';
 import type { IntakeRecord, SubjectRecord, UnfinishedIntake } from '../../shared/contract/intake';
 import type { FormDefinition, IntakeValues } from '../../shared/intake/form';
@@ -14,7 +13,7 @@ import type { Logger } from '../core/log';
 import type { Clock } from '../core/clock';
 import type { SecretStore } from '../core/secret-store';
 import type { Unsubscribe } from '../core/disposables';
-import { talkMs } from '../telephony/call-state';
+import { talkMs, type CallSnapshot } from '../../shared/calls';
 import {
   DATABASE_KEY_NEXT_SECRET,
   DATABASE_KEY_SECRET,

@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/result';
 import type { SettingChange } from '../../shared/settings';
-import type { AuditTrail } from '../core/audit-trail';
+import type { AuditTrail } from '../calllog/audit';
 import type { FeatureHandlers } from '../core/handlers';
 import type { HeadsetController } from './controller';
 import { matchesKey, parseDeviceKey } from './device-list';

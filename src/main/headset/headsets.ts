@@ -1,6 +1,6 @@
 import type { HeadsetListing } from '../../shared/contract/headset';
 import type { Clock } from '../core/clock';
-import type { AuditTrail } from '../core/audit-trail';
+import type { AuditTrail } from '../calllog/audit';
 import { DisposableStore } from '../core/disposables';
 import type { FeatureHandlers } from '../core/handlers';
 import type { Logger } from '../core/log';

@@ -5,7 +5,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'el
 import { IPC_EVENT_CHANNEL, IPC_REQUEST_CHANNEL } from '../../shared/bridge';
 import { fail } from '../../shared/result';
 import { createApp, type App } from '../app';
-import { runCli } from '../cli/cli';
+import { runCli } from './cli/cli';
 import { createLogger, teeWriters, type LogLevel } from '../core/log';
 import { errorFields } from '../core/errors';
 import { fileLogWriter } from '../core/log-file';

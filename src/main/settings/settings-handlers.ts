@@ -1,4 +1,4 @@
-import type { AuditTrail } from '../core/audit-trail';
+import type { AuditTrail } from '../calllog/audit';
 import type { FeatureHandlers } from '../core/handlers';
 import { redact, type SettingsService } from './settings-service';
 

@@ -180,14 +180,6 @@ export function transition(state: CallSnapshot, event: CallEvent, now: number): 
   }
 }
 
-/** Talk time (ms): answered to ended (or now), less the time on hold. */
-export function talkMs(state: CallSnapshot, now: number): number {
-  if (state.answeredAt === null) return 0;
-  const until = state.endedAt ?? now;
-  const hold = state.holdMs + (state.holdStartedAt === null ? 0 : until - state.holdStartedAt);
-  return Math.max(0, until - state.answeredAt - hold);
-}
-
 /** Ring time (ms): start to answer, or to the end of a call never answered. */
 export function ringMs(state: CallSnapshot, now: number): number {
   return (state.answeredAt ?? state.endedAt ?? now) - state.startedAt;

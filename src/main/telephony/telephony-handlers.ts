@@ -1,5 +1,5 @@
 import { sipTraceText } from '../../shared/contract/diagnostics';
-import type { AuditTrail } from '../core/audit-trail';
+import type { AuditTrail } from '../calllog/audit';
 import type { Clock } from '../core/clock';
 import type { FeatureHandlers } from '../core/handlers';
 import type { Logger } from '../core/log';

@@ -1,6 +1,6 @@
 import type { SettingsProblem } from '../../../shared/contract/settings';
 import { isSettingKey, type SettingKey } from '../../../shared/settings';
-import type { RegistryExport, RegistryValue } from './registry';
+import type { RegistryExport, RegistryValue } from './registry-export';
 import { settingKind, type SettingKind } from './value-kinds';
 
 export interface DecodedPolicy {

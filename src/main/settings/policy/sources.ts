@@ -7,14 +7,8 @@ export type { PolicyReading, PolicySource, PolicySourceKind };
 import { validateLayer, validateObject, type ValidatedLayer } from '../validate';
 import { plistToPolicy } from './profile-policy';
 import { parsePlist, PlistFormatError } from './plist';
-import {
-  DEFAULT_POLICY_KEY,
-  parseRegExport,
-  readRegistryPolicy,
-  RegistryFormatError,
-  type RegistryExport,
-  type RegistryReadOptions,
-} from './registry';
+import { readRegistryPolicy, type RegistryReadOptions } from './registry';
+import { DEFAULT_POLICY_KEY, parseRegExport, RegistryFormatError, type RegistryExport } from './registry-export';
 import { registryToPolicy } from './registry-policy';
 import { nonAdminWriters, readSddlWithPowerShell, SddlFormatError, type ReadSddl } from './windows-acl';
 

@@ -1,29 +1,34 @@
 import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
-import { exportRequestSchema, kpiReportSchema, reportRangeSchema, type KpiReport } from '../../shared/contract/reports';
-import { AppError } from '../../shared/result';
-import { isTeamLead } from '../privacy/team-lead';
-import { DEFAULT_INTAKE_FORM } from '../intake/default-form';
-import { writeKpiWorkbook } from '../reports/kpi-xlsx';
-import { ReportsService } from '../reports/reports-service';
-import { runReportJobHere } from '../reports/run-here';
-import type { SettingsProblem } from '../../shared/contract/settings';
-import { silentLogger } from '../core/log';
-import type { SecretStore } from '../core/secret-store';
-import { systemClock } from '../core/clock';
-import { composePolicy, SettingsService } from '../settings/settings-service';
-import { policyFileToCheck, type PolicySource } from '../settings/policy/sources';
-import { policyFromFile } from '../host/policy-locations';
-import { writeFileAtomic } from '../core/files';
-import { makeFolder } from '../core/folders';
-import { APP_VERSION } from '../version';
+import {
+  exportRequestSchema,
+  kpiReportSchema,
+  reportRangeSchema,
+  type KpiReport,
+} from '../../../shared/contract/reports';
+import { AppError } from '../../../shared/result';
+import { isTeamLead } from '../../privacy/team-lead';
+import { DEFAULT_INTAKE_FORM } from '../../intake/default-form';
+import { writeKpiWorkbook } from '../../reports/kpi-xlsx';
+import { ReportsService } from '../../reports/reports-service';
+import { runReportJobHere } from '../../reports/run-here';
+import type { SettingsProblem } from '../../../shared/contract/settings';
+import { silentLogger } from '../../core/log';
+import type { SecretStore } from '../../core/secret-store';
+import { systemClock } from '../../core/clock';
+import { composePolicy, SettingsService } from '../../settings/settings-service';
+import { policyFileToCheck, type PolicySource } from '../../settings/policy/sources';
+import { policyFromFile } from '../policy-locations';
+import { writeFileAtomic } from '../../core/files';
+import { makeFolder } from '../../core/folders';
+import { APP_VERSION } from '../../version';
 import { checkNativeModules } from './native-modules';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { CALL_LOG_FILE, CallLog, KEY_CHECK_FILE, verifyAuditFile } from '../calllog/call-log';
-import { DATABASE_KEY_ENV, DATABASE_KEY_SECRET, keyCheckValue, readKeyCheck } from '../calllog/database-key';
+import { CALL_LOG_FILE, CallLog, KEY_CHECK_FILE, verifyAuditFile } from '../../calllog/call-log';
+import { DATABASE_KEY_ENV, DATABASE_KEY_SECRET, keyCheckValue, readKeyCheck } from '../../calllog/database-key';
 import {
   KeyRecoveryError,
   publicKeyFingerprint,
@@ -31,15 +36,15 @@ import {
   RECOVERY_FILE,
   unwrapRecoveryCopy,
   type RecoveryCopy,
-} from '../calllog/key-recovery';
-import { lockDataDir, type DataDirLock } from '../host/data-dir-lock';
-import { defaultSettings, type SettingKey, type SettingValue } from '../../shared/settings';
-import { probeHeadset } from '../headset/probe';
-import { isKnownDevice } from '../headset/descriptor-source';
-import { cliDevice, findHeadsets, parseDeviceKey } from '../headset/device-list';
-import { HeadsetDevices, passiveSink } from '../headset/devices';
-import type { HidBackend } from '../headset/hid';
-import { createNodeHidBackend } from '../host/node-hid-backend';
+} from '../../calllog/key-recovery';
+import { lockDataDir, type DataDirLock } from '../data-dir-lock';
+import { defaultSettings, type SettingKey, type SettingValue } from '../../../shared/settings';
+import { probeHeadset } from '../../headset/probe';
+import { isKnownDevice } from '../../headset/descriptor-source';
+import { cliDevice, findHeadsets, parseDeviceKey } from '../../headset/device-list';
+import { HeadsetDevices, passiveSink } from '../../headset/devices';
+import type { HidBackend } from '../../headset/hid';
+import { createNodeHidBackend } from '../node-hid-backend';
 
 export interface CliIo {
   stdout(text: string): void;

@@ -1,4 +1,4 @@
-import type { SettingKey } from '../../../shared/settings';
+import type { SettingKey } from '../../src/shared/settings';
 
 /**
  * The settings' summaries in German, for the admin documentation (docs/policy.md, the de-DE

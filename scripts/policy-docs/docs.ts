@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { SETTINGS, SETTING_KEYS, type SettingDefinition, type SettingKey } from '../../../shared/settings';
-import { PREFERENCES_DOMAIN } from './profile-policy';
-import { DEFAULT_POLICY_KEY } from './registry';
+import { SETTINGS, SETTING_KEYS, type SettingDefinition, type SettingKey } from '../../src/shared/settings';
+import { PREFERENCES_DOMAIN } from '../../src/main/settings/policy/profile-policy';
+import { DEFAULT_POLICY_KEY } from '../../src/main/settings/policy/registry-export';
 import { SETTING_SUMMARIES_DE } from './summaries-de';
-import { settingKind } from './value-kinds';
+import { settingKind } from '../../src/main/settings/policy/value-kinds';
 
 /**
  * The admin documentation of the machine policy, rendered from SETTINGS: docs/policy.md and the

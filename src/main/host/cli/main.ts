@@ -1,8 +1,8 @@
-import { defaultDataDir } from '../host/node-ports';
-import { openNodeSecrets } from '../host/node-secrets';
-import { machinePolicySources } from '../host/policy-locations';
-import { stderrLogger } from '../core/log';
-import { guardProcess } from '../core/process-guard';
+import { defaultDataDir } from '../node-ports';
+import { openNodeSecrets } from '../node-secrets';
+import { machinePolicySources } from '../policy-locations';
+import { stderrLogger } from '../../core/log';
+import { guardProcess } from '../../core/process-guard';
 import { runCli } from './cli';
 
 // A command that breaks in a way nobody foresaw says so in one line (never a message that may
